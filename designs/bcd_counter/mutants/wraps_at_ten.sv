@@ -1,0 +1,16 @@
+// mutant: off-by-one terminal count, counts 0..10 before wrapping
+module bcd_counter (
+    input            clk,
+    input            rst_n,
+    input            en,
+    output reg [3:0] q,
+    output           carry
+);
+    always @(posedge clk or negedge rst_n) begin
+        if (!rst_n)
+            q <= 4'd0;
+        else if (en)
+            q <= (q == 4'd10) ? 4'd0 : q + 4'd1;
+    end
+    assign carry = en && (q == 4'd10);
+endmodule

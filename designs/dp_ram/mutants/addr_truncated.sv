@@ -1,0 +1,18 @@
+// mutant: memory declared with 16 words, the MSB of the write address is dropped
+module dp_ram (
+    input            clk,
+    input            we,
+    input      [4:0] waddr,
+    input      [7:0] wdata,
+    input            re,
+    input      [4:0] raddr,
+    output reg [7:0] rdata
+);
+    reg [7:0] mem [0:31];
+    always @(posedge clk) begin
+        if (we)
+            mem[{1'b0, waddr[3:0]}] <= wdata;
+        if (re)
+            rdata <= mem[raddr];
+    end
+endmodule

@@ -1,0 +1,21 @@
+// mutant: prev is reset to 1, so din high right after reset gives no rise (and a low gives a fall)
+module edge_detect (
+    input      clk,
+    input      rst,
+    input      din,
+    output reg rise,
+    output reg fall
+);
+    reg prev;
+    always @(posedge clk) begin
+        if (rst) begin
+            prev <= 1'b1;
+            rise <= 1'b0;
+            fall <= 1'b0;
+        end else begin
+            rise <= din & ~prev;
+            fall <= ~din & prev;
+            prev <= din;
+        end
+    end
+endmodule

@@ -1,0 +1,23 @@
+// mutant: counter saturates at 255 / 0 instead of wrapping around
+module updown_counter (
+    input            clk,
+    input            rst,
+    input            en,
+    input            load,
+    input            up,
+    input      [7:0] d,
+    output reg [7:0] q
+);
+    always @(posedge clk) begin
+        if (rst)
+            q <= 8'd0;
+        else if (load)
+            q <= d;
+        else if (en) begin
+            if (up && q != 8'hFF)
+                q <= q + 8'd1;
+            else if (!up && q != 8'h00)
+                q <= q - 8'd1;
+        end
+    end
+endmodule

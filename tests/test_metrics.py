@@ -1,0 +1,169 @@
+"""Exact pass@k, the pass-after-try curve, histograms, totals and run comparison."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+from veriassist.metrics import compare, compute, first_pass_iteration, pass_after_try, pass_at_k, percent
+from veriassist.store import IterationRecord, SampleRecord
+from veriassist.types import FailureKind
+
+
+def samples_for(task_id: str, n: int, c: int, kind: FailureKind = FailureKind.MISMATCH) -> list[SampleRecord]:
+    return [
+        SampleRecord(task_id, i, i < c, FailureKind.PASS if i < c else kind, tokens_in=10, tokens_out=3)
+        for i in range(n)
+    ]
+
+
+def test_pass_at_k_matches_hand_computed_values() -> None:
+    assert pass_at_k(10, 3, 1) == Fraction(3, 10)
+    # 1 - C(7,5)/C(10,5) = 1 - 21/252 = 11/12
+    assert pass_at_k(10, 3, 5) == Fraction(11, 12)
+    # Fewer failures than k: every draw of k holds a pass.
+    assert pass_at_k(10, 3, 10) == 1
+    assert pass_at_k(10, 0, 5) == 0
+    assert pass_at_k(1, 1, 1) == 1
+    with pytest.raises(ValueError):
+        pass_at_k(4, 1, 5)
+
+
+def test_run_pass_at_k_is_the_exact_mean_over_problems() -> None:
+    metrics = compute(samples_for("a", 10, 3) + samples_for("b", 10, 10))
+    assert metrics.pass_at == {
+        1: Fraction(13, 20),  # (3/10 + 1) / 2
+        5: Fraction(23, 24),  # (11/12 + 1) / 2
+        10: Fraction(1),
+    }
+    assert metrics.n_problems == 2
+    assert metrics.n_samples == 20
+    assert metrics.n_passed == 13
+
+
+def test_k_is_omitted_where_some_problem_has_fewer_than_k_samples() -> None:
+    metrics = compute(samples_for("a", 10, 3) + samples_for("b", 4, 1))
+    assert set(metrics.pass_at) == {1}
+    assert metrics.pass_at[1] == (Fraction(3, 10) + Fraction(1, 4)) / 2
+    assert set(compute(samples_for("a", 1, 1)).pass_at) == {1}
+    assert compute([]).pass_at == {}
+
+
+def test_percent_rounds_exactly_and_never_truncates() -> None:
+    assert percent(Fraction(2, 3)) == "66.67%"  # int() truncation would give 66.66
+    assert percent(Fraction(1, 8)) == "12.50%"
+    assert percent(Fraction(13, 20)) == "65.00%"
+    assert percent(Fraction(1)) == "100.00%"
+    assert percent(Fraction(0)) == "0.00%"
+    assert percent(Fraction(2, 3), digits=1) == "66.7%"
+    # Not quite all or nothing must not print as all or nothing.
+    assert percent(Fraction(99_999, 100_000)) == ">99.99%"
+    assert percent(Fraction(1, 100_000)) == "<0.01%"
+
+
+def it(task: str, sample: int, iteration: int, passed: bool) -> IterationRecord:
+    kind = FailureKind.PASS if passed else FailureKind.MISMATCH
+    return IterationRecord(task, sample, iteration, golden_passed=passed, golden_kind=kind)
+
+
+def test_pass_after_try_counts_a_sample_from_its_first_passing_iteration() -> None:
+    samples = [
+        SampleRecord("a", 0, True, FailureKind.PASS, iterations=1),
+        SampleRecord("b", 0, True, FailureKind.PASS, iterations=3),
+        SampleRecord("c", 0, False, FailureKind.MISMATCH, iterations=3),
+        # No iteration rows: a pass counts at its last try.
+        SampleRecord("d", 0, True, FailureKind.PASS, iterations=2),
+    ]
+    iterations = [
+        it("a", 0, 1, True),
+        it("b", 0, 1, False),
+        it("b", 0, 2, False),
+        it("b", 0, 3, True),
+        it("c", 0, 1, False),
+        it("c", 0, 2, False),
+        it("c", 0, 3, False),
+    ]
+    assert pass_after_try(samples, iterations) == (Fraction(1, 4), Fraction(2, 4), Fraction(3, 4))
+    metrics = compute(samples, iterations)
+    assert metrics.pass_after_try == (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))
+    assert metrics.regressions == 0
+
+
+def test_a_pass_later_broken_counts_at_its_first_pass_and_as_a_regression() -> None:
+    samples = [SampleRecord("a", 0, False, FailureKind.SYNTAX_ERROR, iterations=3)]
+    iterations = [it("a", 0, 1, False), it("a", 0, 2, True), it("a", 0, 3, False)]
+    assert first_pass_iteration(samples[0], iterations) == 2
+    metrics = compute(samples, iterations)
+    assert metrics.pass_after_try == (Fraction(0), Fraction(1), Fraction(1))
+    assert metrics.regressions == 1
+
+
+def test_one_shot_runs_have_no_curve() -> None:
+    assert compute(samples_for("a", 3, 1)).pass_after_try == ()
+
+
+def test_histogram_counts_failing_samples_by_final_kind() -> None:
+    samples = samples_for("a", 4, 1, FailureKind.SYNTAX_ERROR) + samples_for("b", 2, 0, FailureKind.TIMEOUT)
+    metrics = compute(samples)
+    assert metrics.histogram == {FailureKind.SYNTAX_ERROR: 3, FailureKind.TIMEOUT: 2}
+    assert list(metrics.histogram) == [FailureKind.SYNTAX_ERROR, FailureKind.TIMEOUT]  # largest first
+    [a, b] = metrics.problems
+    assert (a.task_id, a.n, a.c, a.pass_at_1) == ("a", 4, 1, Fraction(1, 4))
+    assert a.kinds == {FailureKind.SYNTAX_ERROR: 3, FailureKind.PASS: 1}
+    assert b.kinds == {FailureKind.TIMEOUT: 2}
+
+
+def test_totals_sum_tokens_cost_and_time_without_double_counting() -> None:
+    samples = [
+        SampleRecord("a", 0, True, FailureKind.PASS, timings={"model": 2.0, "sim": 0.5}, cost=0.25),
+        SampleRecord("b", 0, True, FailureKind.PASS, timings={"total": 3.0, "model": 2.5}, tokens_in=7),
+    ]
+    totals = compute(samples).totals
+    assert totals.seconds == pytest.approx(5.5)
+    assert totals.stage_seconds["model"] == pytest.approx(4.5)
+    assert totals.cost == pytest.approx(0.25)
+    assert totals.cost_known_samples == 1
+    assert totals.tokens_in == 7
+    assert compute(samples_for("a", 2, 1)).totals.cost is None
+
+
+def test_pass_rate_without_lint_flagged_problems() -> None:
+    flagged = [SampleRecord("f", 0, True, FailureKind.PASS, lint_flags=("prints-summary-line",))]
+    clean = [
+        SampleRecord("a", 0, False, FailureKind.MISMATCH, lint_flags=()),
+        SampleRecord("b", 0, True, FailureKind.PASS, lint_flags=()),
+    ]
+    metrics = compute(flagged + clean)
+    assert metrics.lint_checked
+    assert metrics.n_flagged_problems == 1
+    assert metrics.pass_at_1 == Fraction(2, 3)
+    assert metrics.pass_at_1_unflagged == Fraction(1, 2)
+    unlinted = compute(samples_for("a", 2, 1))
+    assert not unlinted.lint_checked
+    assert unlinted.pass_at_1_unflagged is None
+
+
+def test_compare_sorts_problems_into_fixed_broken_both_neither() -> None:
+    run_a = compute(
+        samples_for("fixed", 2, 0)
+        + samples_for("broken", 2, 1)
+        + samples_for("both", 2, 2)
+        + samples_for("neither", 2, 0)
+        + samples_for("gone", 1, 1)
+    )
+    run_b = compute(
+        samples_for("fixed", 2, 1)
+        + samples_for("broken", 2, 0)
+        + samples_for("both", 2, 1)
+        + samples_for("neither", 2, 0)
+        + samples_for("new", 1, 0)
+    )
+    result = compare(run_a, run_b)
+    assert result.fixed == ("fixed",)
+    assert result.broken == ("broken",)
+    assert result.both == ("both",)
+    assert result.neither == ("neither",)
+    assert result.counts() == {"fixed": 1, "broken": 1, "both": 1, "neither": 1, "only-a": 1, "only-b": 1}
+    row = next(r for r in result.rows if r.task_id == "both")
+    assert (row.pass_at_1_a, row.pass_at_1_b) == (Fraction(1), Fraction(1, 2))

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine. Safe to run again: it installs
+# only what is missing, then does the job.
+#   bash tools/setup.sh demo   install, then run VeriAssist on a design from designs/
+#   bash tools/setup.sh test   install, then lint, type-check and run the whole test suite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+job="${1:-test}"
+
+sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+packages=()
+command -v iverilog >/dev/null || packages+=(iverilog)
+command -v bwrap >/dev/null || packages+=(bubblewrap)
+command -v git >/dev/null || packages+=(git)
+python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv python3-pip)
+if [ "$job" = test ]; then
+  command -v chromium >/dev/null || packages+=(chromium)  # the HTML report is checked in a real browser
+  command -v npm >/dev/null || packages+=(nodejs npm)     # the VS Code extension is compiled and packaged
+fi
+if [ ${#packages[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${packages[*]}"
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".[dev]"
+export PATH="$PWD/.venv/bin:$PATH"
+
+case "$job" in
+  demo)
+    exec bash tools/demo.sh
+    ;;
+  test)
+    ruff check veriassist tests tools
+    mypy
+    if [ -f editors/vscode/package.json ]; then (cd editors/vscode && npm ci --no-audit --no-fund --silent && npm run --silent compile); fi
+    exec python -m pytest -n 2 -q
+    ;;
+  *)
+    echo "usage: bash tools/setup.sh demo|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,331 @@
+"""Check one candidate design against one testbench: the operation everything rests on.
+
+The stages run in order and each can end the check early:
+static check -> interface check -> compile -> simulate -> read the verdict -> waveform.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from veriassist import hdl
+from veriassist.toolchain import icarus, runner
+from veriassist.toolchain.static_check import check_candidate
+from veriassist.types import (
+    Candidate,
+    CheckResult,
+    Diagnostic,
+    FailureKind,
+    Interface,
+    Severity,
+    SourceFile,
+    Testbench,
+    TestbenchStyle,
+)
+from veriassist.verdict import new_nonce, read_simulation, stamp_testbench
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    timeout_s: float = 30.0  # simulation wall clock, as upstream VerilogEval's `timeout 30`
+    compile_timeout_s: float = 60.0
+    sandbox: bool = True
+    waveform: bool = True
+    keep_workdir: bool = False  # leave the work dir for inspection (its path goes in the logs)
+    limits: runner.Limits = runner.Limits()
+
+
+def check(
+    candidate: Candidate,
+    testbench: Testbench,
+    options: CheckOptions | None = None,
+    *,
+    expected_interface: Interface | None = None,
+) -> CheckResult:
+    """Compile and simulate `candidate` against `testbench`; never raises for a bad candidate.
+
+    Raises:
+        runner.ToolMissing: iverilog/vvp (or python for cocotb) is not installed.
+    """
+    options = options or CheckOptions()
+    started = time.perf_counter()
+    early = _refuse_early(candidate, testbench, expected_interface)
+    if early is not None:
+        return replace(early, timings={"static_s": time.perf_counter() - started})
+    if testbench.style is TestbenchStyle.COCOTB:
+        from veriassist.toolchain import cocotb_run
+
+        result = cocotb_run.run_cocotb(candidate, testbench, options)
+    else:
+        expected = _expected_samples(candidate.top, testbench, options)
+        result = _check_verilog(candidate, testbench, options, expected_samples=expected)
+    result.timings["static_s"] = time.perf_counter() - started - sum(result.timings.values())
+    result.timings["total_s"] = time.perf_counter() - started
+    return result
+
+
+def _refuse_early(
+    candidate: Candidate, testbench: Testbench, expected_interface: Interface | None
+) -> CheckResult | None:
+    """Static and interface checks: cheap reasons not to simulate at all."""
+    if not candidate.files or not any(f.text.strip() for f in candidate.files):
+        return _fail(FailureKind.NO_MODULE, "the candidate is empty: it contains no Verilog module")
+    reserved = _testbench_modules(testbench)
+    findings = check_candidate(((f.name, f.text) for f in candidate.files), reserved)
+    if not findings.modules:
+        return _fail(FailureKind.NO_MODULE, "the candidate contains no `module ... endmodule`")
+    if candidate.top not in findings.modules:
+        found = ", ".join(f"`{m}`" for m in findings.modules)
+        return _fail(
+            FailureKind.WRONG_MODULE_NAME,
+            f"the design must define module `{candidate.top}`, but it defines {found}",
+        )
+    if findings.rejections:
+        return CheckResult(
+            passed=False,
+            kind=FailureKind.REJECTED,
+            rejections=findings.rejections,
+            summary="rejected by the static check: " + findings.rejections[0],
+        )
+    expected = expected_interface or _reference_interface(testbench)
+    if expected is not None:
+        try:
+            actual = hdl.module_interface(_joined(candidate), candidate.top)
+        except hdl.HdlError:
+            return None  # the compiler will say what is wrong, with better messages
+        differences = hdl.interface_differences(replace(expected, module=candidate.top), actual)
+        if differences:
+            return CheckResult(
+                passed=False,
+                kind=FailureKind.PORT_MISMATCH,
+                rejections=tuple(differences),
+                summary="the interface does not match: " + differences[0],
+            )
+    return None
+
+
+def _fail(kind: FailureKind, summary: str) -> CheckResult:
+    return CheckResult(passed=False, kind=kind, rejections=(summary,), summary=summary)
+
+
+def _joined(candidate: Candidate) -> str:
+    return "\n".join(f.text for f in candidate.files)
+
+
+def _testbench_modules(testbench: Testbench) -> set[str]:
+    names: set[str] = set()
+    if testbench.style is not TestbenchStyle.COCOTB:
+        for f in testbench.files:
+            names.update(_module_names(f.text))
+    if testbench.reference_module:
+        names.add(testbench.reference_module)
+    return names
+
+
+def _module_names(text: str) -> list[str]:
+    try:
+        return hdl.module_names(text)
+    except hdl.HdlError:
+        return []
+
+
+def _reference_interface(testbench: Testbench) -> Interface | None:
+    if testbench.reference is None:
+        return None
+    try:
+        return hdl.module_interface(testbench.reference.text, _reference_top(testbench))
+    except hdl.HdlError:
+        return None
+
+
+def _reference_top(testbench: Testbench) -> str | None:
+    """The reference's own module name, before any renaming."""
+    assert testbench.reference is not None
+    names = _module_names(testbench.reference.text)
+    if testbench.reference_module in names:
+        return testbench.reference_module
+    return names[-1] if names else None
+
+
+@contextmanager
+def _workdir(keep: bool) -> Iterator[Path]:
+    path = Path(tempfile.mkdtemp(prefix="veriassist-"))
+    try:
+        yield path
+    finally:
+        if not keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _check_verilog(
+    candidate: Candidate,
+    testbench: Testbench,
+    options: CheckOptions,
+    *,
+    expected_samples: int | None,
+) -> CheckResult:
+    sandbox = runner.Sandbox(options.sandbox)
+    runner.require_tool("iverilog")
+    runner.require_tool("vvp")
+    nonce = new_nonce()
+    timings: dict[str, float] = {}
+    with _workdir(options.keep_workdir) as work:
+        sources, names, texts = _lay_out(work, candidate, testbench, nonce)
+        compile_limits = replace(options.limits, wall_s=options.compile_timeout_s)
+        compiled = runner.run(
+            icarus.compile_argv(sources, testbench.toplevel), work, limits=compile_limits, sandbox=sandbox
+        )
+        timings["compile_s"] = compiled.duration_s
+        diagnostics = icarus.parse_diagnostics(compiled.output, names)
+        if compiled.returncode != 0 or compiled.timed_out:
+            return _compile_failure(compiled, diagnostics, timings, sandbox.active, texts)
+        sim_limits = replace(options.limits, wall_s=options.timeout_s)
+        simulated = runner.run(icarus.simulate_argv(), work, limits=sim_limits, sandbox=sandbox)
+        timings["simulate_s"] = simulated.duration_s
+        reading = read_simulation(
+            testbench.style,
+            compiled.output,
+            simulated.output,
+            nonce,
+            _joined(candidate),
+            timed_out=simulated.timed_out,
+            returncode=simulated.returncode,
+            expected_samples=expected_samples,
+        )
+        diagnostics += icarus.parse_diagnostics(simulated.output, names, simulation=True)
+        waveform = ""
+        wave = work / "wave.vcd"
+        if options.waveform and reading.kind is not FailureKind.PASS and wave.is_file():
+            wave_started = time.perf_counter()
+            waveform = _waveform(wave, reading.first_mismatch_time)
+            timings["waveform_s"] = time.perf_counter() - wave_started
+    passed = reading.kind is FailureKind.PASS
+    sim_log = simulated.output.replace(nonce, "")
+    return CheckResult(
+        passed=passed,
+        kind=reading.kind,
+        diagnostics=tuple(diagnostics),
+        mismatches=reading.mismatches,
+        total_mismatches=reading.total_mismatches,
+        samples=reading.samples,
+        first_mismatch_time=reading.first_mismatch_time,
+        waveform=waveform,
+        compile_log=compiled.output,
+        sim_log=sim_log,
+        timings=timings,
+        sandboxed=sandbox.active,
+        summary=_summary(reading.kind, reading.samples, reading.total_mismatches, reading.reason),
+    )
+
+
+def _lay_out(
+    work: Path, candidate: Candidate, testbench: Testbench, nonce: str
+) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """Write the sources into the work dir; candidate last, so its `define`s cannot reach the testbench."""
+    sources: list[str] = []
+    names: dict[str, str] = {}  # path as iverilog prints it -> name the user knows
+    texts: dict[str, str] = {}  # user-facing name -> text, for source snippets
+    for sub in ("tb", "ref", "dut"):
+        (work / sub).mkdir()
+    for f in testbench.files:
+        path = f"tb/{f.name}"
+        (work / path).write_text(stamp_testbench(f.text, nonce))
+        sources.append(path)
+        names[path] = f.name
+        texts[f.name] = f.text
+    if testbench.reference is not None and testbench.reference_module:
+        ref_text = testbench.reference.text
+        old = _reference_top(testbench)
+        if old and old != testbench.reference_module:
+            ref_text = hdl.rename_module(ref_text, old, testbench.reference_module)
+        path = f"ref/{testbench.reference.name}"
+        (work / path).write_text(ref_text)
+        sources.append(path)
+        names[path] = testbench.reference.name
+    for f in candidate.files:
+        path = f"dut/{f.name}"
+        (work / path).write_text(f.text)
+        sources.append(path)
+        names[path] = f.name
+        texts[f.name] = f.text
+    for support in testbench.support_files:
+        shutil.copy(support, work / support.name)
+    return sources, names, texts
+
+
+def _compile_failure(
+    compiled: runner.ProcessResult,
+    diagnostics: list[Diagnostic],
+    timings: dict[str, float],
+    sandboxed: bool,
+    texts: dict[str, str],
+) -> CheckResult:
+    from veriassist.verdict import scan_error_lines
+
+    if compiled.timed_out:
+        kind = FailureKind.TIMEOUT
+    else:
+        kind = scan_error_lines(compiled.output.splitlines()) or FailureKind.COMPILE_ERROR
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    first = errors[0] if errors else None
+    where = f" ({first.file}:{first.line}: {first.message})" if first else ""
+    return CheckResult(
+        passed=False,
+        kind=kind,
+        diagnostics=tuple(diagnostics),
+        compile_log=compiled.output,
+        timings=timings,
+        sandboxed=sandboxed,
+        summary=f"compilation failed: {kind.value}{where}",
+    )
+
+
+def _summary(kind: FailureKind, samples: int | None, total: int | None, reason: str) -> str:
+    if kind is FailureKind.PASS:
+        return f"passed: 0 mismatches in {samples} samples" if samples else "passed"
+    if kind in (FailureKind.MISMATCH, FailureKind.MISMATCH_WITH_RESET) and samples:
+        return f"failed: {total} of {samples} samples mismatch"
+    return f"failed: {kind.value}" + (f": {reason}" if reason else "")
+
+
+def _waveform(vcd: Path, around: int | None) -> str:
+    try:
+        from veriassist.toolchain.waveform import waveform_window
+    except ImportError:  # pragma: no cover - the waveform stage is optional
+        return ""
+    return waveform_window(vcd, around)
+
+
+# The reference's sample count, so a candidate that ends the run early cannot pass.
+_expected_cache: dict[str, int | None] = {}
+_expected_lock = threading.Lock()
+
+
+def _expected_samples(top: str, testbench: Testbench, options: CheckOptions) -> int | None:
+    if testbench.style is not TestbenchStyle.COMPARE or testbench.reference is None:
+        return None
+    key = hashlib.sha256(
+        "\0".join([top, testbench.reference.text, *(f.text for f in testbench.files)]).encode()
+    ).hexdigest()
+    with _expected_lock:
+        if key in _expected_cache:
+            return _expected_cache[key]
+    old = _reference_top(testbench)
+    text = testbench.reference.text
+    if old and old != top:
+        text = hdl.rename_module(text, old, top)
+    as_candidate = Candidate((SourceFile("reference_as_dut.sv", text),), top)
+    quiet = replace(options, waveform=False, keep_workdir=False)
+    result = _check_verilog(as_candidate, testbench, quiet, expected_samples=None)
+    expected = result.samples if result.passed else None
+    with _expected_lock:
+        _expected_cache[key] = expected
+    return expected

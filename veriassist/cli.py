@@ -1,0 +1,140 @@
+"""The `veriassist` command: a thin shell over the pipeline's stages.
+
+Imports of heavy modules (pyslang, langchain, the store) happen inside each
+command, so `veriassist --help` and a single `check` start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    name="veriassist",
+    help="Spec to working Verilog: an LLM writes RTL and its own testbench; Icarus Verilog checks it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+suites_app = typer.Typer(help="Benchmark suites: list problems, find broken ones.", no_args_is_help=True)
+app.add_typer(suites_app, name="suites")
+
+EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _die(message: str) -> typer.Exit:
+    typer.echo(f"veriassist: error: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def check(
+    candidate: Annotated[list[Path], typer.Argument(help="Candidate RTL file(s).")],
+    tb: Annotated[Path, typer.Option("--tb", help="Testbench: Verilog (.v/.sv) or cocotb (.py).")],
+    ref: Annotated[Path | None, typer.Option("--ref", help="Reference RTL the testbench compares against.")] = None,
+    top: Annotated[str | None, typer.Option("--top", help="The design's top module (default: guessed).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Simulation time limit, seconds.")] = 30.0,
+    no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Run without bubblewrap.")] = False,
+) -> None:
+    """Compile and simulate CANDIDATE against a testbench; print the verdict and the model's feedback.
+
+    Exit status: 0 pass, 1 fail, 2 usage or tool error.
+    """
+    from veriassist.check import CheckOptions
+    from veriassist.check import check as run_check
+    from veriassist.feedback import render_feedback
+    from veriassist.inputs import InputError, load_candidate, load_testbench
+    from veriassist.toolchain.runner import ToolMissing
+
+    try:
+        testbench = load_testbench(tb, ref, top)
+        design = load_candidate(candidate, top, testbench)
+        result = run_check(design, testbench, CheckOptions(timeout_s=timeout, sandbox=not no_sandbox))
+    except (InputError, ToolMissing) as error:
+        raise _die(str(error)) from None
+    feedback = render_feedback(result, design)
+    if as_json:
+        payload = {
+            "passed": result.passed,
+            "verdict": result.kind.value,
+            "verilogeval_code": result.kind.code,
+            "top": design.top,
+            "summary": result.summary,
+            "diagnostics": [
+                {"file": d.file, "line": d.line, "column": d.column, "severity": d.severity.value, "message": d.message}
+                for d in result.diagnostics
+            ],
+            "mismatches": {m.output: {"count": m.count, "first_time": m.first_time} for m in result.mismatches},
+            "total_mismatches": result.total_mismatches,
+            "samples": result.samples,
+            "first_mismatch_time": result.first_mismatch_time,
+            "tests": [{"name": t.name, "passed": t.passed, "message": t.message} for t in result.tests],
+            "rejections": list(result.rejections),
+            "sandboxed": result.sandboxed,
+            "feedback": feedback,
+            "timings": result.timings,
+        }
+        typer.echo(json.dumps(payload, indent=2))
+    else:
+        typer.echo(feedback.rstrip())
+        if not result.sandboxed:
+            typer.echo("(ran without a sandbox)", err=True)
+    raise typer.Exit(EXIT_PASS if result.passed else EXIT_FAIL)
+
+
+@suites_app.command("show")
+def suites_show(
+    path: Annotated[Path, typer.Argument(help="Suite directory (or VerilogEval v1 .jsonl file).")],
+    format: Annotated[str | None, typer.Option("--format", help="Force a format.")] = None,
+    task: Annotated[str | None, typer.Option("--task", help="Dataset within the suite.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List the problems found in a suite, and anything missing or odd."""
+    from veriassist.suites import SuiteError, load_suite
+
+    try:
+        suite = load_suite(path, format=format, task=task)
+    except SuiteError as error:
+        raise _die(str(error)) from None
+    rows = [
+        {
+            "task_id": p.task_id,
+            "top": p.top,
+            "style": p.testbench.style.value if p.testbench else None,
+            "reference": p.reference is not None,
+            "notes": list(p.notes),
+        }
+        for p in suite.problems
+    ]
+    if as_json:
+        typer.echo(json.dumps({"name": suite.name, "format": suite.format, "problems": rows, "notes": list(suite.notes)}))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{suite.name} ({suite.format}): {len(rows)} problems")
+    for column in ("task_id", "top", "style", "reference", "notes"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["task_id"], row["top"], str(row["style"]), "yes" if row["reference"] else "no", "; ".join(row["notes"]))
+    console = Console()
+    console.print(table)
+    for note in suite.notes:
+        console.print(f"note: {note}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("veriassist: interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

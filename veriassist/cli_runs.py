@@ -1,0 +1,248 @@
+"""`veriassist runs ...` and `veriassist report`: thin views over store and metrics."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from veriassist.metrics import RunMetrics, compare, compute, percent
+from veriassist.report import run_banners, write_report
+from veriassist.store import RunInfo, SampleRecord, Store, StoreError
+
+__all__ = ["ExportFormat", "report_command", "runs_app"]
+
+runs_app = typer.Typer(help="List, show, compare and export recorded runs.", no_args_is_help=True)
+
+DbOption = Annotated[
+    Path, typer.Option("--db", help="The records database.", dir_okay=False, show_default=True)
+]
+DEFAULT_DB = Path("veriassist.db")
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+def _console() -> Console:
+    return Console(soft_wrap=True)
+
+
+@contextmanager
+def _open(db: Path) -> Iterator[Store]:
+    # Reading must not create an empty database where the user mistyped a path.
+    if not db.exists():
+        raise typer.BadParameter(f"no database at {db}", param_hint="--db")
+    store = Store(db)
+    try:
+        yield store
+    except StoreError as error:
+        _console().print(f"[red]error:[/red] {error}")
+        raise typer.Exit(1) from error
+    finally:
+        store.close()
+
+
+def _table(console: Console, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A rich table on a terminal; tab-separated lines when piped, so scripts can read it."""
+    if console.is_terminal:
+        table = Table(title=title)
+        for header in headers:
+            table.add_column(header)
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    else:
+        print("\t".join(headers))
+        for row in rows:
+            print("\t".join(row))
+
+
+def _model_cell(run: RunInfo) -> str:
+    return f"{run.model} (STAND-IN)" if run.stand_in else run.model
+
+
+def _metrics(store: Store, run: RunInfo) -> RunMetrics:
+    return compute(store.samples(run.id), store.iterations(run.id))
+
+
+@runs_app.command("list")
+def list_command(db: DbOption = DEFAULT_DB) -> None:
+    """List recorded runs."""
+    console = _console()
+    with _open(db) as store:
+        rows = []
+        for run in store.list_runs():
+            metrics = _metrics(store, run)
+            rows.append(
+                [
+                    run.name,
+                    _model_cell(run),
+                    run.model_kind,
+                    run.strategy,
+                    run.feedback_mode,
+                    run.status.value,
+                    str(metrics.n_samples),
+                    percent(metrics.pass_at_1) if metrics.n_samples else "—",
+                    run.started,
+                ]
+            )
+        headers = ["name", "model", "kind", "strategy", "feedback", "status", "samples", "pass@1", "started"]
+        _table(console, f"runs in {db}", headers, rows)
+
+
+@runs_app.command("show")
+def show_command(name: str, db: DbOption = DEFAULT_DB) -> None:
+    """Show one run: what it was, pass@k, the try curve, failures and problems."""
+    console = _console()
+    with _open(db) as store:
+        run = store.get_run(name)
+        metrics = _metrics(store, run)
+        for banner in run_banners(run):
+            console.print(f"[bold red]{banner.title.upper()}[/bold red]: {banner.text}")
+        console.print(
+            f"[bold]{run.name}[/bold]: model {_model_cell(run)} ({run.model_kind}), strategy {run.strategy},"
+            f" feedback {run.feedback_mode}, status {run.status.value}"
+            + (f" ({run.end_reason})" if run.end_reason else ""),
+        )
+        console.print(
+            f"suite {run.suite_path} ({run.suite_format}) at {run.suite_commit or 'no git commit'}",
+        )
+        rates = ", ".join(f"pass@{k} {percent(v)}" for k, v in sorted(metrics.pass_at.items()))
+        console.print(
+            f"{metrics.n_passed}/{metrics.n_samples} samples passed over {metrics.n_problems} problems; "
+            + (rates or "no samples")
+        )
+        if metrics.pass_after_try:
+            curve = ", ".join(f"{i}: {percent(v)}" for i, v in enumerate(metrics.pass_after_try, start=1))
+            console.print(f"pass rate after try {curve}; pass→fail transitions: {metrics.regressions}")
+        if metrics.pass_at_1_unflagged is not None:
+            console.print(
+                f"pass@1 without the {metrics.n_flagged_problems} lint-flagged problems:"
+                f" {percent(metrics.pass_at_1_unflagged)}"
+            )
+        totals = metrics.totals
+        cost = "unknown" if totals.cost is None else f"${totals.cost:.4f}"
+        console.print(
+            f"tokens {totals.tokens_in} in / {totals.tokens_out} out, cost {cost},"
+            f" time {totals.seconds:.1f} s"
+        )
+        if metrics.histogram:
+            _table(
+                console,
+                "failures by kind",
+                ["kind", "code", "samples"],
+                [[kind.value, kind.code, str(count)] for kind, count in metrics.histogram.items()],
+            )
+        headers = ["problem", "n", "c", "pass@1", "kinds"] + (["lint flags"] if metrics.lint_checked else [])
+        rows = [
+            [
+                p.task_id,
+                str(p.n),
+                str(p.c),
+                percent(p.pass_at_1),
+                " ".join(f"{kind.value}×{count}" for kind, count in p.kinds.items()),
+            ]
+            + ([" ".join(p.lint_flags)] if metrics.lint_checked else [])
+            for p in metrics.problems
+        ]
+        _table(console, "problems", headers, rows)
+
+
+@runs_app.command("compare")
+def compare_command(run_a: str, run_b: str, db: DbOption = DEFAULT_DB) -> None:
+    """Per problem: fixed (fails in A, passes in B), broken, both, neither."""
+    console = _console()
+    with _open(db) as store:
+        a, b = store.get_run(run_a), store.get_run(run_b)
+        metrics_a, metrics_b = _metrics(store, a), _metrics(store, b)
+        for run in (a, b):
+            for banner in run_banners(run):
+                console.print(f"[bold red]{run.name}: {banner.title}[/bold red]")
+        result = compare(metrics_a, metrics_b)
+        console.print(
+            f"pass@1 {run_a} {percent(metrics_a.pass_at_1)} → {run_b} {percent(metrics_b.pass_at_1)};"
+            " a problem counts as solved when any sample passed"
+        )
+        counts = result.counts()
+        _table(console, "summary", ["bucket", "problems"], [[k, str(v)] for k, v in counts.items() if v])
+        rows = [
+            [
+                row.task_id,
+                row.bucket,
+                "—" if row.pass_at_1_a is None else percent(row.pass_at_1_a),
+                "—" if row.pass_at_1_b is None else percent(row.pass_at_1_b),
+            ]
+            for row in result.rows
+            if row.bucket in ("fixed", "broken", "only-a", "only-b")
+        ]
+        if rows:
+            _table(
+                console, "changed problems", ["problem", "bucket", f"pass@1 {run_a}", f"pass@1 {run_b}"], rows
+            )
+
+
+def _sample_row(run: RunInfo, sample: SampleRecord) -> dict[str, Any]:
+    row = asdict(sample)
+    row["kind"] = sample.kind.value
+    row["golden_kind"] = None if sample.golden_kind is None else sample.golden_kind.value
+    row["lint_flags"] = None if sample.lint_flags is None else list(sample.lint_flags)
+    # Every exported row says what produced it, so a stand-in's rows cannot pass for a model's.
+    return {
+        "run": run.name,
+        "model": run.model,
+        "model_kind": run.model_kind,
+        "stand_in": run.stand_in,
+        **row,
+    }
+
+
+@runs_app.command("export")
+def export_command(
+    name: str,
+    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.", dir_okay=False)],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="jsonl or csv.")] = ExportFormat.JSONL,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write one row per sample, as JSON lines or CSV."""
+    with _open(db) as store:
+        run = store.get_run(name)
+        rows = [_sample_row(run, s) for s in store.samples(run.id)]
+    with output.open("w", encoding="utf-8", newline="") as out:
+        if fmt is ExportFormat.JSONL:
+            for row in rows:
+                out.write(json.dumps(row, sort_keys=True) + "\n")
+        else:
+            fields = list(rows[0]) if rows else ["run"]
+            writer = csv.DictWriter(out, fieldnames=fields)
+            writer.writeheader()
+            for row in rows:
+                # Nested values go in as JSON so a CSV reader can get them back intact.
+                writer.writerow(
+                    {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()}
+                )
+    print(f"wrote {len(rows)} samples to {output}", file=sys.stderr)
+
+
+def report_command(
+    run: Annotated[str, typer.Argument(help="Run name.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="HTML file to write.", dir_okay=False)
+    ] = Path("report.html"),
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write a self-contained HTML report of one run."""
+    with _open(db) as store:
+        path = write_report(store, run, output)
+    print(f"wrote {path}", file=sys.stderr)

@@ -1,0 +1,26 @@
+"""CheckResult -> text a model can act on: what failed, where, and the evidence."""
+
+from __future__ import annotations
+
+from veriassist.prompts import render
+from veriassist.toolchain.icarus import render_diagnostic
+from veriassist.types import Candidate, CheckResult, Severity
+
+MAX_DIAGNOSTICS = 8  # the first errors matter; later ones are usually consequences
+
+
+def render_feedback(result: CheckResult, candidate: Candidate | None = None) -> str:
+    """The exact feedback a model receives for this check."""
+    texts = {f.name: f.text for f in candidate.files} if candidate else {}
+    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+    warnings = [d for d in result.diagnostics if d.severity is Severity.WARNING]
+    shown = (errors + warnings)[:MAX_DIAGNOSTICS]
+    return render(
+        "feedback.j2",
+        result=result,
+        kind=result.kind.value,
+        diagnostics=[render_diagnostic(d, texts.get(d.file)) for d in shown],
+        hidden_diagnostics=len(errors) + len(warnings) - len(shown),
+        failing_tests=[t for t in result.tests if not t.passed],
+        mismatches=[m for m in result.mismatches if m.count],
+    )

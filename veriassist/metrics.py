@@ -1,0 +1,298 @@
+"""Pass rates from stored records, computed exactly.
+
+Every rate is a `fractions.Fraction`; only `percent()` turns one into text, by
+rounding, never by truncation. pass@k is the unbiased estimator
+1 - C(n-c, k) / C(n, k), averaged over problems (Chen et al., 2021).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from veriassist.store import IterationRecord, SampleRecord
+from veriassist.types import FailureKind
+
+__all__ = [
+    "REPORTED_K",
+    "Comparison",
+    "ComparisonRow",
+    "ProblemStats",
+    "RunMetrics",
+    "Totals",
+    "compare",
+    "compute",
+    "first_pass_iteration",
+    "pass_after_try",
+    "pass_at_k",
+    "percent",
+]
+
+REPORTED_K = (1, 5, 10)
+
+
+def pass_at_k(n: int, c: int, k: int) -> Fraction:
+    """Exact unbiased pass@k for one problem with n samples of which c passed."""
+    if not 0 <= c <= n or not 1 <= k <= n:
+        raise ValueError(f"pass@k needs 0 <= c <= n and 1 <= k <= n (n={n}, c={c}, k={k})")
+    return 1 - Fraction(math.comb(n - c, k), math.comb(n, k))
+
+
+def percent(value: Fraction, digits: int = 2) -> str:
+    """`value` as a percentage rounded (half to even) to `digits` decimals.
+
+    A rate that is not exactly 0 or 1 never prints as 0% or 100%.
+    """
+    scaled = value * 100
+    rounded = round(scaled, digits)
+    step = Fraction(1, 10**digits)
+    if rounded == 100 and scaled < 100:
+        return f">{float(100 - step):.{digits}f}%"
+    if rounded == 0 and scaled > 0:
+        return f"<{float(step):.{digits}f}%"
+    # `rounded` has at most `digits` decimals, so the float prints it exactly.
+    return f"{float(rounded):.{digits}f}%"
+
+
+@dataclass(frozen=True)
+class ProblemStats:
+    """One problem of a run: samples, passes and why the rest failed."""
+
+    task_id: str
+    n: int
+    c: int
+    pass_at_1: Fraction
+    kinds: Mapping[FailureKind, int] = field(hash=False, compare=False)  # final kind of each sample
+    lint_flags: tuple[str, ...] = ()  # union over the problem's samples
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.lint_flags)
+
+
+@dataclass(frozen=True)
+class Totals:
+    tokens_in: int
+    tokens_out: int
+    cost: float | None  # None when no sample had a known cost
+    cost_known_samples: int
+    seconds: float
+    stage_seconds: Mapping[str, float] = field(hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class RunMetrics:
+    """Everything the report and CLI show about one run."""
+
+    n_problems: int
+    n_samples: int
+    n_passed: int
+    pass_at: Mapping[int, Fraction] = field(hash=False, compare=False)  # only k every problem supports
+    pass_after_try: tuple[Fraction, ...]  # [i-1]: rate after try i; empty for one-shot runs
+    histogram: Mapping[FailureKind, int] = field(hash=False, compare=False)  # failing samples only
+    problems: tuple[ProblemStats, ...]
+    totals: Totals
+    regressions: int  # passed-golden -> failed-golden transitions between consecutive iterations
+    lint_checked: bool  # some sample carries lint results
+    pass_at_1_unflagged: Fraction | None  # pass@1 without problems any lint flag touched
+    n_flagged_problems: int
+
+    @property
+    def pass_at_1(self) -> Fraction:
+        return self.pass_at.get(1, Fraction(0))
+
+
+def first_pass_iteration(sample: SampleRecord, iterations: Sequence[IterationRecord]) -> int | None:
+    """The first try (1-based) whose candidate passed the golden check, or None.
+
+    Uses the sample's iteration rows when they carry golden verdicts; otherwise a
+    passed sample counts at its last try, the conservative choice.
+    """
+    golden = [it for it in iterations if it.golden_passed is not None]
+    if golden:
+        for it in sorted(golden, key=lambda it: it.iteration):
+            if it.golden_passed:
+                return it.iteration
+        # Final verdict passed without any iteration passing: trust the final, count it last.
+    return max(sample.iterations, 1) if sample.passed else None
+
+
+def pass_after_try(
+    samples: Sequence[SampleRecord], iterations: Iterable[IterationRecord] = ()
+) -> tuple[Fraction, ...]:
+    """Fraction of samples passed by try i, for i = 1 .. the most tries any sample used.
+
+    Empty for one-shot runs, where the curve would be a single point equal to pass@1.
+    """
+    if not samples:
+        return ()
+    its = list(iterations)
+    by_sample = _group_iterations(its)
+    tries = max([s.iterations for s in samples] + [it.iteration for it in its])
+    if tries <= 1:
+        return ()
+    firsts = [first_pass_iteration(s, by_sample.get((s.task_id, s.sample), [])) for s in samples]
+    total = len(samples)
+    return tuple(
+        Fraction(sum(1 for f in firsts if f is not None and f <= i), total) for i in range(1, tries + 1)
+    )
+
+
+def _group_iterations(iterations: Iterable[IterationRecord]) -> dict[tuple[str, int], list[IterationRecord]]:
+    groups: dict[tuple[str, int], list[IterationRecord]] = defaultdict(list)
+    for it in iterations:
+        groups[(it.task_id, it.sample)].append(it)
+    return groups
+
+
+def _regressions(groups: Mapping[tuple[str, int], list[IterationRecord]]) -> int:
+    count = 0
+    for group in groups.values():
+        verdicts = [it.golden_passed for it in sorted(group, key=lambda it: it.iteration)]
+        known = [v for v in verdicts if v is not None]
+        count += sum(1 for before, after in itertools.pairwise(known) if before and not after)
+    return count
+
+
+def _sample_seconds(sample: SampleRecord) -> float:
+    # A "total" timing already contains the stages; adding both would count time twice.
+    if "total" in sample.timings:
+        return float(sample.timings["total"])
+    return float(sum(sample.timings.values()))
+
+
+def compute(samples: Sequence[SampleRecord], iterations: Iterable[IterationRecord] = ()) -> RunMetrics:
+    """All metrics of one run from its sample (and iteration) records."""
+    by_task: dict[str, list[SampleRecord]] = defaultdict(list)
+    for s in samples:
+        by_task[s.task_id].append(s)
+    problems = tuple(_problem_stats(task_id, group) for task_id, group in sorted(by_task.items()))
+
+    pass_at: dict[int, Fraction] = {}
+    if problems:
+        smallest_n = min(p.n for p in problems)
+        for k in REPORTED_K:
+            # pass@k over a mix where some problems lack k samples would not be pass@k.
+            if smallest_n >= k:
+                pass_at[k] = sum((pass_at_k(p.n, p.c, k) for p in problems), Fraction(0)) / len(problems)
+
+    its = list(iterations)
+    groups = _group_iterations(its)
+    histogram = Counter(s.kind for s in samples if not s.passed)
+    stage_seconds: Counter[str] = Counter()
+    for s in samples:
+        stage_seconds.update({k: float(v) for k, v in s.timings.items()})
+    costs = [s.cost for s in samples if s.cost is not None]
+    totals = Totals(
+        tokens_in=sum(s.tokens_in for s in samples),
+        tokens_out=sum(s.tokens_out for s in samples),
+        cost=sum(costs) if costs else None,
+        cost_known_samples=len(costs),
+        seconds=sum(_sample_seconds(s) for s in samples),
+        stage_seconds=dict(stage_seconds),
+    )
+    lint_checked = any(s.lint_flags is not None for s in samples)
+    unflagged = [p for p in problems if not p.flagged]
+    n_flagged = len(problems) - len(unflagged)
+    return RunMetrics(
+        n_problems=len(problems),
+        n_samples=len(samples),
+        n_passed=sum(1 for s in samples if s.passed),
+        pass_at=pass_at,
+        pass_after_try=pass_after_try(samples, its),
+        histogram=dict(histogram.most_common()),
+        problems=problems,
+        totals=totals,
+        regressions=_regressions(groups),
+        lint_checked=lint_checked,
+        pass_at_1_unflagged=(
+            sum((p.pass_at_1 for p in unflagged), Fraction(0)) / len(unflagged)
+            if n_flagged and unflagged
+            else None
+        ),
+        n_flagged_problems=n_flagged,
+    )
+
+
+def _problem_stats(task_id: str, group: Sequence[SampleRecord]) -> ProblemStats:
+    n = len(group)
+    c = sum(1 for s in group if s.passed)
+    flags = sorted({flag for s in group for flag in (s.lint_flags or ())})
+    return ProblemStats(
+        task_id=task_id,
+        n=n,
+        c=c,
+        pass_at_1=Fraction(c, n),
+        kinds=dict(Counter(s.kind for s in group).most_common()),
+        lint_flags=tuple(flags),
+    )
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    task_id: str
+    bucket: str  # fixed | broken | both | neither | only-a | only-b
+    pass_at_1_a: Fraction | None
+    pass_at_1_b: Fraction | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Per-problem outcome of run B against run A. A problem counts as solved when any sample passed."""
+
+    rows: tuple[ComparisonRow, ...]
+
+    def bucket(self, name: str) -> tuple[str, ...]:
+        return tuple(row.task_id for row in self.rows if row.bucket == name)
+
+    @property
+    def fixed(self) -> tuple[str, ...]:
+        return self.bucket("fixed")
+
+    @property
+    def broken(self) -> tuple[str, ...]:
+        return self.bucket("broken")
+
+    @property
+    def both(self) -> tuple[str, ...]:
+        return self.bucket("both")
+
+    @property
+    def neither(self) -> tuple[str, ...]:
+        return self.bucket("neither")
+
+    def counts(self) -> dict[str, int]:
+        names = ("fixed", "broken", "both", "neither", "only-a", "only-b")
+        return {name: len(self.bucket(name)) for name in names}
+
+
+def compare(run_a: RunMetrics, run_b: RunMetrics) -> Comparison:
+    """Sort problems into fixed (fails in A, passes in B), broken, both and neither."""
+    a = {p.task_id: p for p in run_a.problems}
+    b = {p.task_id: p for p in run_b.problems}
+    rows = []
+    for task_id in sorted(a.keys() | b.keys()):
+        pa, pb = a.get(task_id), b.get(task_id)
+        if pa is None or pb is None:
+            bucket = "only-b" if pa is None else "only-a"
+        else:
+            solved_a, solved_b = pa.c > 0, pb.c > 0
+            bucket = {
+                (False, True): "fixed",
+                (True, False): "broken",
+                (True, True): "both",
+                (False, False): "neither",
+            }[(solved_a, solved_b)]
+        rows.append(
+            ComparisonRow(
+                task_id=task_id,
+                bucket=bucket,
+                pass_at_1_a=None if pa is None else pa.pass_at_1,
+                pass_at_1_b=None if pb is None else pb.pass_at_1,
+            )
+        )
+    return Comparison(rows=tuple(rows))

@@ -1,0 +1,86 @@
+"""One interface over chat models: real providers through LangChain, plus the cache,
+record/replay, a manual (human) model and a scripted stand-in for tests.
+
+Typical use::
+
+    settings = resolve_settings({"model": "openai:gpt-4o-mini", "temperature": 0})
+    model = make_model(settings)
+    completion = model.complete([Message("user", "Write a 4-bit counter.")])
+"""
+
+from __future__ import annotations
+
+from veriassist.models.api import APIModel, build_chat_model
+from veriassist.models.base import (
+    ChatModel,
+    Completion,
+    GenerationParams,
+    Message,
+    ModelKind,
+    Role,
+    request_hash,
+)
+from veriassist.models.cache import CachedModel, ReplyCache
+from veriassist.models.errors import (
+    ManualTimeout,
+    MissingExtra,
+    ModelAuthError,
+    ModelConfigError,
+    ModelError,
+    ModelNotConfigured,
+    ModelNotFound,
+    ModelProtocolError,
+    ModelRequestError,
+    ModelRetriesExhausted,
+    ModelUnreachable,
+    ReplayMiss,
+    ScriptExhausted,
+)
+from veriassist.models.factory import make_model
+from veriassist.models.limits import CallLimiter
+from veriassist.models.manual import ManualModel
+from veriassist.models.pricing import BUILTIN_PRICES, Price
+from veriassist.models.record import RecordingModel, ReplayModel
+from veriassist.models.retry import RetryPolicy
+from veriassist.models.scripted import ScriptedModel
+from veriassist.models.settings import ModelSettings, ModelSpec, parse_model_spec, resolve_settings
+
+__all__ = [
+    "BUILTIN_PRICES",
+    "APIModel",
+    "CachedModel",
+    "CallLimiter",
+    "ChatModel",
+    "Completion",
+    "GenerationParams",
+    "ManualModel",
+    "ManualTimeout",
+    "Message",
+    "MissingExtra",
+    "ModelAuthError",
+    "ModelConfigError",
+    "ModelError",
+    "ModelKind",
+    "ModelNotConfigured",
+    "ModelNotFound",
+    "ModelProtocolError",
+    "ModelRequestError",
+    "ModelRetriesExhausted",
+    "ModelSettings",
+    "ModelSpec",
+    "ModelUnreachable",
+    "Price",
+    "RecordingModel",
+    "ReplayMiss",
+    "ReplayModel",
+    "ReplyCache",
+    "RetryPolicy",
+    "Role",
+    "ScriptExhausted",
+    "ScriptedModel",
+    "build_chat_model",
+    "make_model",
+    "parse_model_spec",
+    "request_hash",
+    "resolve_settings",
+]

@@ -1,0 +1,33 @@
+"""Prompt and feedback text, rendered from jinja2 templates in templates/.
+
+StrictUndefined: a template that names a missing variable fails loudly instead
+of sending the model a prompt with a hole in it.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+TEMPLATE_DIR = Path(os.environ.get("VERIASSIST_TEMPLATES", Path(__file__).resolve().parent.parent / "templates"))
+
+
+@cache
+def _environment(directory: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # prompts are plain text, not HTML
+    )
+
+
+def render(name: str, **context: Any) -> str:
+    """Render templates/<name> with the given variables."""
+    return _environment(TEMPLATE_DIR).get_template(name).render(**context).strip() + "\n"

@@ -1,0 +1,597 @@
+"""SQLite records of benchmark runs, written the moment each result finishes.
+
+One process writes (the runner); any number may read. The database runs in WAL
+mode and every write commits on its own, so a run stopped by Ctrl-C, `kill -9`
+or power loss keeps every finished sample and resumes where it stopped.
+Re-recording a finished key never adds a row, so a resumed run cannot count a
+sample twice.
+
+Iteration numbers are 1-based: iteration 1 is the first try.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import hashlib
+import json
+import sqlite3
+import subprocess
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from veriassist.types import FailureKind
+
+__all__ = [
+    "FEEDBACK_MODES",
+    "MODEL_KINDS",
+    "STAND_IN_KINDS",
+    "IterationRecord",
+    "RunInfo",
+    "RunMismatchError",
+    "RunStatus",
+    "SampleRecord",
+    "Store",
+    "StoreError",
+    "git_commit",
+    "migrations",
+]
+
+MODEL_KINDS = ("reference", "samples", "api", "scripted", "replay", "manual")
+# Kinds whose results never come from a model: a report must not show them as one.
+STAND_IN_KINDS = frozenset({"scripted"})
+FEEDBACK_MODES = ("none", "own-testbench", "golden")
+
+
+class RunStatus(enum.StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    INTERRUPTED = "interrupted"
+    FAILED = "failed"
+
+
+class StoreError(Exception):
+    """A request the store cannot honour (unknown run, bad value)."""
+
+
+class RunMismatchError(StoreError):
+    """A run name already exists with a different suite or settings."""
+
+
+# Numbered schema migrations, applied in order; `PRAGMA user_version` holds how
+# many have run. Append new ones; never edit one that has shipped.
+migrations: list[str] = [
+    # 1: runs, samples, iterations and content-addressed messages.
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        suite_path TEXT NOT NULL,
+        suite_format TEXT NOT NULL,
+        suite_commit TEXT,
+        settings_json TEXT NOT NULL,
+        model TEXT NOT NULL,
+        model_kind TEXT NOT NULL
+            CHECK (model_kind IN ('reference', 'samples', 'api', 'scripted', 'replay', 'manual')),
+        stand_in INTEGER NOT NULL CHECK (stand_in IN (0, 1)),
+        strategy TEXT NOT NULL,
+        feedback_mode TEXT NOT NULL CHECK (feedback_mode IN ('none', 'own-testbench', 'golden')),
+        versions_json TEXT NOT NULL,
+        started TEXT NOT NULL,
+        finished TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'interrupted', 'failed')),
+        end_reason TEXT NOT NULL DEFAULT '',
+        resumes INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE samples (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        task_id TEXT NOT NULL,
+        sample INTEGER NOT NULL,
+        passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+        kind TEXT NOT NULL,
+        iterations_used INTEGER NOT NULL,
+        golden_passed INTEGER,
+        golden_kind TEXT,
+        timings_json TEXT NOT NULL,
+        tokens_in INTEGER NOT NULL,
+        tokens_out INTEGER NOT NULL,
+        cost REAL,
+        log_excerpt TEXT NOT NULL,
+        feedback TEXT NOT NULL,
+        lint_flags_json TEXT,
+        recorded TEXT NOT NULL,
+        UNIQUE (run_id, task_id, sample)
+    );
+    CREATE TABLE messages (
+        sha256 TEXT PRIMARY KEY,
+        text TEXT NOT NULL
+    );
+    CREATE TABLE iterations (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        task_id TEXT NOT NULL,
+        sample INTEGER NOT NULL,
+        iteration INTEGER NOT NULL CHECK (iteration >= 1),
+        own_passed INTEGER,
+        own_kind TEXT,
+        golden_passed INTEGER,
+        golden_kind TEXT,
+        prompt_sha TEXT REFERENCES messages(sha256),
+        reply_sha TEXT REFERENCES messages(sha256),
+        feedback_sha TEXT REFERENCES messages(sha256),
+        tokens_in INTEGER NOT NULL,
+        tokens_out INTEGER NOT NULL,
+        latency_s REAL,
+        code_hash TEXT,
+        recorded TEXT NOT NULL,
+        UNIQUE (run_id, task_id, sample, iteration)
+    );
+    """,
+]
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One row of `runs`."""
+
+    id: int
+    name: str
+    suite_path: str
+    suite_format: str
+    suite_commit: str | None
+    settings: dict[str, Any] = field(hash=False, compare=False)
+    model: str
+    model_kind: str
+    stand_in: bool
+    strategy: str
+    feedback_mode: str
+    versions: dict[str, str | None] = field(hash=False, compare=False)
+    started: str
+    finished: str | None
+    status: RunStatus
+    end_reason: str = ""
+    resumes: int = 0
+
+
+@dataclass(frozen=True)
+class SampleRecord:
+    """The final outcome of one sample of one task."""
+
+    task_id: str
+    sample: int
+    passed: bool
+    kind: FailureKind
+    iterations: int = 1
+    golden_passed: bool | None = None
+    golden_kind: FailureKind | None = None
+    timings: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost: float | None = None  # None: unknown (local model, no price), not free
+    log_excerpt: str = ""
+    feedback: str = ""
+    lint_flags: tuple[str, ...] | None = None  # None: lint not run
+
+
+@dataclass(frozen=True)
+class IterationRecord:
+    """One loop iteration of one sample (agent runs)."""
+
+    task_id: str
+    sample: int
+    iteration: int
+    own_passed: bool | None = None
+    own_kind: FailureKind | None = None
+    golden_passed: bool | None = None
+    golden_kind: FailureKind | None = None
+    prompt: str = ""
+    reply: str = ""
+    feedback: str = ""  # what was sent back to the model after this iteration
+    tokens_in: int = 0
+    tokens_out: int = 0
+    latency_s: float | None = None
+    code_hash: str | None = None
+
+
+def git_commit(path: str | Path) -> str | None:
+    """The HEAD commit of the git checkout holding `path`, `-dirty` if modified; None if not one."""
+    try:
+        head = subprocess.run(
+            ["git", "-C", str(path), "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        if head.returncode != 0:
+            return None
+        status = subprocess.run(
+            ["git", "-C", str(path), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    commit = head.stdout.strip()
+    # A modified checkout is not the commit it names; say so rather than claim it is.
+    return f"{commit}-dirty" if status.returncode == 0 and status.stdout.strip() else commit
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def _canonical(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _kind(value: str | None) -> FailureKind | None:
+    return None if value is None else FailureKind(value)
+
+
+class Store:
+    """The records database. Use one `Store` per process; only one process should write."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        # Autocommit mode: we open transactions ourselves, so nothing sits uncommitted.
+        # Threads of the one writer process may share this Store; the lock serialises them.
+        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0, check_same_thread=False)
+        self._lock = threading.RLock()
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # FULL syncs the WAL on each commit: a committed row survives power loss too.
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            # IMMEDIATE takes the write lock up front, so a second writer waits instead of failing mid-way.
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence[object] | Mapping[str, object] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._db.execute(sql, params).fetchall()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._query("PRAGMA user_version")[0][0])
+
+    def _migrate(self) -> None:
+        with self._transaction() as db:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+            if version > len(migrations):
+                raise StoreError(
+                    f"{self.path} has schema version {version}; this veriassist knows {len(migrations)}"
+                )
+            for number, script in enumerate(migrations[version:], start=version + 1):
+                # One statement at a time: executescript() would commit our open transaction.
+                for statement in _split_sql(script):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    # -- runs ------------------------------------------------------------------
+
+    def start_run(
+        self,
+        name: str,
+        *,
+        suite_path: str | Path,
+        suite_format: str,
+        model: str,
+        model_kind: str,
+        strategy: str,
+        feedback_mode: str,
+        settings: Mapping[str, Any] | None = None,
+        suite_commit: str | None = None,
+        versions: Mapping[str, str | None] | None = None,
+        stand_in: bool = False,
+    ) -> RunInfo:
+        """Create run `name`, or resume it when it exists with the same suite and settings.
+
+        `stand_in` marks a run whose model is not a model (a replay of a scripted
+        session); `model_kind="scripted"` is always a stand-in.
+
+        Raises:
+            RunMismatchError: the name exists with a different suite, model or settings.
+        """
+        if model_kind not in MODEL_KINDS:
+            raise StoreError(f"model_kind {model_kind!r} is not one of {', '.join(MODEL_KINDS)}")
+        if feedback_mode not in FEEDBACK_MODES:
+            raise StoreError(f"feedback_mode {feedback_mode!r} is not one of {', '.join(FEEDBACK_MODES)}")
+        stand_in = stand_in or model_kind in STAND_IN_KINDS
+        wanted: dict[str, Any] = {
+            "suite_path": str(suite_path),
+            "suite_format": suite_format,
+            "suite_commit": suite_commit,
+            "settings_json": _canonical(settings or {}),
+            "model": model,
+            "model_kind": model_kind,
+            "stand_in": int(stand_in),
+            "strategy": strategy,
+            "feedback_mode": feedback_mode,
+        }
+        with self._transaction() as db:
+            row = db.execute("SELECT * FROM runs WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO runs (name, suite_path, suite_format, suite_commit, settings_json, model,"
+                    " model_kind, stand_in, strategy, feedback_mode, versions_json, started, status)"
+                    " VALUES (:name, :suite_path, :suite_format, :suite_commit, :settings_json,"
+                    " :model, :model_kind, :stand_in, :strategy, :feedback_mode, :versions_json,"
+                    " :started, 'running')",
+                    {**wanted, "name": name, "versions_json": _canonical(versions or {}), "started": _now()},
+                )
+            else:
+                differences = [
+                    f"{key}: stored {row[key]!r}, asked {value!r}"
+                    for key, value in wanted.items()
+                    if row[key] != value
+                ]
+                if differences:
+                    raise RunMismatchError(
+                        f"run {name!r} already exists with different settings; pick a new name or"
+                        " match them to resume:\n  " + "\n  ".join(differences)
+                    )
+                # Iterations of a sample that never finished belong to an attempt that is
+                # about to be redone; drop them so the redo's history is not mixed with it.
+                db.execute(
+                    "DELETE FROM iterations WHERE run_id = ? AND NOT EXISTS (SELECT 1 FROM samples s"
+                    " WHERE s.run_id = iterations.run_id AND s.task_id = iterations.task_id"
+                    " AND s.sample = iterations.sample)",
+                    (row["id"],),
+                )
+                db.execute(
+                    "UPDATE runs SET status = 'running', finished = NULL, end_reason = '',"
+                    " resumes = resumes + 1 WHERE id = ?",
+                    (row["id"],),
+                )
+        return self._run_by("name", name)
+
+    def finish_run(self, run_id: int, status: RunStatus | str, reason: str = "") -> None:
+        """Mark a run ended: completed, interrupted (Ctrl-C, limit) or failed (an error), and why."""
+        status = RunStatus(status)
+        if status is RunStatus.RUNNING:
+            raise StoreError("finish_run needs an end status, not 'running'")
+        with self._transaction() as db:
+            updated = db.execute(
+                "UPDATE runs SET status = ?, finished = ?, end_reason = ? WHERE id = ?",
+                (status.value, _now(), reason, run_id),
+            ).rowcount
+        if not updated:
+            raise StoreError(f"no run with id {run_id}")
+
+    def list_runs(self) -> list[RunInfo]:
+        rows = self._query("SELECT * FROM runs ORDER BY started, id")
+        return [_run_info(row) for row in rows]
+
+    def get_run(self, name: str) -> RunInfo:
+        """The run called `name`; raises StoreError when there is none."""
+        return self._run_by("name", name)
+
+    def _run_by(self, column: str, value: object) -> RunInfo:
+        rows = self._query(f"SELECT * FROM runs WHERE {column} = ?", (value,))
+        if not rows:
+            raise StoreError(f"no run with {column} {value!r} in {self.path}")
+        return _run_info(rows[0])
+
+    # -- samples ---------------------------------------------------------------
+
+    def done_keys(self, run_id: int) -> set[tuple[str, int]]:
+        """(task_id, sample) pairs already recorded: a resumed run skips these."""
+        rows = self._query("SELECT task_id, sample FROM samples WHERE run_id = ?", (run_id,))
+        return {(row[0], int(row[1])) for row in rows}
+
+    def record_sample(self, run_id: int, record: SampleRecord) -> bool:
+        """Commit one finished sample. Returns False (and changes nothing) if it was already recorded."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO samples (run_id, task_id, sample, passed, kind, iterations_used, golden_passed,"
+                " golden_kind, timings_json, tokens_in, tokens_out, cost, log_excerpt, feedback,"
+                " lint_flags_json, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                # First write wins: a result, once committed, is never silently replaced.
+                " ON CONFLICT (run_id, task_id, sample) DO NOTHING",
+                (
+                    run_id,
+                    record.task_id,
+                    record.sample,
+                    int(record.passed),
+                    FailureKind(record.kind).value,
+                    record.iterations,
+                    None if record.golden_passed is None else int(record.golden_passed),
+                    None if record.golden_kind is None else FailureKind(record.golden_kind).value,
+                    _canonical(record.timings),
+                    record.tokens_in,
+                    record.tokens_out,
+                    record.cost,
+                    record.log_excerpt,
+                    record.feedback,
+                    None if record.lint_flags is None else json.dumps(list(record.lint_flags)),
+                    _now(),
+                ),
+            )
+            return cursor.rowcount == 1
+
+    def set_lint_flags(self, run_id: int, task_id: str, sample: int, flags: tuple[str, ...]) -> None:
+        """Attach lint flags to a recorded sample (lint may run after the sample finished)."""
+        with self._transaction() as db:
+            updated = db.execute(
+                "UPDATE samples SET lint_flags_json = ? WHERE run_id = ? AND task_id = ? AND sample = ?",
+                (json.dumps(list(flags)), run_id, task_id, sample),
+            ).rowcount
+        if not updated:
+            raise StoreError(f"no sample {task_id!r}/{sample} in run {run_id}")
+
+    def samples(self, run_id: int) -> list[SampleRecord]:
+        rows = self._query("SELECT * FROM samples WHERE run_id = ? ORDER BY task_id, sample", (run_id,))
+        return [_sample_record(row) for row in rows]
+
+    # -- iterations ------------------------------------------------------------
+
+    def record_iteration(self, run_id: int, record: IterationRecord) -> None:
+        """Commit one loop iteration; recording the same key again replaces it (a redone attempt)."""
+        if record.iteration < 1:
+            raise StoreError("iterations are numbered from 1")
+        with self._transaction() as db:
+            shas = [self._put_message(db, text) for text in (record.prompt, record.reply, record.feedback)]
+            db.execute(
+                "INSERT INTO iterations (run_id, task_id, sample, iteration, own_passed, own_kind,"
+                " golden_passed, golden_kind, prompt_sha, reply_sha, feedback_sha, tokens_in, tokens_out,"
+                " latency_s, code_hash, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (run_id, task_id, sample, iteration) DO UPDATE SET"
+                " own_passed = excluded.own_passed, own_kind = excluded.own_kind,"
+                " golden_passed = excluded.golden_passed, golden_kind = excluded.golden_kind,"
+                " prompt_sha = excluded.prompt_sha, reply_sha = excluded.reply_sha,"
+                " feedback_sha = excluded.feedback_sha, tokens_in = excluded.tokens_in,"
+                " tokens_out = excluded.tokens_out, latency_s = excluded.latency_s,"
+                " code_hash = excluded.code_hash, recorded = excluded.recorded",
+                (
+                    run_id,
+                    record.task_id,
+                    record.sample,
+                    record.iteration,
+                    None if record.own_passed is None else int(record.own_passed),
+                    None if record.own_kind is None else FailureKind(record.own_kind).value,
+                    None if record.golden_passed is None else int(record.golden_passed),
+                    None if record.golden_kind is None else FailureKind(record.golden_kind).value,
+                    *shas,
+                    record.tokens_in,
+                    record.tokens_out,
+                    record.latency_s,
+                    record.code_hash,
+                    _now(),
+                ),
+            )
+
+    def iterations(
+        self, run_id: int, task_id: str | None = None, sample: int | None = None
+    ) -> list[IterationRecord]:
+        """Iterations of one sample, or of a whole run when task_id/sample are omitted."""
+        query = (
+            "SELECT i.*, p.text AS prompt, r.text AS reply, f.text AS feedback FROM iterations i"
+            " LEFT JOIN messages p ON p.sha256 = i.prompt_sha"
+            " LEFT JOIN messages r ON r.sha256 = i.reply_sha"
+            " LEFT JOIN messages f ON f.sha256 = i.feedback_sha WHERE i.run_id = ?"
+        )
+        params: list[object] = [run_id]
+        if task_id is not None:
+            query += " AND i.task_id = ?"
+            params.append(task_id)
+        if sample is not None:
+            query += " AND i.sample = ?"
+            params.append(sample)
+        rows = self._query(query + " ORDER BY i.task_id, i.sample, i.iteration", params)
+        return [_iteration_record(row) for row in rows]
+
+    def message(self, sha256: str) -> str | None:
+        rows = self._query("SELECT text FROM messages WHERE sha256 = ?", (sha256,))
+        return str(rows[0][0]) if rows else None
+
+    @staticmethod
+    def _put_message(db: sqlite3.Connection, text: str) -> str | None:
+        if not text:
+            return None
+        sha = _sha256(text)
+        db.execute("INSERT INTO messages (sha256, text) VALUES (?, ?) ON CONFLICT DO NOTHING", (sha, text))
+        return sha
+
+
+def _split_sql(script: str) -> list[str]:
+    # Migrations hold no triggers or string literals with ';', so a plain split is exact.
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def _run_info(row: sqlite3.Row) -> RunInfo:
+    return RunInfo(
+        id=int(row["id"]),
+        name=row["name"],
+        suite_path=row["suite_path"],
+        suite_format=row["suite_format"],
+        suite_commit=row["suite_commit"],
+        settings=json.loads(row["settings_json"]),
+        model=row["model"],
+        model_kind=row["model_kind"],
+        stand_in=bool(row["stand_in"]),
+        strategy=row["strategy"],
+        feedback_mode=row["feedback_mode"],
+        versions=json.loads(row["versions_json"]),
+        started=row["started"],
+        finished=row["finished"],
+        status=RunStatus(row["status"]),
+        end_reason=row["end_reason"],
+        resumes=int(row["resumes"]),
+    )
+
+
+def _sample_record(row: sqlite3.Row) -> SampleRecord:
+    flags = row["lint_flags_json"]
+    return SampleRecord(
+        task_id=row["task_id"],
+        sample=int(row["sample"]),
+        passed=bool(row["passed"]),
+        kind=FailureKind(row["kind"]),
+        iterations=int(row["iterations_used"]),
+        golden_passed=_bool(row["golden_passed"]),
+        golden_kind=_kind(row["golden_kind"]),
+        timings=json.loads(row["timings_json"]),
+        tokens_in=int(row["tokens_in"]),
+        tokens_out=int(row["tokens_out"]),
+        cost=row["cost"],
+        log_excerpt=row["log_excerpt"],
+        feedback=row["feedback"],
+        lint_flags=None if flags is None else tuple(json.loads(flags)),
+    )
+
+
+def _iteration_record(row: sqlite3.Row) -> IterationRecord:
+    return IterationRecord(
+        task_id=row["task_id"],
+        sample=int(row["sample"]),
+        iteration=int(row["iteration"]),
+        own_passed=_bool(row["own_passed"]),
+        own_kind=_kind(row["own_kind"]),
+        golden_passed=_bool(row["golden_passed"]),
+        golden_kind=_kind(row["golden_kind"]),
+        prompt=row["prompt"] or "",
+        reply=row["reply"] or "",
+        feedback=row["feedback"] or "",
+        tokens_in=int(row["tokens_in"]),
+        tokens_out=int(row["tokens_out"]),
+        latency_s=row["latency_s"],
+        code_hash=row["code_hash"],
+    )

@@ -1,0 +1,150 @@
+"""Benchmark suites from disk into `Problem`s: VerilogEval v1/v2, RTLLM and our designs/.
+
+`load_suite` detects the format; `describe` summarises a suite for `veriassist suites show`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from veriassist import hdl
+from veriassist.suites import designs, rtllm, verilogeval_v1, verilogeval_v2
+from veriassist.suites.base import Suite, SuiteError
+from veriassist.types import Problem
+
+__all__ = [
+    "FORMATS",
+    "ProblemSummary",
+    "Suite",
+    "SuiteError",
+    "describe",
+    "detect_format",
+    "lint_problem",
+    "load_suite",
+]
+
+_Loader = Callable[[Path, str | None], Suite]
+# Detection order matters: a VerilogEval v2 checkout can also hold v1's data/.
+_FORMATS: dict[str, tuple[Callable[[Path], bool], _Loader]] = {
+    verilogeval_v2.FORMAT: (verilogeval_v2.detect, verilogeval_v2.load),
+    verilogeval_v1.FORMAT: (verilogeval_v1.detect, verilogeval_v1.load),
+    designs.FORMAT: (designs.detect, designs.load),
+    rtllm.FORMAT: (rtllm.detect, rtllm.load),
+}
+FORMATS: tuple[str, ...] = tuple(_FORMATS)
+
+
+def detect_format(path: Path) -> str:
+    """Name the format of the suite at `path`.
+
+    Raises:
+        SuiteError: `path` does not exist or matches no known layout.
+    """
+    if not path.exists():
+        raise SuiteError(f"{path}: no such file or directory")
+    for name, (detect, _) in _FORMATS.items():
+        if detect(path):
+            return name
+    raise SuiteError(
+        f"{path}: not a suite we recognise; expected a VerilogEval v2 dataset (problems.txt), "
+        f"VerilogEval v1 jsonl (data/VerilogEval_Human.jsonl), RTLLM design folders "
+        f"(design_description.txt + testbench.v) or designs (*/design.toml)"
+    )
+
+
+def load_suite(path: Path, format: str | None = None, task: str | None = None) -> Suite:
+    """Load the suite at `path`, detecting its format unless given.
+
+    Args:
+        path: a suite checkout (see each format's module for what it accepts).
+        format: one of FORMATS, or None to detect.
+        task: the sub-task where a format has several (VerilogEval v1/v2).
+
+    Raises:
+        SuiteError: unknown format, or a malformed suite; the message names the file.
+    """
+    path = Path(path)
+    if format is None:
+        format = detect_format(path)
+    elif format not in _FORMATS:
+        raise SuiteError(f"unknown suite format '{format}' (use one of: {', '.join(FORMATS)})")
+    elif not path.exists():
+        raise SuiteError(f"{path}: no such file or directory")
+    _, loader = _FORMATS[format]
+    return loader(path, task)
+
+
+@dataclass(frozen=True)
+class ProblemSummary:
+    """One problem as `veriassist suites show` prints it."""
+
+    task_id: str
+    top: str
+    style: str  # the testbench style, or "" without a testbench
+    files: tuple[str, ...]  # testbench, reference and support files present
+    notes: tuple[str, ...]  # what the loader reconciled or found odd
+    missing: tuple[str, ...]  # what a complete problem would have and this lacks
+    lint: tuple[str, ...] = ()  # disagreements between spec, reference and testbench
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.lint
+
+
+def describe(suite: Suite, lint: bool = True) -> list[ProblemSummary]:
+    """Summarise each problem: what it has, what it lacks, what the loader noted.
+
+    Args:
+        suite: a loaded suite.
+        lint: also check the reference parses and matches the spec's stated interface.
+    """
+    return [_summary(problem, lint) for problem in suite.problems]
+
+
+def _summary(problem: Problem, lint: bool) -> ProblemSummary:
+    files: list[str] = []
+    missing: list[str] = []
+    testbench = problem.testbench
+    if testbench is None:
+        missing.append("testbench")
+    else:
+        files.extend(f.name for f in testbench.files)
+        if testbench.reference is not None:
+            files.append(testbench.reference.name)
+        files.extend(p.name for p in testbench.support_files)
+        missing.extend(f"support file {p.name}" for p in testbench.support_files if not p.is_file())
+    if problem.reference is None:
+        missing.append("reference")
+    elif problem.reference.name not in files:
+        files.append(problem.reference.name)
+    if not problem.spec.strip():
+        missing.append("spec")
+    return ProblemSummary(
+        task_id=problem.task_id,
+        top=problem.top,
+        style=testbench.style.value if testbench is not None else "",
+        files=tuple(files),
+        notes=problem.notes,
+        missing=tuple(missing),
+        lint=tuple(lint_problem(problem)) if lint else (),
+    )
+
+
+def lint_problem(problem: Problem) -> list[str]:
+    """Check the reference parses, declares the top, and matches the spec's stated ports."""
+    if problem.reference is None:
+        return []
+    name = problem.reference.name
+    try:
+        actual = hdl.module_interface(problem.reference.text, problem.top)
+    except hdl.HdlError as error:
+        return [f"{name}: {error}"]
+    stated = hdl.spec_interface(problem.spec)
+    if stated is None or not stated.ports:
+        return []
+    return [
+        f"spec vs {name}: {difference}"
+        for difference in hdl.interface_differences(stated, actual, expected_label="spec", actual_label=name)
+    ]

@@ -1,0 +1,140 @@
+"""VerilogEval v1: `data/VerilogEval_{Human,Machine}.jsonl` plus `descriptions/*.jsonl`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from veriassist import hdl
+from veriassist.suites.base import Suite, SuiteError, read_text
+from veriassist.types import Problem, SourceFile, Testbench, TestbenchStyle
+
+FORMAT = "verilogeval-v1"
+TASKS = ("human", "machine")
+TOP = "top_module"
+REFERENCE_MODULE = "reference_module"
+_FIELDS = ("task_id", "prompt", "canonical_solution", "test")
+
+
+def _problem_file(root: Path, task: str) -> Path:
+    name = f"VerilogEval_{task.capitalize()}.jsonl"
+    for candidate in (root / "data" / name, root / name):
+        if candidate.is_file():
+            return candidate
+    return root / "data" / name
+
+
+def detect(path: Path) -> bool:
+    """True for a VerilogEval v1 jsonl file, or a directory holding one."""
+    if path.is_file():
+        return path.suffix == ".jsonl" and any(t in path.name.lower() for t in TASKS)
+    return path.is_dir() and any(_problem_file(path, t).is_file() for t in TASKS)
+
+
+def read_jsonl(path: Path, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Read JSON objects one a line, requiring `fields` in each.
+
+    Raises:
+        SuiteError: naming the file, the line and what is wrong with it.
+    """
+    records = []
+    for number, line in enumerate(read_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise SuiteError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+        if not isinstance(record, dict):
+            raise SuiteError(f"{path}:{number}: expected a JSON object")
+        missing = [f for f in fields if not isinstance(record.get(f), str)]
+        if missing:
+            raise SuiteError(f"{path}:{number}: missing text field(s) {', '.join(missing)}")
+        records.append(record)
+    return records
+
+
+def load(path: Path, task: str | None = None) -> Suite:
+    """Load the Human or Machine problems.
+
+    Args:
+        path: the repository root, its `data/` directory, or a jsonl file.
+        task: "human" (default) or "machine"; taken from the file name for a file.
+
+    Raises:
+        SuiteError: unknown task, missing file, a bad jsonl line, no problems.
+    """
+    if task is not None and task.lower() not in TASKS:
+        raise SuiteError(f"{path}: unknown VerilogEval v1 task '{task}' (use one of: {', '.join(TASKS)})")
+    if path.is_file():
+        named = next((t for t in TASKS if t in path.name.lower()), None)
+        task = (task or named or TASKS[0]).lower()
+        problems_file = path
+        root = path.parent.parent if path.parent.name == "data" else path.parent
+    else:
+        task = (task or TASKS[0]).lower()
+        root = path.parent if path.name == "data" else path
+        problems_file = _problem_file(root, task)
+        if not problems_file.is_file():
+            raise SuiteError(f"{path}: missing {problems_file.name} (the {task} problems)")
+    records = read_jsonl(problems_file, _FIELDS)
+    if not records:
+        raise SuiteError(f"{problems_file}: holds no problems")
+    descriptions, notes = _descriptions(root, task)
+    name = f"{FORMAT}/{task}"
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for record in records:
+        if record["task_id"] in seen:
+            notes.append(f"{problems_file.name}: duplicate task_id {record['task_id']} ignored")
+            continue
+        seen.add(record["task_id"])
+        problems.append(_problem(record, descriptions.get(record["task_id"]), name))
+    return Suite(name=name, format=FORMAT, root=root, problems=tuple(problems), notes=tuple(notes))
+
+
+def _descriptions(root: Path, task: str) -> tuple[dict[str, str], list[str]]:
+    folder = root / "descriptions"
+    files = sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
+    # Human and Machine problems share task ids but not descriptions.
+    matching = [f for f in files if task in f.name.lower()]
+    if not matching:
+        matching = [f for f in files if not any(t in f.name.lower() for t in TASKS)]
+    if not matching:
+        return {}, [f"no descriptions/*.jsonl for {task}: specs are the prompts"]
+    found: dict[str, str] = {}
+    for file in matching:
+        for record in read_jsonl(file, ("task_id", "detail_description")):
+            found[record["task_id"]] = record["detail_description"]
+    return found, []
+
+
+def _problem(record: dict[str, Any], description: str | None, suite: str) -> Problem:
+    prompt, solution, test = record["prompt"], record["canonical_solution"], record["test"]
+    notes = []
+    if description is None:
+        notes.append("no description: the spec is the prompt")
+    try:
+        interface = hdl.module_header(prompt + "\nendmodule\n", TOP)
+    except hdl.HdlError:
+        interface = prompt.strip()
+        notes.append(f"the prompt declares no module {TOP}")
+    test_modules = hdl.module_names(test)
+    notes.extend(f"test declares no module {m}" for m in (REFERENCE_MODULE, "tb") if m not in test_modules)
+    return Problem(
+        task_id=record["task_id"],
+        spec=description if description is not None else prompt,
+        top=TOP,
+        testbench=Testbench(
+            style=TestbenchStyle.COMPARE,
+            # The test embeds reference_module, so no separate reference is compiled.
+            files=(SourceFile("test.sv", test),),
+            toplevel="tb",
+        ),
+        reference=SourceFile(f"{TOP}.sv", prompt + solution),
+        interface=interface,
+        suite=suite,
+        metadata={"prompt": prompt},
+        notes=tuple(notes),
+    )

@@ -1,0 +1,245 @@
+"""The one way VeriAssist runs a subprocess.
+
+Every tool wrapper builds an argv and hands it here. This module owns what is
+dangerous about running untrusted designs: the wall-clock timeout that kills the
+whole process group, the output cap that keeps only head and tail, the resource
+limits, and the bubblewrap sandbox.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import selectors
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ToolMissing(RuntimeError):
+    """A required external program is not installed."""
+
+
+# Which Debian package provides each tool, for the error message.
+_PACKAGES = {"iverilog": "iverilog", "vvp": "iverilog", "bwrap": "bubblewrap"}
+
+
+def require_tool(name: str) -> str:
+    """Return the tool's path, or raise ToolMissing naming the package to install."""
+    path = shutil.which(name)
+    if path is None:
+        package = _PACKAGES.get(name, name)
+        raise ToolMissing(
+            f"`{name}` was not found on PATH. Install it with: sudo apt-get install {package}"
+        )
+    return path
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds for one untrusted process."""
+
+    wall_s: float = 30.0
+    cpu_s: int = 120
+    memory_bytes: int = 4 << 30
+    file_bytes: int = 256 << 20  # largest file it may write (a runaway VCD, a log)
+    processes: int = 512
+    output_bytes: int = 256 << 10  # per stream, split between head and tail
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool
+    duration_s: float
+    dropped_bytes: int  # output left out between head and tail
+
+    @property
+    def output(self) -> str:
+        return self.stdout + (("\n" + self.stderr) if self.stderr else "")
+
+
+class _CappedBuffer:
+    """Keeps the first and last `limit/2` bytes and counts what fell in between."""
+
+    def __init__(self, limit: int) -> None:
+        self.half = max(limit // 2, 1)
+        self.head = bytearray()
+        self.tail = bytearray()
+        self.total = 0
+
+    def add(self, chunk: bytes) -> None:
+        self.total += len(chunk)
+        room = self.half - len(self.head)
+        if room > 0:
+            self.head += chunk[:room]
+            chunk = chunk[room:]
+        if chunk:
+            self.tail += chunk
+            if len(self.tail) > self.half:
+                del self.tail[: len(self.tail) - self.half]
+
+    @property
+    def dropped(self) -> int:
+        return self.total - len(self.head) - len(self.tail)
+
+    def text(self) -> str:
+        head = self.head.decode("utf-8", "replace")
+        if not self.dropped:
+            return head + self.tail.decode("utf-8", "replace")
+        tail = self.tail.decode("utf-8", "replace")
+        return f"{head}\n[... {self.dropped} bytes of output left out ...]\n{tail}"
+
+
+class Sandbox:
+    """bubblewrap: no network, read-only filesystem except the run's work dir."""
+
+    _warned = False
+
+    def __init__(self, enabled: bool = True) -> None:
+        self.bwrap = shutil.which("bwrap") if enabled else None
+        if enabled and self.bwrap is None and not Sandbox._warned:
+            Sandbox._warned = True
+            warnings.warn(
+                "bubblewrap (bwrap) is not installed: simulations run WITHOUT a sandbox. "
+                "Install it with `sudo apt-get install bubblewrap`, or pass --no-sandbox to silence this.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+
+    @property
+    def active(self) -> bool:
+        return self.bwrap is not None
+
+    def wrap(self, argv: list[str], workdir: Path) -> list[str]:
+        if self.bwrap is None:
+            return argv
+        work = str(workdir)
+        prefix = [self.bwrap, "--ro-bind", "/", "/"]
+        # Hide the user's secrets (API keys in config files, ssh keys) from untrusted code.
+        for secret in _secret_dirs():
+            prefix += ["--tmpfs", secret]
+        prefix += [
+            "--bind", work, work,
+            "--dev", "/dev",
+            "--proc", "/proc",
+            "--unshare-all",
+            "--die-with-parent",
+            "--setenv", "TMPDIR", f"{work}/tmp",
+            "--chdir", work,
+        ]  # fmt: skip
+        return [*prefix, "--", *argv]
+
+
+def _secret_dirs() -> list[str]:
+    home = Path.home()
+    names = (".ssh", ".config", ".aws", ".gnupg", ".cache/veriassist", ".netrc.d")
+    return [str(home / n) for n in names if (home / n).is_dir()]
+
+
+# Only these reach an untrusted process: never API keys or tokens.
+_ENV_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "PYENV_VERSION")
+
+
+def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env.update(extra or {})
+    return env
+
+
+def _set_limits(limits: Limits) -> None:
+    os.setsid()  # own process group, so a timeout can kill every descendant
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_s, limits.cpu_s))
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+    resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def run(
+    argv: list[str],
+    workdir: Path,
+    *,
+    limits: Limits | None = None,
+    sandbox: Sandbox | None = None,
+    env: dict[str, str] | None = None,
+) -> ProcessResult:
+    """Run argv in workdir under limits (and the sandbox, when given); never raises on failure."""
+    limits = limits or Limits()
+    full = sandbox.wrap(argv, workdir) if sandbox else argv
+    (workdir / "tmp").mkdir(exist_ok=True)
+    env = env if env is not None else clean_env()
+    env.setdefault("TMPDIR", str(workdir / "tmp"))
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        full,
+        cwd=workdir,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        preexec_fn=lambda: _set_limits(limits),
+    )
+    out, err = _CappedBuffer(limits.output_bytes), _CappedBuffer(limits.output_bytes)
+    timed_out = _pump(proc, out, err, deadline=start + limits.wall_s)
+    returncode = proc.wait()
+    return ProcessResult(
+        argv=tuple(argv),
+        returncode=returncode,
+        stdout=out.text(),
+        stderr=err.text(),
+        timed_out=timed_out,
+        duration_s=time.perf_counter() - start,
+        dropped_bytes=out.dropped + err.dropped,
+    )
+
+
+def _pump(proc: subprocess.Popen[bytes], out: _CappedBuffer, err: _CappedBuffer, deadline: float) -> bool:
+    """Drain both pipes into capped buffers until EOF or the deadline; True if it timed out."""
+    assert proc.stdout is not None and proc.stderr is not None
+    selector = selectors.DefaultSelector()
+    selector.register(proc.stdout, selectors.EVENT_READ, out)
+    selector.register(proc.stderr, selectors.EVENT_READ, err)
+    open_streams = 2
+    timed_out = False
+    while open_streams:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            timed_out = True
+            _kill_group(proc)
+            break
+        for key, _ in selector.select(timeout=min(remaining, 1.0)):
+            chunk = os.read(key.fd, 65536)
+            if chunk:
+                key.data.add(chunk)
+            else:
+                selector.unregister(key.fileobj)
+                open_streams -= 1
+    selector.close()
+    if not timed_out:
+        try:
+            proc.wait(timeout=max(deadline - time.perf_counter(), 0.05))
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(proc)
+    proc.stdout.close()
+    proc.stderr.close()
+    return timed_out
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    except PermissionError:  # pragma: no cover - should not happen for our own children
+        print(f"veriassist: could not kill process group {proc.pid}", file=sys.stderr)

@@ -1,0 +1,211 @@
+"""Records that pass between the pipeline's stages.
+
+Every stage takes and returns these frozen dataclasses, so a stage can be tested
+alone and a record can be stored or sent as JSON without surprises.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class TestbenchStyle(enum.StrEnum):
+    """How a testbench reports its verdict."""
+
+    # A Verilog `tb` comparing a reference with the design, printing
+    # `Mismatches: N in M samples` (VerilogEval, and our own designs/).
+    COMPARE = "compare"
+    # A self-checking Verilog testbench printing a pass banner (RTLLM).
+    BANNER = "banner"
+    # A cocotb 2.x Python testbench (what the agent writes).
+    COCOTB = "cocotb"
+
+
+class FailureKind(enum.StrEnum):
+    """Why a check failed; a superset of VerilogEval's `sv-iv-analyze` codes."""
+
+    PASS = "pass"  # .
+    NO_MODULE = "no-module"
+    WRONG_MODULE_NAME = "wrong-module-name"
+    PORT_MISMATCH = "port-mismatch"
+    REJECTED = "rejected-by-static-check"
+    SYNTAX_ERROR = "syntax-error"  # S
+    EXPLICIT_CAST = "explicit-cast-needed"  # e
+    ZERO_WIDTH_CONSTANT = "zero-width-constant"  # 0
+    NO_SENSITIVITIES = "no-sensitivities"  # n
+    DECLARED_AS_WIRE = "declared-as-wire"  # w
+    UNKNOWN_MODULE = "unknown-module"  # m
+    UNBOUND_CLK = "unbound-clk"  # c
+    UNBOUND_PORT = "unbound-port"  # p
+    COMPILE_ERROR = "compile-error"  # C
+    TIMEOUT = "timeout"  # T
+    MISMATCH_WITH_RESET = "mismatch-with-reset"  # r: the RTL has posedge/negedge reset logic
+    MISMATCH = "mismatch"  # R
+    TEST_FAILED = "test-failed"  # cocotb test or banner testbench reported failure
+    NO_VERDICT = "no-verdict"  # the testbench never said pass or fail
+    SIMULATOR_CRASH = "simulator-crash"
+    TESTBENCH_ERROR = "testbench-error"  # the testbench itself is broken
+
+    @property
+    def is_compile_failure(self) -> bool:
+        return self in _COMPILE_KINDS
+
+    @property
+    def code(self) -> str:
+        """VerilogEval's one-letter code, or '?' for our own kinds."""
+        return _VERILOGEVAL_CODES.get(self, "?")
+
+
+_COMPILE_KINDS = frozenset(
+    {
+        FailureKind.NO_MODULE,
+        FailureKind.WRONG_MODULE_NAME,
+        FailureKind.PORT_MISMATCH,
+        FailureKind.REJECTED,
+        FailureKind.SYNTAX_ERROR,
+        FailureKind.EXPLICIT_CAST,
+        FailureKind.ZERO_WIDTH_CONSTANT,
+        FailureKind.NO_SENSITIVITIES,
+        FailureKind.DECLARED_AS_WIRE,
+        FailureKind.UNKNOWN_MODULE,
+        FailureKind.UNBOUND_CLK,
+        FailureKind.UNBOUND_PORT,
+        FailureKind.COMPILE_ERROR,
+    }
+)
+_VERILOGEVAL_CODES = {
+    FailureKind.PASS: ".",
+    FailureKind.SYNTAX_ERROR: "S",
+    FailureKind.EXPLICIT_CAST: "e",
+    FailureKind.ZERO_WIDTH_CONSTANT: "0",
+    FailureKind.NO_SENSITIVITIES: "n",
+    FailureKind.DECLARED_AS_WIRE: "w",
+    FailureKind.UNKNOWN_MODULE: "m",
+    FailureKind.UNBOUND_CLK: "c",
+    FailureKind.UNBOUND_PORT: "p",
+    FailureKind.COMPILE_ERROR: "C",
+    FailureKind.TIMEOUT: "T",
+    FailureKind.MISMATCH_WITH_RESET: "r",
+    FailureKind.MISMATCH: "R",
+}
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A named source text; names are bare file names, never paths."""
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Port:
+    name: str
+    direction: str  # input | output | inout
+    width: int  # bits; 0 when it could not be computed
+    declared: str = ""  # the type as written, e.g. "logic [7:0]"
+
+
+@dataclass(frozen=True)
+class Interface:
+    module: str
+    ports: tuple[Port, ...]
+    parameters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """The design under test: one or more RTL files and the top module's name."""
+
+    files: tuple[SourceFile, ...]
+    top: str
+
+
+@dataclass(frozen=True)
+class Testbench:
+    """A testbench plus everything it needs next to it.
+
+    `reference` is compiled beside the candidate for COMPARE testbenches, renamed to
+    `reference_module` (the name the testbench instantiates) when it differs.
+    """
+
+    style: TestbenchStyle
+    files: tuple[SourceFile, ...]
+    toplevel: str = "tb"  # Verilog testbench top; for cocotb, the Python module
+    reference: SourceFile | None = None
+    reference_module: str | None = None
+    support_files: tuple[Path, ...] = ()  # data files the testbench reads by relative path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One benchmark task: a spec and, when the suite has them, a reference and a golden testbench."""
+
+    task_id: str
+    spec: str
+    top: str
+    testbench: Testbench | None = None
+    reference: SourceFile | None = None
+    interface: str | None = None  # the module header, when the suite gives it
+    suite: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    notes: tuple[str, ...] = ()  # what the loader reconciled or found odd
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    file: str
+    line: int
+    severity: Severity
+    message: str
+    column: int | None = None
+    source: str = "iverilog"
+
+
+@dataclass(frozen=True)
+class OutputMismatch:
+    output: str
+    count: int
+    first_time: int | None  # simulation time of the first mismatch, in the testbench's units
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    name: str
+    passed: bool
+    message: str = ""
+    sim_time_ns: float | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    passed: bool
+    kind: FailureKind
+    diagnostics: tuple[Diagnostic, ...] = ()
+    mismatches: tuple[OutputMismatch, ...] = ()
+    total_mismatches: int | None = None
+    samples: int | None = None
+    first_mismatch_time: int | None = None
+    tests: tuple[TestOutcome, ...] = ()
+    rejections: tuple[str, ...] = ()  # static-check reasons the candidate was refused
+    waveform: str = ""  # compact table around the first mismatch
+    compile_log: str = ""
+    sim_log: str = ""
+    timings: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+    sandboxed: bool = False
+    summary: str = ""  # one line a person reads first
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["kind"] = self.kind.value
+        return data
