@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import re
 import socket
 import threading
 from pathlib import Path
@@ -446,7 +447,7 @@ def test_misspelt_config_key_is_an_error_naming_file_and_key(tmp_path: Path) -> 
 def test_misspelt_cli_key_and_bad_spec_are_errors(tmp_path: Path) -> None:
     with pytest.raises(ModelConfigError, match="unknown key 'max_token'"):
         resolve_settings({"max_token": 5}, env={}, cwd=tmp_path, home=tmp_path)
-    with pytest.raises(ModelConfigError, match="write e.g. 'openai:gpt-4o'"):
+    with pytest.raises(ModelConfigError, match=re.escape("write e.g. 'openai:gpt-4o'")):
         resolve_settings({"model": "gpt-4o"}, env={}, cwd=tmp_path, home=tmp_path)
     with pytest.raises(ModelConfigError, match="unknown provider 'gemini'"):
         ModelSettings(model="gemini:pro")

@@ -329,3 +329,33 @@ def _expected_samples(top: str, testbench: Testbench, options: CheckOptions) -> 
     with _expected_lock:
         _expected_cache[key] = expected
     return expected
+
+
+def compile_only(
+    candidate: Candidate, options: CheckOptions | None = None, *, expected_interface: Interface | None = None
+) -> CheckResult:
+    """Static checks plus an Icarus compile of the candidate alone: the evidence when no testbench exists."""
+    options = options or CheckOptions()
+    empty = Testbench(TestbenchStyle.COMPARE, ())
+    early = _refuse_early(candidate, empty, expected_interface)
+    if early is not None:
+        return early
+    sandbox = runner.Sandbox(options.sandbox)
+    runner.require_tool("iverilog")
+    with _workdir(options.keep_workdir) as work:
+        sources, names, texts = _lay_out(work, candidate, empty, new_nonce())
+        limits = replace(options.limits, wall_s=options.compile_timeout_s)
+        compiled = runner.run(icarus.compile_argv(sources, candidate.top), work, limits=limits, sandbox=sandbox)
+    diagnostics = icarus.parse_diagnostics(compiled.output, names)
+    timings = {"compile_s": compiled.duration_s}
+    if compiled.returncode != 0 or compiled.timed_out:
+        return _compile_failure(compiled, diagnostics, timings, sandbox.active, texts)
+    return CheckResult(
+        passed=True,
+        kind=FailureKind.PASS,
+        diagnostics=tuple(diagnostics),
+        compile_log=compiled.output,
+        timings=timings,
+        sandboxed=sandbox.active,
+        summary="compiles (no testbench was run)",
+    )

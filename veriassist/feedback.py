@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from veriassist.prompts import render
 from veriassist.toolchain.icarus import render_diagnostic
-from veriassist.types import Candidate, CheckResult, Severity
+from veriassist.types import Candidate, CheckResult, Diagnostic, Severity
 
 MAX_DIAGNOSTICS = 8  # the first errors matter; later ones are usually consequences
 
@@ -14,7 +14,7 @@ def render_feedback(result: CheckResult, candidate: Candidate | None = None) -> 
     texts = {f.name: f.text for f in candidate.files} if candidate else {}
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     warnings = [d for d in result.diagnostics if d.severity is Severity.WARNING]
-    shown = (errors + warnings)[:MAX_DIAGNOSTICS]
+    shown = _merge_same_line(errors + warnings)[:MAX_DIAGNOSTICS]
     return render(
         "feedback.j2",
         result=result,
@@ -24,3 +24,16 @@ def render_feedback(result: CheckResult, candidate: Candidate | None = None) -> 
         failing_tests=[t for t in result.tests if not t.passed],
         mismatches=[m for m in result.mismatches if m.count],
     )
+
+
+def _merge_same_line(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One entry per source line: iverilog often reports a line twice in different words."""
+    merged: dict[tuple[str, int], Diagnostic] = {}
+    for d in diagnostics:
+        key = (d.file, d.line)
+        if key in merged:
+            first = merged[key]
+            merged[key] = Diagnostic(first.file, first.line, first.severity, f"{first.message}; {d.message}")
+        else:
+            merged[key] = d
+    return list(merged.values())

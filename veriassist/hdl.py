@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from pyslang import Bag, DiagnosticEngine, SourceManager
-from pyslang.parsing import Token, TokenKind
 from pyslang.ast import ArgumentDirection, Compilation, CompilationOptions
+from pyslang.parsing import Token, TokenKind
 from pyslang.syntax import SyntaxKind, SyntaxNode, SyntaxTree
 
 from veriassist.types import Interface, Port
@@ -95,8 +95,8 @@ def _parse_strict(text: str) -> _Parsed:
 
 
 def _modules(parsed: _Parsed) -> list[Any]:
-    root = parsed.tree.root
-    # pyslang makes a lone module the root itself rather than a compilation unit's member.
+    root: Any = parsed.tree.root
+    # fromText would make a lone module the root itself; stay safe if that ever comes back.
     members = [root] if root.kind == SyntaxKind.ModuleDeclaration else root.members
     return [m for m in members if m.kind == SyntaxKind.ModuleDeclaration]
 
@@ -185,9 +185,7 @@ def string_literals(text: str) -> list[str]:
 
 def _top_modules(parsed: _Parsed) -> list[str]:
     names = [m.header.name.valueText for m in _modules(parsed)]
-    used = {
-        n.type.valueText for m in _modules(parsed) for n in _walk(m, SyntaxKind.HierarchyInstantiation)
-    }
+    used = {n.type.valueText for m in _modules(parsed) for n in _walk(m, SyntaxKind.HierarchyInstantiation)}
     return [n for n in names if n not in used]
 
 
@@ -238,7 +236,7 @@ def module_interface(text: str, module: str | None = None) -> Interface:
 
 def _port(symbol: Any) -> Port:
     """A Port whose `declared` is None when the port inherits the previous port's type."""
-    direction = _DIRECTIONS.get(getattr(symbol, "direction", None), "interface")
+    direction = _DIRECTIONS.get(getattr(symbol, "direction", None), "interface")  # type: ignore[arg-type]
     port_type = getattr(symbol, "type", None)
     width = int(port_type.bitWidth) if port_type is not None else 0
     return Port(name=symbol.name, direction=direction, width=width, declared=_declared(symbol))  # type: ignore[arg-type]
@@ -292,7 +290,8 @@ def rename_module(text: str, old: str, new: str) -> str:
     Raises:
         HdlError: syntax errors, or no module named `old`.
     """
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", new):
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", new) or module_names(f"module {new}; endmodule") != [new]:
+        # The second test catches keywords, e.g. `cell` or `config`.
         raise HdlError(f"'{new}' is not a valid module name")
     parsed = _parse_strict(text)
     modules = _modules(parsed)
@@ -339,7 +338,9 @@ def interface_differences(
     ours, theirs = expected_label, actual_label
     problems = []
     if expected.module and actual.module != expected.module:
-        problems.append(f"module is named '{actual.module}' in the {theirs} but '{expected.module}' in the {ours}")
+        problems.append(
+            f"module is named '{actual.module}' in the {theirs} but '{expected.module}' in the {ours}"
+        )
     by_name = {p.name: p for p in actual.ports}
     expected_names = {p.name for p in expected.ports}
     for port in expected.ports:
@@ -354,7 +355,8 @@ def interface_differences(
             )
         if port.width and other.width and port.width != other.width:
             problems.append(
-                f"port '{port.name}' is {_bits(port.width)} in the {ours} but {_bits(other.width)} in the {theirs}"
+                f"port '{port.name}' is {_bits(port.width)} in the {ours} "
+                f"but {_bits(other.width)} in the {theirs}"
             )
     problems.extend(
         f"the {theirs} has port '{p.name}' ({_describe(p)}) that the {ours} does not have"
@@ -525,7 +527,11 @@ def _constant(expression: str) -> int | None:
             return node.value
         if isinstance(node, pyast.BinOp) and type(node.op) in _OPERATORS:
             left, right = value(node.left), value(node.right)
-            if left is None or right is None or (right == 0 and isinstance(node.op, pyast.Div | pyast.FloorDiv)):
+            if (
+                left is None
+                or right is None
+                or (right == 0 and isinstance(node.op, pyast.Div | pyast.FloorDiv))
+            ):
                 return None
             return _OPERATORS[type(node.op)](left, right)
         if isinstance(node, pyast.UnaryOp) and isinstance(node.op, pyast.USub):

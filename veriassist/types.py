@@ -16,6 +16,8 @@ from typing import Any
 class TestbenchStyle(enum.StrEnum):
     """How a testbench reports its verdict."""
 
+    __test__ = False  # not a pytest test class, despite the name
+
     # A Verilog `tb` comparing a reference with the design, printing
     # `Mismatches: N in M samples` (VerilogEval, and our own designs/).
     COMPARE = "compare"
@@ -139,6 +141,8 @@ class Testbench:
     `reference_module` (the name the testbench instantiates) when it differs.
     """
 
+    __test__ = False
+
     style: TestbenchStyle
     files: tuple[SourceFile, ...]
     toplevel: str = "tb"  # Verilog testbench top; for cocotb, the Python module
@@ -181,6 +185,8 @@ class OutputMismatch:
 
 @dataclass(frozen=True)
 class TestOutcome:
+    __test__ = False
+
     name: str
     passed: bool
     message: str = ""

@@ -106,14 +106,18 @@ def read_simulation(
     trusted, everything = split_log(sim_log, nonce)
     if timed_out:
         return SimulationReading(FailureKind.TIMEOUT, reason="the simulation did not finish in time")
-    coded = scan_error_lines(compile_log.splitlines() + everything)
     if style is TestbenchStyle.BANNER:
+        # RTLLM's criterion is the banner alone; its testbenches print "Error" lines as test results.
+        coded = scan_error_lines(compile_log.splitlines())
+        if any("TIMEOUT" in line for line in trusted):
+            coded = FailureKind.TIMEOUT
         if coded is None and any(_PASS_BANNER.search(line) for line in trusted):
             return SimulationReading(FailureKind.PASS)
         return SimulationReading(
             coded or _crash_or(returncode, FailureKind.TEST_FAILED),
             reason="the testbench did not print its pass banner",
         )
+    coded = scan_error_lines(compile_log.splitlines() + everything)
     return _read_compare(trusted, coded, candidate_text, returncode, expected_samples)
 
 

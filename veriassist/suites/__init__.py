@@ -146,5 +146,7 @@ def lint_problem(problem: Problem) -> list[str]:
         return []
     return [
         f"spec vs {name}: {difference}"
-        for difference in hdl.interface_differences(stated, actual, expected_label="spec", actual_label=name)
+        for difference in hdl.interface_differences(
+            stated, actual, expected_label="spec", actual_label=f"reference ({name})"
+        )
     ]

@@ -45,7 +45,7 @@ def read_jsonl(path: Path, fields: tuple[str, ...]) -> list[dict[str, Any]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise SuiteError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+            raise SuiteError(f"{path}:{number}: not valid JSON ({error.msg}, column {error.colno})") from None
         if not isinstance(record, dict):
             raise SuiteError(f"{path}:{number}: expected a JSON object")
         missing = [f for f in fields if not isinstance(record.get(f), str)]

@@ -21,6 +21,8 @@ _CLOCK_NAMES = ("clk", "clock")
 # Testbench plumbing that is not a port of the design and would only cost prompt space.
 _TB_INTERNALS = ("tb_match", "tb_mismatch")
 _TB_INTERNAL_PREFIXES = ("wavedrom_",)
+# Testbench bookkeeping (error counters, loop indices), never a port of the design.
+_TB_INTERNAL_KINDS = frozenset({"integer", "real", "realtime", "time", "event", "parameter"})
 _SCALAR_FIRST = frozenset(b"01xzXZ")
 _VECTOR_FIRST = frozenset(b"bBrRsS")
 _CHUNK = 1 << 16
@@ -35,6 +37,7 @@ class _Var:
     name: str
     code: bytes
     width: int
+    kind: str = "wire"
 
     @property
     def path(self) -> str:
@@ -155,7 +158,7 @@ def _window(
         return ""
     rows, mark = found
     rows, mark, trimmed = _trim(rows, mark, max_rows)
-    return _render(plan, header, rows, mark, before, after, trimmed, generic=scope is not None)
+    return _render(plan, header, rows, mark, before, after, trimmed, max_signals, generic=scope is not None)
 
 
 # --- header -------------------------------------------------------------------------------------
@@ -182,12 +185,12 @@ def _parse_header(mm: mmap.mmap) -> _Header | None:
         elif tok == "$upscope" and hier:
             hier.pop()
         elif tok == "$var" and closing - i >= 5:
-            width, code, name = tokens[i + 2], tokens[i + 3], tokens[i + 4]
+            kind, width, code, name = tokens[i + 1], tokens[i + 2], tokens[i + 3], tokens[i + 4]
             extra = tokens[i + 5 : closing]
-            # A single bit of a vector is dumped as `name [3]`; a full range is part of the type, not the name.
+            # A single bit of a vector is dumped as `name [3]`; a full range is the type, not the name.
             if extra and re.fullmatch(r"\[\d+\]", extra[0]):
                 name += extra[0]
-            variables.append(_Var(".".join(hier), name, code.encode("latin-1"), int(width)))
+            variables.append(_Var(".".join(hier), name, code.encode("latin-1"), int(width), kind))
         elif tok == "$timescale":
             timescale = "".join(tokens[i + 1 : closing])
         i = closing + 1 if tok.startswith("$") and tok not in ("$upscope", "$end") else i + 1
@@ -221,9 +224,13 @@ def _plan_testbench(header: _Header, max_signals: int) -> _Plan | None:
         by_scope.setdefault(var.scope, {}).setdefault(var.name, var)
 
     def pairs_in(names: dict[str, _Var]) -> list[str]:
-        return [n[: -len("_ref")] for n in names if n.endswith("_ref") and n[: -len("_ref")] + "_dut" in names]
+        return [n.removesuffix("_ref") for n in names if n.endswith("_ref") and n[:-4] + "_dut" in names]
 
-    best = max(by_scope, key=lambda s: (len(pairs_in(by_scope[s])), -s.count(".")), default=None)
+    best = max(
+        by_scope,
+        key=lambda s: (len(pairs_in(by_scope[s])), "tb_mismatch" in by_scope[s], -s.count(".")),
+        default=None,
+    )
     if best is None:
         return None
     names = by_scope[best]
@@ -239,11 +246,13 @@ def _plan_testbench(header: _Header, max_signals: int) -> _Plan | None:
         if n not in paired
         and n not in _TB_INTERNALS
         and not n.startswith(_TB_INTERNAL_PREFIXES)
+        and v.kind not in _TB_INTERNAL_KINDS
         and (clock is None or v.code != clock.code)
     ]
     pairs = [(p, names[p + "_ref"], names[p + "_dut"]) for p in ports]
     # Track more than is shown so mismatching outputs can be preferred when columns are cut.
-    return _Plan(clock, inputs[:max_signals], pairs[:max_signals], flag, best)
+    dropped = [p for p, _, _ in pairs[max_signals:]] + [v.name for v in inputs[max_signals:]]
+    return _Plan(clock, inputs[:max_signals], pairs[:max_signals], flag, best, dropped)
 
 
 def _plan_generic(header: _Header, scope: str, max_signals: int) -> _Plan | None:
@@ -258,7 +267,7 @@ def _plan_generic(header: _Header, scope: str, max_signals: int) -> _Plan | None
     clock = _find_clock(header.variables, chosen, anywhere=False)
     if clock is not None and clock.scope != chosen:
         clock = None
-    signals = [v for v in seen.values() if clock is None or v.code != clock.code]
+    signals = [v for v in seen.values() if v.kind != "event" and (clock is None or v.code != clock.code)]
     return _Plan(clock, signals[:max_signals], [], None, chosen, [v.name for v in signals[max_signals:]])
 
 
@@ -292,7 +301,7 @@ def _marker_at_or_after(mm: mmap.mmap, body_start: int, time: int) -> int:
         elif _time_at(mm, marker) < time:
             lo = marker + 1
         else:
-            hi = mid if mid > lo else marker
+            hi = mid  # the answer is this marker or an earlier one; the final walk settles it
     marker = _next_marker(mm, lo, len(mm))
     while marker < len(mm) and _time_at(mm, marker) < time:
         marker = _next_marker(mm, marker + 1, len(mm))
@@ -490,10 +499,8 @@ def _mismatches(plan: _Plan, row: _Row) -> list[str]:
 
 def _format(value: bytes, width: int) -> str:
     text = value.decode("latin-1")
-    if text[:1].isdigit() and "." in text or width <= 1 and len(text) != 1:
-        return text  # a real, or something we do not recognise: show it verbatim
-    if width <= 1:
-        return text
+    if width <= 1 or not set(text) <= set("01xz"):
+        return text  # a scalar, a real, or something we do not recognise: shown verbatim
     bits = _bits(value, width)
     digits = (width + 3) // 4
     if set(bits) <= {"0", "1"}:
@@ -501,6 +508,33 @@ def _format(value: bytes, width: int) -> str:
     if len(set(bits)) == 1:
         return f"{width}'h{bits[0] * digits}"
     return f"{width}'b{bits}"
+
+
+def _columns(plan: _Plan, failing: set[str], max_signals: int) -> tuple[list[tuple[str, _Var]], list[str]]:
+    """Pick up to max_signals columns: failing outputs, then other outputs, then inputs."""
+    pairs = sorted(plan.pairs, key=lambda p: p[0] not in failing)
+    keep: list[tuple[str, _Var, _Var] | _Var] = []
+    used = 0
+    dropped = list(plan.dropped)
+    for pair in pairs:
+        if used + 2 <= max_signals:
+            keep.append(pair)
+            used += 2
+        else:
+            dropped.append(pair[0])
+    for var in plan.inputs:
+        if used < max_signals:
+            keep.append(var)
+            used += 1
+        else:
+            dropped.append(var.name)
+    # Shown in declaration order (inputs, then outputs) so the table reads like the port list.
+    shown: list[tuple[str, _Var]] = [(v.name, v) for v in plan.inputs if v in keep]
+    for pair in plan.pairs:
+        if pair in keep:
+            port, ref, dut = pair
+            shown += [(f"{port} (expected)", ref), (f"{port} (actual)", dut)]
+    return shown, dropped
 
 
 def _render(
@@ -511,24 +545,12 @@ def _render(
     before: int,
     after: int,
     trimmed: bool,
+    max_signals: int,
     *,
     generic: bool,
 ) -> str:
     row_mismatches = [[] if generic else _mismatches(plan, row) for row in rows]
-    # Mismatching outputs first when columns must be cut: they are the evidence.
-    failing = {p for bad in row_mismatches for p in bad}
-    pairs = sorted(plan.pairs, key=lambda p: p[0] not in failing)
-    budget = max(max_signals_left := len(plan.inputs) + 2 * len(pairs), 0)
-    del budget, max_signals_left
-    columns: list[tuple[str, _Var]] = []
-    for port, ref, dut in pairs:
-        columns += [(f"{port} (expected)", ref), (f"{port} (actual)", dut)]
-    columns = [(v.name, v) for v in plan.inputs] + columns
-    dropped = list(plan.dropped)
-    limit = len(plan.inputs) + 2 * len(plan.pairs)
-    shown = columns[:limit]
-    order = {id(v): i for i, (_, v) in enumerate(columns)}
-    shown.sort(key=lambda c: order[id(c[1])])
+    shown, dropped = _columns(plan, {p for bad in row_mismatches for p in bad}, max_signals)
 
     titles = ["time", *(["clk"] if plan.clock else []), *(title for title, _ in shown)]
     table: list[list[str]] = []
@@ -550,17 +572,19 @@ def _render(
     out = [f"Waveform of {plan.label} around {what} (time unit {header.timescale}; row marked '>')."]
     if plan.clock:
         out.append(
-            f"One row per {plan.clock.name} edge (rising and falling), {before} cycles before and {after} after;"
-            " values are those sampled at the edge (settled just before it), as the testbench compares them."
+            f"One row per {plan.clock.name} edge (rising and falling), {before} cycles before and {after}"
+            " after; values are those sampled at the edge (settled just before it), as the testbench"
+            " compares them."
         )
     else:
         out.append(f"One row per value change, {before} before and {after} after; values after the change.")
     if not generic:
-        out.append("'*' marks rows where an actual output differs from the expected one (expected x = don't care).")
+        out.append("'*' marks rows where an actual output differs from expected (expected x = don't care).")
     if trimmed:
         out.append(f"(rows cut to {len(rows)})")
     if dropped:
-        out.append(f"(not shown: {', '.join(dropped[:8])}{' ...' if len(dropped) > 8 else ''})")
+        names = ", ".join(dropped[:8]) + (", ..." if len(dropped) > 8 else "")
+        out.append(f"({len(dropped)} more signal{'s' if len(dropped) > 1 else ''} not shown: {names})")
     out.append("  " + line(titles))
     for i, (row_cells, bad) in enumerate(zip(table, row_mismatches, strict=True)):
         prefix = ">" if i == mark else " "

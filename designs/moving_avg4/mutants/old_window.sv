@@ -1,0 +1,21 @@
+// mutant: average computed from the window before the update (one sample late)
+module moving_avg4 (
+    input            clk,
+    input            rst,
+    input            in_valid,
+    input      [7:0] din,
+    output reg [7:0] avg
+);
+    reg  [7:0] x0, x1, x2, x3;
+    wire [9:0] sum = {2'b00, x0} + {2'b00, x1} + {2'b00, x2} + {2'b00, x3};
+
+    always @(posedge clk) begin
+        if (rst) begin
+            x0 <= 8'd0; x1 <= 8'd0; x2 <= 8'd0; x3 <= 8'd0;
+            avg <= 8'd0;
+        end else if (in_valid) begin
+            x0 <= din; x1 <= x0; x2 <= x1; x3 <= x2;
+            avg <= sum[9:2];
+        end
+    end
+endmodule

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from veriassist.types import Candidate, SourceFile, Testbench, TestbenchStyle
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CHECK = FIXTURES / "check"
+
+
+def source(path: Path, name: str | None = None) -> SourceFile:
+    return SourceFile(name or path.name, path.read_text())
+
+
+@pytest.fixture
+def counter_tb() -> Testbench:
+    """VerilogEval-style testbench for a decade counter, comparing RefModule with TopModule."""
+    return Testbench(
+        TestbenchStyle.COMPARE,
+        (source(CHECK / "counter_test.sv"),),
+        "tb",
+        source(CHECK / "counter_ref.sv"),
+        "RefModule",
+    )
+
+
+@pytest.fixture
+def adder_tb() -> Testbench:
+    """RTLLM-style self-checking testbench that reads a data file next to it."""
+    return Testbench(
+        TestbenchStyle.BANNER,
+        (source(CHECK / "adder_tb.v"),),
+        "adder_tb",
+        support_files=(CHECK / "expected_sums.hex",),
+    )
+
+
+def counter(text: str) -> Candidate:
+    return Candidate((SourceFile("top.sv", text),), "TopModule")
+
+
+GOOD_COUNTER = (CHECK / "counter_good.sv").read_text()

@@ -1,0 +1,129 @@
+"""The core check, with the real simulator: verdicts, diagnostics and evidence per testbench style."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import CHECK, GOOD_COUNTER, counter
+from veriassist.check import check
+from veriassist.feedback import render_feedback
+from veriassist.types import Candidate, FailureKind, Severity, SourceFile, Testbench, TestbenchStyle
+
+pytestmark = pytest.mark.simulator
+
+
+def test_correct_counter_passes_with_every_sample_compared(counter_tb: Testbench) -> None:
+    result = check(counter(GOOD_COUNTER), counter_tb)
+    assert result.passed, result.summary
+    assert result.kind is FailureKind.PASS
+    assert result.samples == 77 and result.total_mismatches == 0
+    assert result.sandboxed
+
+
+def test_syntax_error_is_reported_at_the_candidates_own_file_and_line(counter_tb: Testbench) -> None:
+    broken = GOOD_COUNTER.replace("if (reset) q <= 0;", "if (reset) q <= 0")
+    result = check(counter(broken), counter_tb)
+    assert result.kind is FailureKind.SYNTAX_ERROR
+    first = next(d for d in result.diagnostics if d.severity is Severity.ERROR)
+    # iverilog notices the missing `;` at the `else` on the next line.
+    assert (first.file, first.line) == ("top.sv", 8)
+    feedback = render_feedback(result, counter(broken))
+    assert "   7 |     if (reset) q <= 0\n>  8 |     else if (q == 9) q <= 0;" in feedback
+
+
+def test_logic_bug_gives_per_output_mismatches_first_time_and_waveform(counter_tb: Testbench) -> None:
+    wraps_late = GOOD_COUNTER.replace("q == 9", "q == 10")
+    result = check(counter(wraps_late), counter_tb)
+    assert not result.passed
+    assert result.kind is FailureKind.MISMATCH  # no posedge/negedge reset in the RTL: upstream's 'R'
+    assert result.kind.code == "R"
+    (q,) = result.mismatches
+    assert q.output == "q" and q.count > 0
+    # Reset is released at 10 ps; q reaches 9 at the edge at 95 ps, goes to 10 instead of 0 at 105,
+    # and the testbench's next sample (the falling edge at 110) sees it.
+    assert result.first_mismatch_time == q.first_time == 110
+    assert "q (expected)" in result.waveform
+    assert "MISMATCH" in result.waveform
+    feedback = render_feedback(result, counter(wraps_late))
+    assert "`q`" in feedback and "first at time 110" in feedback
+
+
+def test_async_reset_candidate_with_mismatch_is_classified_with_reset(counter_tb: Testbench) -> None:
+    text = GOOD_COUNTER.replace("always @(posedge clk)", "always @(posedge clk or posedge reset)")
+    text = text.replace("q == 9", "q == 8")
+    result = check(counter(text), counter_tb)
+    assert result.kind is FailureKind.MISMATCH_WITH_RESET and result.kind.code == "r"
+
+
+def test_undriven_output_is_x_and_fails(counter_tb: Testbench) -> None:
+    text = "module TopModule(input clk, input reset, output reg [3:0] q); endmodule\n"
+    result = check(counter(text), counter_tb)
+    assert not result.passed
+    # Every sample but the first (where the reference is still X, a don't-care) mismatches.
+    assert result.samples == 77 and result.total_mismatches == 76
+
+
+def test_zero_delay_loop_times_out(counter_tb: Testbench) -> None:
+    from veriassist.check import CheckOptions
+
+    text = GOOD_COUNTER.replace("endmodule", "reg spin; always @(*) spin = ~spin;\nalways begin spin = ~spin; end\nendmodule")
+    result = check(counter(text), counter_tb, CheckOptions(timeout_s=2))
+    assert result.kind in (FailureKind.TIMEOUT, FailureKind.NO_SENSITIVITIES, FailureKind.COMPILE_ERROR)
+    assert not result.passed
+    assert result.timings["total_s"] < 30
+
+
+def test_wrong_module_name_and_no_module_are_named(counter_tb: Testbench) -> None:
+    result = check(Candidate((SourceFile("top.sv", GOOD_COUNTER.replace("TopModule", "counter")),), "TopModule"), counter_tb)
+    assert result.kind is FailureKind.WRONG_MODULE_NAME
+    assert "`TopModule`" in result.summary and "`counter`" in result.summary
+    result = check(Candidate((SourceFile("top.sv", "I think the answer is a counter."),), "TopModule"), counter_tb)
+    assert result.kind is FailureKind.NO_MODULE
+
+
+def test_port_mismatch_against_the_reference_is_reported_before_simulating(counter_tb: Testbench) -> None:
+    text = GOOD_COUNTER.replace("output reg [3:0] q", "output reg [7:0] q").replace("input reset", "input rst")
+    result = check(counter(text), counter_tb)
+    assert result.kind is FailureKind.PORT_MISMATCH
+    joined = " ".join(result.rejections)
+    assert "q" in joined and "reset" in joined
+    assert "compile_s" not in result.timings
+
+
+def test_unknown_submodule_is_classified(counter_tb: Testbench) -> None:
+    text = GOOD_COUNTER.replace("endmodule", "helper h(.a(clk));\nendmodule")
+    result = check(counter(text), counter_tb)
+    assert result.kind is FailureKind.UNKNOWN_MODULE
+
+
+def test_banner_testbench_passes_and_reads_its_data_file(adder_tb: Testbench) -> None:
+    design = Candidate((SourceFile("adder8.v", (CHECK / "adder8.v").read_text()),), "adder8")
+    result = check(design, adder_tb)
+    assert result.passed, result.sim_log
+
+
+def test_banner_testbench_fails_a_wrong_adder(adder_tb: Testbench) -> None:
+    wrong = (CHECK / "adder8.v").read_text().replace("a + b", "a | b")
+    result = check(Candidate((SourceFile("adder8.v", wrong),), "adder8"), adder_tb)
+    assert result.kind is FailureKind.TEST_FAILED
+    assert not result.passed
+    assert "failures" in result.sim_log
+
+
+def test_check_leaves_no_work_directory_behind(counter_tb: Testbench, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    check(counter(GOOD_COUNTER), counter_tb)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_compare_style_without_reference_file_still_runs(counter_tb: Testbench) -> None:
+    # VerilogEval v1 testbenches embed the reference module in the test file itself.
+    embedded = Testbench(
+        TestbenchStyle.COMPARE,
+        (SourceFile("test.sv", counter_tb.files[0].text + "\n" + (CHECK / "counter_ref.sv").read_text()),),
+        "tb",
+    )
+    assert check(counter(GOOD_COUNTER), embedded).passed

@@ -1,0 +1,111 @@
+"""The one subprocess runner: timeouts kill the whole group, output is capped, the sandbox holds."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from veriassist.toolchain import runner
+from veriassist.toolchain.runner import Limits, Sandbox, ToolMissing
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie is dead for our purposes.
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split()[2] != "Z"
+
+
+def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
+    script = "sleep 60 & echo $! > child.pid; wait"
+    result = runner.run(["sh", "-c", script], tmp_path, limits=Limits(wall_s=0.5))
+    assert result.timed_out
+    assert result.duration_s < 5
+    child = int((tmp_path / "child.pid").read_text())
+    deadline = time.monotonic() + 3
+    while _alive(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _alive(child)
+
+
+def test_output_is_capped_keeping_head_and_tail(tmp_path: Path) -> None:
+    code = "import sys; sys.stdout.write('HEAD' + 'x' * 50_000_000 + 'TAIL')"
+    result = runner.run([sys.executable, "-c", code], tmp_path, limits=Limits(output_bytes=64 << 10))
+    assert result.returncode == 0
+    assert result.stdout.startswith("HEAD") and result.stdout.endswith("TAIL")
+    assert len(result.stdout) < 70_000
+    assert result.dropped_bytes > 49_000_000
+
+
+def test_file_size_limit_stops_a_runaway_writer(tmp_path: Path) -> None:
+    code = "f = open('big', 'wb')\nfor _ in range(100): f.write(b'0' * (1 << 20))"
+    result = runner.run([sys.executable, "-c", code], tmp_path, limits=Limits(file_bytes=4 << 20))
+    assert result.returncode != 0
+    assert (tmp_path / "big").stat().st_size <= 4 << 20
+
+
+def test_missing_tool_names_the_debian_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(ToolMissing, match="apt-get install iverilog"):
+        runner.require_tool("vvp")
+
+
+def test_secrets_in_the_environment_do_not_reach_the_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-for-test")
+    result = runner.run([sys.executable, "-c", "import os; print(sorted(os.environ))"], tmp_path)
+    assert "OPENAI_API_KEY" not in result.stdout
+
+
+needs_bwrap = pytest.mark.skipif(Sandbox(True).bwrap is None, reason="bubblewrap not installed")
+
+
+@needs_bwrap
+def test_sandbox_allows_the_work_dir_and_nothing_else(tmp_path: Path) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
+    work = tmp_path / "work"
+    work.mkdir()
+    code = (
+        f"open('inside.txt', 'w').write('ok')\n"
+        f"try:\n    open({str(outside)!r}, 'w').write('escaped')\nexcept OSError as e:\n    print('blocked', e.errno)"
+    )
+    result = runner.run([sys.executable, "-c", code], work, sandbox=Sandbox(True))
+    assert (work / "inside.txt").read_text() == "ok"
+    assert "blocked" in result.stdout
+    assert not outside.exists()
+
+
+@needs_bwrap
+def test_sandbox_has_no_network(tmp_path: Path) -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    code = (
+        "import socket\ntry:\n"
+        f"    socket.create_connection(('127.0.0.1', {port}), timeout=2); print('connected')\n"
+        "except OSError as e:\n    print('no network', e.errno)"
+    )
+    try:
+        result = runner.run([sys.executable, "-c", code], tmp_path, sandbox=Sandbox(True))
+        unsandboxed = runner.run([sys.executable, "-c", code], tmp_path)
+    finally:
+        server.close()
+    assert "no network" in result.stdout
+    assert "connected" in unsandboxed.stdout  # the same code does reach the server outside
+
+
+def test_missing_bwrap_warns_once_and_runs_unsandboxed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", "/usr/bin/does-not-exist")
+    monkeypatch.setattr(Sandbox, "_warned", False)
+    with pytest.warns(RuntimeWarning, match="bubblewrap"):
+        sandbox = Sandbox(True)
+    assert not sandbox.active
+    assert sandbox.wrap(["true"], tmp_path) == ["true"]

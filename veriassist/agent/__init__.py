@@ -1,0 +1,1 @@
+"""The agent loop: generate, self-verify, simulate, self-correct."""

@@ -1,0 +1,547 @@
+"""Score a suite: each problem's reference, samples made elsewhere, or an agent-loop model.
+
+`plan` turns a request into jobs, `run_bench` runs them on an executor (local
+processes or a Dask cluster) and records each result in the store as it finishes.
+The CLI (`cli_bench.py`) is a thin shell over `run_bench`.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import subprocess
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from veriassist.check import CheckOptions, check
+from veriassist.feedback import render_feedback
+from veriassist.metrics import RunMetrics, compute
+from veriassist.store import RunInfo, RunStatus, SampleRecord, Store, git_commit
+from veriassist.suites import Suite, SuiteError, load_suite
+from veriassist.types import Candidate, FailureKind, Problem, SourceFile, Testbench
+
+if TYPE_CHECKING:
+    from veriassist.agent.outcome import LoopOutcome, LoopSettings
+    from veriassist.models import ChatModel
+
+__all__ = [
+    "BenchError",
+    "BenchInterrupted",
+    "BenchRequest",
+    "BenchResult",
+    "Job",
+    "Mode",
+    "candidate_from_text",
+    "plan",
+    "read_samples",
+    "run_bench",
+    "run_job",
+    "summary_of",
+]
+
+Mode = Literal["reference", "samples", "model"]
+ExecutorName = Literal["local", "dask"]
+Progress = Callable[[int, int], None]  # (finished, total)
+
+LOG_EXCERPT_CHARS = 4000
+# Without a previous run's timing, a job's length is guessed from its testbench's size.
+_BYTES_PER_SECOND = 200_000
+
+
+class BenchError(Exception):
+    """The request cannot run: a bad suite, samples that do not fit it, a bad option."""
+
+
+class BenchInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped the run; it is recorded as interrupted and resumes under `run_name`."""
+
+    def __init__(self, run_name: str) -> None:
+        super().__init__(run_name)
+        self.run_name = run_name
+
+
+@dataclass(frozen=True)
+class BenchRequest:
+    """Everything `veriassist bench` was asked to do."""
+
+    suite_path: Path
+    mode: Mode = "reference"
+    format: str | None = None
+    task: str | None = None
+    samples_path: Path | None = None  # mode "samples": a JSONL file or a directory
+    model: str | None = None  # mode "model": a model spec
+    base_url: str | None = None
+    iterations: int = 5
+    strategy: str = "veriassist"
+    feedback: str = "own-testbench"
+    samples_per_task: int = 1
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    db: Path = Path("veriassist.db")
+    run_name: str | None = None
+    timeout_s: float = 30.0
+    sandbox: bool = True
+    executor: ExecutorName = "local"
+    scheduler: str | None = None
+    limit: int | None = None  # only the first K problems
+    only: tuple[str, ...] = ()  # only these task ids
+
+
+@dataclass(frozen=True)
+class Job:
+    """One sample to check; everything a worker process needs, and nothing it must import."""
+
+    task_id: str
+    sample: int
+    candidate: Candidate | None  # None: the sample held no code
+    testbench: Testbench
+    options: CheckOptions
+    estimate_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class BenchResult:
+    run: RunInfo
+    records: tuple[SampleRecord, ...]  # every sample of the run, resumed ones included
+    metrics: RunMetrics
+    skipped: int  # samples a previous attempt of this run had already recorded
+    notes: tuple[str, ...] = ()  # problems left out and why
+
+
+# -- samples from elsewhere ----------------------------------------------------------
+
+
+def read_samples(path: Path) -> dict[str, list[str]]:
+    """Completions per task id, in sample order, from a JSONL file or a directory.
+
+    A JSONL line is `{"task_id": ..., "completion": ...}`; the i-th line of a task is its
+    sample i. A directory holds `<task_id>.sv` (sample 0) or `<task_id>/sample<N>.sv`.
+
+    Raises:
+        BenchError: unreadable file, a bad line, or a directory with no samples.
+    """
+    if path.is_dir():
+        return _samples_from_dir(path)
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as error:
+        raise BenchError(f"{path}: cannot read samples ({error.strerror})") from None
+    found: dict[str, list[str]] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise BenchError(f"{path}:{number}: not valid JSON ({error.msg})") from None
+        if not isinstance(record, dict) or not all(
+            isinstance(record.get(key), str) for key in ("task_id", "completion")
+        ):
+            raise BenchError(f"{path}:{number}: expected an object with text fields task_id and completion")
+        found.setdefault(record["task_id"], []).append(record["completion"])
+    if not found:
+        raise BenchError(f"{path}: holds no samples")
+    return found
+
+
+_SAMPLE_FILE = re.compile(r"sample(\d+)\.s?v$")
+
+
+def _samples_from_dir(path: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for entry in sorted(path.iterdir()):
+        if entry.is_file() and entry.suffix in (".sv", ".v"):
+            found[entry.stem] = [entry.read_text(errors="replace")]
+        elif entry.is_dir():
+            numbered = {
+                int(m.group(1)): f for f in entry.iterdir() if (m := _SAMPLE_FILE.fullmatch(f.name))
+            }
+            if not numbered:
+                continue
+            if sorted(numbered) != list(range(len(numbered))):
+                raise BenchError(f"{entry}: sample files must be numbered sample0, sample1, ... without gaps")
+            found[entry.name] = [numbered[i].read_text(errors="replace") for i in sorted(numbered)]
+    if not found:
+        raise BenchError(f"{path}: no <task_id>.sv files or <task_id>/sample<N>.sv folders")
+    return found
+
+
+_FENCE = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
+_MODULE = re.compile(r"\bmodule\b")
+
+
+def candidate_from_text(problem: Problem, text: str) -> Candidate | None:
+    """Turn a completion into a candidate, or None when it holds no code at all.
+
+    A completion without a `module` keyword continues the problem's module header
+    (VerilogEval v1 completions do), so the header is put in front of it. Otherwise the
+    modules are taken out of any fences and prose the way the agent loop takes them.
+    """
+    from veriassist.extract import extract
+
+    if not text.strip():
+        return None
+    if not _MODULE.search(text):
+        blocks = _FENCE.findall(text)
+        header = problem.metadata.get("prompt") or problem.interface or ""
+        text = f"{header}\n" + ("\n".join(blocks) if blocks else text)
+    # With no complete module, the text goes as it is: the compiler says what is wrong.
+    code = extract(text, problem.top).rtl or text
+    return Candidate((SourceFile(f"{problem.top}.sv", code),), problem.top)
+
+
+# -- planning ------------------------------------------------------------------------
+
+
+def load(request: BenchRequest) -> Suite:
+    """Load the suite, with a usage error for anything wrong with it."""
+    try:
+        return load_suite(request.suite_path, format=request.format, task=request.task)
+    except SuiteError as error:
+        raise BenchError(str(error)) from None
+
+
+def select(suite: Suite, request: BenchRequest) -> tuple[list[Problem], list[str]]:
+    """The problems to run, after --only and --limit, and notes on those left out."""
+    problems = list(suite.problems)
+    if request.only:
+        known = {p.task_id for p in problems}
+        unknown = [t for t in request.only if t not in known]
+        if unknown:
+            raise BenchError(f"--only names problems the suite does not have: {', '.join(unknown)}")
+        problems = [p for p in problems if p.task_id in request.only]
+    if request.limit is not None:
+        problems = problems[: request.limit]
+    notes = [f"{p.task_id}: no golden testbench, cannot be scored" for p in problems if p.testbench is None]
+    return [p for p in problems if p.testbench is not None], notes
+
+
+def plan(
+    problems: Sequence[Problem], request: BenchRequest, samples: dict[str, list[str]] | None = None
+) -> tuple[list[Job], list[str]]:
+    """Jobs for the reference and samples modes, and notes on problems left without any."""
+    options = CheckOptions(timeout_s=request.timeout_s, sandbox=request.sandbox)
+    jobs: list[Job] = []
+    notes: list[str] = []
+    for problem in problems:
+        assert problem.testbench is not None
+        if request.mode == "reference":
+            if problem.reference is None:
+                notes.append(f"{problem.task_id}: no reference to run")
+                continue
+            texts = [problem.reference.text]
+            candidates: list[Candidate | None] = [Candidate((problem.reference,), problem.top)]
+        else:
+            texts = (samples or {}).get(problem.task_id, [])
+            if not texts:
+                notes.append(f"{problem.task_id}: no samples")
+            candidates = [candidate_from_text(problem, t) for t in texts]
+        for index, candidate in enumerate(candidates):
+            jobs.append(Job(problem.task_id, index, candidate, problem.testbench, options))
+    return jobs, notes
+
+
+def _testbench_bytes(testbench: Testbench) -> int:
+    size = sum(len(f.text) for f in testbench.files)
+    return size + (len(testbench.reference.text) if testbench.reference else 0)
+
+
+def with_estimates(jobs: Sequence[Job], previous: dict[str, float]) -> list[Job]:
+    """Jobs longest first: by a previous run's time, else by testbench size."""
+    estimated = [
+        replace(job, estimate_s=_estimate(job, previous))
+        for job in jobs
+    ]
+    return sorted(estimated, key=lambda job: job.estimate_s, reverse=True)
+
+
+def _estimate(job: Job, previous: dict[str, float]) -> float:
+    return previous.get(job.task_id, _testbench_bytes(job.testbench) / _BYTES_PER_SECOND)
+
+
+def previous_timings(store: Store, suite_path: str, runs: int = 3) -> dict[str, float]:
+    """Seconds per task from the latest runs over the same suite (newest wins)."""
+    timings: dict[str, float] = {}
+    same = [run for run in store.list_runs() if run.suite_path == suite_path][-runs:]
+    for run in same:  # oldest first, so newer timings overwrite older ones
+        for sample in store.samples(run.id):
+            if "total" in sample.timings:
+                timings[sample.task_id] = float(sample.timings["total"])
+    return timings
+
+
+# -- one sample ----------------------------------------------------------------------
+
+
+def run_job(job: Job) -> SampleRecord:
+    """Check one sample; runs in a worker process (module-level, so it pickles)."""
+    if job.candidate is None:
+        summary = "the sample holds no code"
+        return SampleRecord(job.task_id, job.sample, False, FailureKind.NO_MODULE, log_excerpt=summary)
+    result = check(job.candidate, job.testbench, job.options)
+    logs = "\n".join(part for part in (result.compile_log, result.sim_log) if part.strip())
+    timings = {name.removesuffix("_s"): value for name, value in result.timings.items()}
+    timings["total"] = timings.pop("total", sum(timings.values()))
+    return SampleRecord(
+        task_id=job.task_id,
+        sample=job.sample,
+        passed=result.passed,
+        kind=result.kind,
+        golden_passed=result.passed,
+        golden_kind=result.kind,
+        timings=timings,
+        # The summary leads, so `summary_of` can read it back from a stored record.
+        log_excerpt=_excerpt(f"{result.summary}\n{logs}"),
+        feedback="" if result.passed else render_feedback(result, job.candidate),
+    )
+
+
+def summary_of(record: SampleRecord) -> str:
+    """The one-line summary a sample was recorded with."""
+    return record.log_excerpt.split("\n", 1)[0]
+
+
+def _excerpt(text: str) -> str:
+    if len(text) <= LOG_EXCERPT_CHARS:
+        return text
+    half = LOG_EXCERPT_CHARS // 2
+    return f"{text[:half]}\n[... {len(text) - 2 * half} characters left out ...]\n{text[-half:]}"
+
+
+# -- the run -------------------------------------------------------------------------
+
+
+def versions() -> dict[str, str | None]:
+    """Versions of what made the verdicts, stored with the run."""
+    from veriassist import __version__
+
+    try:
+        iverilog = subprocess.run(["iverilog", "-V"], capture_output=True, text=True, timeout=10, check=False)
+        iverilog_version: str | None = (iverilog.stdout or iverilog.stderr).splitlines()[0]
+    except (OSError, subprocess.TimeoutExpired, IndexError):
+        iverilog_version = None
+    try:
+        import cocotb
+
+        cocotb_version: str | None = str(cocotb.__version__)
+    except ImportError:
+        cocotb_version = None
+    return {"veriassist": __version__, "iverilog": iverilog_version, "cocotb": cocotb_version}
+
+
+def default_run_name(suite: Suite, mode: Mode) -> str:
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return f"{suite.name.replace('/', '-')}-{mode}-{stamp}"
+
+
+def _settings(request: BenchRequest, samples_digest: str | None) -> dict[str, Any]:
+    """What decides the verdicts; a resumed run must match it. Selection and -j do not."""
+    settings: dict[str, Any] = {
+        "mode": request.mode,
+        "task": request.task,
+        "timeout_s": request.timeout_s,
+        "sandbox": request.sandbox,
+    }
+    if request.mode == "samples":
+        settings["samples"] = str(request.samples_path)
+        settings["samples_sha256"] = samples_digest
+    if request.mode == "model":
+        settings.update(
+            iterations=request.iterations,
+            samples_per_task=request.samples_per_task,
+            base_url=request.base_url,
+        )
+    return settings
+
+
+def _digest(samples: dict[str, list[str]]) -> str:
+    return hashlib.sha256(json.dumps(samples, sort_keys=True).encode()).hexdigest()
+
+
+def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> BenchResult:
+    """Run the request, recording every sample the moment it finishes.
+
+    A KeyboardInterrupt marks the run interrupted and is re-raised; any other error
+    marks it failed. Running again with the same run name resumes it.
+
+    Raises:
+        BenchError: a bad suite, samples or option (nothing was run).
+    """
+    if request.executor == "dask" and not request.scheduler:
+        raise BenchError("--executor dask needs --scheduler ADDRESS")
+    if request.jobs < 1:
+        raise BenchError("-j must be at least 1")
+    suite = load(request)
+    problems, notes = select(suite, request)
+    samples = None
+    if request.mode == "samples":
+        if request.samples_path is None:
+            raise BenchError("--samples needs a JSONL file or a directory")
+        samples = read_samples(request.samples_path)
+        known = {p.task_id for p in suite.problems}
+        unknown = sorted(set(samples) - known)
+        if unknown:
+            raise BenchError(f"the samples name tasks the suite does not have: {', '.join(unknown[:10])}")
+
+    model, concurrency = _make_model(request) if request.mode == "model" else (None, 0)
+    suite_path = str(Path(request.suite_path).resolve())
+    with Store(request.db) as store:
+        run = store.start_run(
+            request.run_name or default_run_name(suite, request.mode),
+            suite_path=suite_path,
+            suite_format=suite.format,
+            suite_commit=git_commit(suite.root if suite.root.is_dir() else suite.root.parent),
+            model=model.name if model is not None else request.mode,
+            model_kind=model.kind if model is not None else request.mode,
+            stand_in=model.is_stand_in if model is not None else False,
+            strategy=request.strategy if model is not None else request.mode,
+            feedback_mode=request.feedback if model is not None else "none",
+            settings=_settings(request, _digest(samples) if samples else None),
+            versions=versions(),
+        )
+        done = store.done_keys(run.id)
+        try:
+            if model is None:
+                jobs, plan_notes = plan(problems, request, samples)
+                notes += plan_notes
+                todo = [job for job in jobs if (job.task_id, job.sample) not in done]
+                todo = with_estimates(todo, previous_timings(store, suite_path))
+                _run_checks(todo, request, store, run.id, progress)
+                skipped = len(jobs) - len(todo)
+            else:
+                workers = max(request.jobs, concurrency)
+                skipped = _run_model(problems, model, request, workers, store, run.id, done, progress)
+        except KeyboardInterrupt:
+            store.finish_run(run.id, RunStatus.INTERRUPTED, "interrupted (Ctrl-C)")
+            raise BenchInterrupted(run.name) from None
+        except BaseException as error:
+            store.finish_run(run.id, RunStatus.FAILED, f"{type(error).__name__}: {error}")
+            raise
+        store.finish_run(run.id, RunStatus.COMPLETED)
+        records = store.samples(run.id)
+        metrics = compute(records, store.iterations(run.id))
+        return BenchResult(store.get_run(run.name), tuple(records), metrics, skipped, tuple(notes))
+
+
+@contextmanager
+def _executor(request: BenchRequest) -> Iterator[cf.Executor]:
+    if request.executor == "dask":
+        from distributed import Client
+
+        with Client(request.scheduler) as client:
+            yield client.get_executor()
+        return
+    pool = cf.ProcessPoolExecutor(max_workers=request.jobs)
+    try:
+        yield pool
+    except BaseException:
+        # Ctrl-C or an error: drop queued work instead of waiting for all of it.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _run_checks(
+    jobs: Sequence[Job], request: BenchRequest, store: Store, run_id: int, progress: Progress | None
+) -> None:
+    if progress:
+        progress(0, len(jobs))
+    if not jobs:
+        return
+    with _executor(request) as executor:
+        futures = [executor.submit(run_job, job) for job in jobs]
+        for finished, future in enumerate(cf.as_completed(futures), start=1):
+            store.record_sample(run_id, future.result())
+            if progress:
+                progress(finished, len(jobs))
+
+
+# -- the agent loop ------------------------------------------------------------------
+
+
+def _make_model(request: BenchRequest) -> tuple[ChatModel, int]:
+    """The run's one model, behind a limiter every loop thread shares; and that limit."""
+    from veriassist.models import CallLimiter, ModelError, make_model, resolve_settings
+
+    try:
+        settings = resolve_settings({"model": request.model, "base_url": request.base_url})
+        concurrency = settings.max_concurrency or request.jobs
+        return make_model(settings, limiter=CallLimiter(concurrency)), concurrency
+    except ModelError as error:
+        raise BenchError(str(error)) from None
+
+
+def _loop_settings(request: BenchRequest) -> LoopSettings:
+    from veriassist.agent.outcome import LoopSettings
+
+    return LoopSettings(
+        iterations=request.iterations,
+        strategy=request.strategy,  # type: ignore[arg-type]  # the CLI restricts the choices
+        feedback=request.feedback,  # type: ignore[arg-type]
+        check=CheckOptions(timeout_s=request.timeout_s, sandbox=request.sandbox),
+    )
+
+
+def _run_model(
+    problems: Sequence[Problem],
+    model: ChatModel,
+    request: BenchRequest,
+    workers: int,
+    store: Store,
+    run_id: int,
+    done: set[tuple[str, int]],
+    progress: Progress | None,
+) -> int:
+    """Run the loop per problem and sample in threads: model calls overlap with simulations."""
+    from veriassist.agent.loop import run_loop
+
+    settings = _loop_settings(request)
+    wanted = [(p, i) for p in problems for i in range(request.samples_per_task)]
+    todo = [(p, i) for p, i in wanted if (p.task_id, i) not in done]
+    if progress:
+        progress(0, len(todo))
+    # The model's CallLimiter caps calls in flight; the other threads simulate meanwhile.
+    pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bench-loop")
+    try:
+        futures = {pool.submit(run_loop, p, model, settings, sample=i): (p, i) for p, i in todo}
+        for finished, future in enumerate(cf.as_completed(futures), start=1):
+            problem, sample = futures[future]
+            _record_outcome(store, run_id, problem.task_id, sample, future.result())
+            if progress:
+                progress(finished, len(todo))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return len(wanted) - len(todo)
+
+
+def _record_outcome(store: Store, run_id: int, task_id: str, sample: int, outcome: LoopOutcome) -> None:
+    # Iterations first: a sample row means its history is complete.
+    for iteration in outcome.iterations:
+        store.record_iteration(run_id, replace(iteration, task_id=task_id, sample=sample))
+    golden = outcome.judged_by == "golden"
+    store.record_sample(
+        run_id,
+        SampleRecord(
+            task_id=task_id,
+            sample=sample,
+            passed=outcome.passed,
+            kind=outcome.kind,
+            iterations=max(len(outcome.iterations), 1),
+            golden_passed=outcome.passed if golden else None,
+            golden_kind=outcome.kind if golden else None,
+            timings={"total": outcome.elapsed_s},
+            tokens_in=outcome.tokens_in,
+            tokens_out=outcome.tokens_out,
+            cost=outcome.cost,
+            log_excerpt=_excerpt(f"{outcome.kind.value}: stopped by {outcome.stop_reason}"),
+            feedback=outcome.feedback,
+        ),
+    )

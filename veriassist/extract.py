@@ -1,0 +1,62 @@
+"""Reply text -> code. Models wrap code in many ways; none of them is trusted to be tidy.
+
+Handles fenced blocks with or without a language tag (and a last fence the reply
+never closed), bare `module ... endmodule` text, several modules across blocks
+(a later definition of a module replaces an earlier one), a cocotb testbench in
+Python, and replies with no usable code at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:^[ \t]*\1[ \t]*$|\Z)", re.DOTALL | re.MULTILINE)
+_MODULE = re.compile(r"\b(?:module|macromodule)\s+(?:automatic\s+|static\s+)?([A-Za-z_][\w$]*)(.*?)\bendmodule\b", re.DOTALL)
+_VERILOG_TAGS = {"verilog", "systemverilog", "sv", "v", "vhdl-verilog", "svh", "vh"}
+_PYTHON_TAGS = {"python", "py", "python3"}
+_PREAMBLE = re.compile(r"^\s*`(?:timescale|default_nettype|define|ifndef|ifdef|endif|include)\b[^\n]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Extracted:
+    rtl: str | None  # every module found, in order, as one source text
+    modules: tuple[str, ...]
+    testbench: str | None  # a cocotb test module, when the reply has one
+    problems: tuple[str, ...]  # what was wrong with the reply, for the model
+
+
+def extract(reply: str, top: str | None = None) -> Extracted:
+    """Pull the RTL (and a cocotb testbench, if any) out of a model's reply."""
+    blocks = [(tag.lower(), body) for _, tag, body in _FENCE.findall(reply)]
+    verilog_texts = [body for tag, body in blocks if tag in _VERILOG_TAGS or (not tag and _MODULE.search(body))]
+    python_texts = [body for tag, body in blocks if tag in _PYTHON_TAGS or (not tag and "cocotb" in body)]
+    if not verilog_texts:
+        # No fenced Verilog: take module...endmodule from the bare text, fences removed.
+        verilog_texts = [_FENCE.sub("", reply) if blocks else reply]
+    modules: dict[str, str] = {}
+    preamble: list[str] = []
+    for text in verilog_texts:
+        for line in _PREAMBLE.findall(text.split("module", 1)[0]):
+            if line.strip() not in preamble:
+                preamble.append(line.strip())
+        for match in _MODULE.finditer(text):
+            modules.pop(match[1], None)  # a redefinition replaces the earlier one, at the end
+            modules[match[1]] = match[0].strip()
+    testbench = next((t.strip() + "\n" for t in reversed(python_texts) if "cocotb" in t), None)
+    problems = []
+    if not modules:
+        problems.append(_no_module_problem(reply))
+    elif top and top not in modules:
+        names = ", ".join(f"`{m}`" for m in modules)
+        problems.append(f"the reply defines {names} but not the required top module `{top}`")
+    rtl = "\n\n".join([*preamble, *modules.values()]) + "\n" if modules else None
+    return Extracted(rtl, tuple(modules), testbench, tuple(problems))
+
+
+def _no_module_problem(reply: str) -> str:
+    if not reply.strip():
+        return "the reply was empty"
+    if "module" in reply and "endmodule" not in reply:
+        return "the reply has `module` but no `endmodule`: the code is incomplete (cut off?)"
+    return "the reply contains no Verilog `module ... endmodule` block"
