@@ -128,6 +128,18 @@ def suites_show(
         console.print(f"note: {note}")
 
 
+# Benchmark runs and their records: each module keeps its heavy imports inside the commands.
+from veriassist.cli_bench import bench_command  # noqa: E402
+from veriassist.cli_runs import report_command, runs_app  # noqa: E402
+
+app.command("bench")(bench_command)
+app.add_typer(runs_app, name="runs")
+app.command("report")(report_command)
+
+from veriassist.cli_generate import generate_command  # noqa: E402
+
+app.command("generate")(generate_command)
+
 def main() -> None:
     try:
         app()
@@ -138,3 +150,22 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# The servers import pygls / the mcp SDK (about a second); load them only when asked for.
+def _lsp_command(stdio: Annotated[bool, typer.Option("--stdio", hidden=True)] = False) -> None:
+    """Language server on stdio for VS Code, Neovim, Emacs: diagnostics, generate, fix, check."""
+    from veriassist.lsp import lsp_command
+
+    lsp_command(stdio)
+
+
+def _mcp_command() -> None:
+    """MCP server on stdio for coding agents: check, simulate, lint, generate, fix, benchmark."""
+    from veriassist.mcp_server import mcp_command
+
+    mcp_command()
+
+
+app.command("lsp")(_lsp_command)
+app.command("mcp")(_mcp_command)

@@ -1,0 +1,135 @@
+"""How much `veriassist bench --reference` costs over running the simulator by hand.
+
+Times, in one invocation and with the same worker count:
+  - baseline: a ProcessPoolExecutor running raw `iverilog` + `vvp` per problem (files laid out beforehand);
+  - `run_bench` called in this process (sandboxed, and with --no-sandbox);
+  - the `veriassist bench` CLI as a subprocess (sandboxed).
+Prints the median of --repeat runs of each and its ratio to the baseline. Target: <= 1.15x.
+
+    python tools/bench_harness.py [--suite designs] [--verilogeval PATH] [-j N] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from veriassist import hdl
+from veriassist.bench import BenchRequest, run_bench
+from veriassist.suites import load_suite
+from veriassist.toolchain import icarus
+from veriassist.types import Problem
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lay_out(problem: Problem, folder: Path) -> list[str]:
+    """Write testbench, reference and the reference-as-candidate; return the source names."""
+    testbench = problem.testbench
+    assert testbench is not None and problem.reference is not None
+    folder.mkdir(parents=True)
+    sources = []
+    for f in testbench.files:
+        (folder / f"tb_{f.name}").write_text(f.text)
+        sources.append(f"tb_{f.name}")
+    if testbench.reference is not None and testbench.reference_module:
+        text = testbench.reference.text
+        names = hdl.module_names(text)
+        if testbench.reference_module not in names:
+            text = hdl.rename_module(text, names[-1], testbench.reference_module)
+        (folder / "ref.sv").write_text(text)
+        sources.append("ref.sv")
+    (folder / "dut.sv").write_text(problem.reference.text)
+    sources.append("dut.sv")
+    for support in testbench.support_files:
+        shutil.copy(support, folder / support.name)
+    return sources
+
+
+def raw_job(job: tuple[str, list[str], str]) -> bool:
+    """iverilog + vvp, nothing else: the floor any harness pays."""
+    folder, sources, top = job
+    built = subprocess.run(icarus.compile_argv(sources, top), cwd=folder, capture_output=True, check=False)
+    if built.returncode != 0:
+        return False
+    ran = subprocess.run(icarus.simulate_argv(), cwd=folder, capture_output=True, timeout=60, check=False)
+    return ran.returncode == 0
+
+
+def time_baseline(jobs: list[tuple[str, list[str], str]], workers: int) -> float:
+    started = time.perf_counter()
+    with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(raw_job, jobs))
+    return time.perf_counter() - started
+
+
+def median_time(action: Callable[[int], object], repeat: int) -> float:
+    times = []
+    for attempt in range(repeat):
+        started = time.perf_counter()
+        action(attempt)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def measure(suite_path: Path, workers: int, repeat: int, scratch: Path) -> None:
+    suite = load_suite(suite_path)
+    problems = [p for p in suite.problems if p.testbench is not None and p.reference is not None]
+    base = scratch / suite_path.name
+    raw_jobs = []
+    for problem in problems:
+        folder = base / "raw" / problem.task_id
+        raw_jobs.append((str(folder), lay_out(problem, folder), problem.testbench.toplevel))  # type: ignore[union-attr]
+    db = base / "bench.db"
+    counter = iter(range(10**6))
+
+    def api(sandbox: bool) -> Callable[[int], object]:
+        def go(_: int) -> object:
+            request = BenchRequest(
+                suite_path=suite_path, jobs=workers, db=db, run_name=f"api-{next(counter)}", sandbox=sandbox
+            )
+            return run_bench(request)
+
+        return go
+
+    def cli(_: int) -> object:
+        argv = ["veriassist", "bench", str(suite_path), "--reference", "-j", str(workers), "--json"]
+        argv += ["--db", str(db), "--run", f"cli-{next(counter)}"]
+        return subprocess.run(argv, capture_output=True, check=True)
+
+    baseline = median_time(lambda _: time_baseline(raw_jobs, workers), repeat)
+    rows = [
+        ("raw iverilog + vvp", baseline),
+        ("run_bench (sandboxed)", median_time(api(True), repeat)),
+        ("run_bench --no-sandbox", median_time(api(False), repeat)),
+        ("veriassist bench CLI (sandboxed)", median_time(cli, repeat)),
+    ]
+    print(f"\n{suite_path}: {len(problems)} problems, -j {workers}, median of {repeat}")
+    for name, seconds in rows:
+        print(f"  {name:34s} {seconds:7.3f} s   {seconds / baseline:5.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", type=Path, default=ROOT / "designs")
+    parser.add_argument("--verilogeval", type=Path, help="a VerilogEval checkout to time as well")
+    parser.add_argument("-j", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-harness-") as scratch:
+        for path in [args.suite, *([args.verilogeval] if args.verilogeval else [])]:
+            measure(path, args.j, args.repeat, Path(scratch))
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,211 @@
+"""`veriassist bench`: score a suite's references, samples made elsewhere, or a model."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from enum import StrEnum
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from veriassist.bench import BenchRequest, BenchResult
+
+__all__ = ["bench_command"]
+
+EXIT_COMPLETED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class ExecutorChoice(StrEnum):
+    LOCAL = "local"
+    DASK = "dask"
+
+
+class FeedbackChoice(StrEnum):
+    OWN_TESTBENCH = "own-testbench"
+    GOLDEN = "golden"
+
+
+class StrategyChoice(StrEnum):
+    VERIASSIST = "veriassist"
+    ZERO_SHOT = "zero-shot"
+    COMPILE_ONLY = "compile-only"
+
+
+def _usage(message: str) -> typer.Exit:
+    typer.echo(f"veriassist bench: error: {message}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
+def bench_command(
+    suite_path: Annotated[Path, typer.Argument(help="Suite checkout: VerilogEval v1/v2, RTLLM or designs/.")],
+    format: Annotated[str | None, typer.Option("--format", help="Force a suite format.")] = None,
+    task: Annotated[str | None, typer.Option("--task", help="Dataset within the suite.")] = None,
+    reference: Annotated[bool, typer.Option("--reference", help="Score each problem's reference.")] = False,
+    samples: Annotated[
+        Path | None, typer.Option("--samples", help="Completions: JSONL (task_id, completion) or a folder.")
+    ] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Run the agent loop with this model.")] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint.")] = None,
+    iterations: Annotated[int, typer.Option("--iterations", min=1, help="Loop iterations per sample.")] = 5,
+    strategy: Annotated[StrategyChoice, typer.Option("--strategy")] = StrategyChoice.VERIASSIST,
+    feedback: Annotated[FeedbackChoice, typer.Option("--feedback")] = FeedbackChoice.OWN_TESTBENCH,
+    samples_per_task: Annotated[int, typer.Option("--samples-per-task", min=1, help="n for pass@k.")] = 1,
+    jobs: Annotated[int | None, typer.Option("-j", "--jobs", min=1, help="Workers [default: cores]")] = None,
+    db: Annotated[Path, typer.Option("--db", dir_okay=False, help="The records database.")] = Path(
+        "veriassist.db"
+    ),
+    run: Annotated[str | None, typer.Option("--run", help="Run name; an existing name resumes it.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Simulation time limit, seconds.")] = 30.0,
+    no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Run without bubblewrap.")] = False,
+    executor: Annotated[ExecutorChoice, typer.Option("--executor")] = ExecutorChoice.LOCAL,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=0, help="Only the first K problems.")] = None,
+    only: Annotated[
+        list[str] | None, typer.Option("--only", help="Only these task ids (repeat, or comma-separate).")
+    ] = None,
+) -> None:
+    """Score a suite and record every sample. Ctrl-C stops; the same --run resumes.
+
+    Exit status: 0 the run completed (whatever the pass rate), 1 it failed,
+    2 usage or suite error, 130 interrupted.
+    """
+    import os
+
+    from veriassist.bench import BenchError, BenchInterrupted, BenchRequest
+    from veriassist.store import StoreError
+    from veriassist.toolchain.runner import ToolMissing
+
+    given = {"reference": reference, "samples": samples is not None, "model": model is not None}
+    modes = [name for name, chosen in given.items() if chosen]
+    if len(modes) != 1:
+        raise _usage("choose exactly one of --reference, --samples FILE or --model SPEC")
+    request = BenchRequest(
+        suite_path=suite_path,
+        mode=modes[0],  # type: ignore[arg-type]  # one of the three names above
+        format=format,
+        task=task,
+        samples_path=samples,
+        model=model,
+        base_url=base_url,
+        iterations=iterations,
+        strategy=strategy.value,
+        feedback=feedback.value,
+        samples_per_task=samples_per_task,
+        jobs=jobs or os.cpu_count() or 1,
+        db=db,
+        run_name=run,
+        timeout_s=timeout,
+        sandbox=not no_sandbox,
+        executor=executor.value,
+        scheduler=scheduler,
+        limit=limit,
+        only=tuple(t.strip() for item in only or () for t in item.split(",") if t.strip()),
+    )
+    quiet = as_json or not sys.stdout.isatty()
+    try:
+        result = _run(request, quiet)
+    except (BenchError, StoreError, ToolMissing) as error:
+        raise _usage(str(error)) from None
+    except BenchInterrupted as stop:
+        typer.echo(f"veriassist bench: interrupted; resume with --run {stop.run_name}", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as error:
+        typer.echo(f"veriassist bench: the run failed: {type(error).__name__}: {error}", err=True)
+        raise typer.Exit(EXIT_FAILED) from None
+    if as_json:
+        typer.echo(json.dumps(to_json(result), indent=2))
+    else:
+        _print(result, request)
+
+
+def _run(request: BenchRequest, quiet: bool) -> BenchResult:
+    from veriassist.bench import run_bench
+
+    if quiet:
+        return run_bench(request)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn, TimeRemainingColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        "ETA",
+        TimeRemainingColumn(),
+        transient=True,
+    ) as bar:
+        task_id = bar.add_task(f"bench {request.mode}", total=None)
+
+        def update(finished: int, total: int) -> None:
+            bar.update(task_id, completed=finished, total=total)
+
+        return run_bench(request, progress=update)
+
+
+def _fraction(value: Fraction) -> dict[str, Any]:
+    return {"fraction": f"{value.numerator}/{value.denominator}", "value": float(value)}
+
+
+def to_json(result: BenchResult) -> dict[str, Any]:
+    """The `--json` object: run, totals, pass@k and one entry per sample."""
+    from veriassist.bench import summary_of
+
+    records = result.records
+    return {
+        "run": result.run.name,
+        "status": result.run.status.value,
+        "suite": {"path": result.run.suite_path, "format": result.run.suite_format},
+        "model": result.run.model,
+        "model_kind": result.run.model_kind,
+        "stand_in": result.run.stand_in,
+        "totals": {
+            "samples": len(records),
+            "passed": sum(1 for r in records if r.passed),
+            "failed": sum(1 for r in records if not r.passed),
+            "resumed": result.skipped,
+            "kinds": dict(Counter(r.kind.value for r in records).most_common()),
+        },
+        "pass_at_k": {str(k): _fraction(v) for k, v in sorted(result.metrics.pass_at.items())},
+        "results": [
+            {
+                "task_id": r.task_id,
+                "sample": r.sample,
+                "passed": r.passed,
+                "verdict": r.kind.value,
+                "summary": summary_of(r),
+            }
+            for r in records
+        ],
+        "notes": list(result.notes),
+    }
+
+
+def _print(result: BenchResult, request: BenchRequest) -> None:
+    from veriassist.bench import summary_of
+    from veriassist.metrics import percent
+
+    records = result.records
+    passed = sum(1 for r in records if r.passed)
+    model = f"{result.run.model} (STAND-IN)" if result.run.stand_in else result.run.model
+    typer.echo(f"run {result.run.name}: {model} on {result.run.suite_path} ({result.run.suite_format})")
+    resumed = f" ({result.skipped} from before the resume)" if result.skipped else ""
+    typer.echo(f"{passed}/{len(records)} samples passed{resumed}")
+    for k, value in sorted(result.metrics.pass_at.items()):
+        typer.echo(f"pass@{k}: {percent(value)} ({value.numerator}/{value.denominator})")
+    failures = Counter(r.kind.value for r in records if not r.passed)
+    if failures:
+        typer.echo("failures: " + ", ".join(f"{kind} {count}" for kind, count in failures.most_common()))
+    failing = [r for r in records if not r.passed]
+    if request.mode == "reference" and failing:
+        typer.echo("references that fail here:")
+        for r in failing:
+            typer.echo(f"  {r.task_id}: {r.kind.value}: {summary_of(r)}")
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    typer.echo(f"details: veriassist runs show {result.run.name} --db {request.db}")

@@ -1,0 +1,611 @@
+"""Suite lint: find benchmark problems whose score would measure the suite, not the model.
+
+Four checks per problem, each a list of `Finding`s:
+- interface: the spec, the reference and the golden testbench disagree on the
+  module name, port names, widths or (for positional connections) port order;
+- reference: the reference fails its own testbench on the local simulator;
+- strength: outputs the testbench hardly checks (the reference is X/Z, or the
+  output is never read), and constant designs that pass;
+- mutation: the testbench kills none of a handful of mutants of the reference.
+
+A clean problem has no findings at all; statistics (mutants killed, share of
+samples checked) are kept apart in `ProblemLint` so they never read as flags.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from veriassist import hdl, mutate
+from veriassist.check import CheckOptions, check
+from veriassist.suites import Suite, lint_problem
+from veriassist.toolchain import icarus, runner
+from veriassist.types import Candidate, Interface, Port, Problem, Severity, SourceFile, Testbench, TestbenchStyle
+
+INTERFACE, REFERENCE, STRENGTH, MUTATION = "interface", "reference", "strength", "mutation"
+CHECKS = (INTERFACE, REFERENCE, STRENGTH, MUTATION)
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong with a problem, as a researcher reads it."""
+
+    task_id: str
+    check: str  # one of CHECKS
+    severity: Severity  # a StrEnum: compares equal to "error" | "warning" | "info"
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"task_id": self.task_id, "check": self.check, "severity": self.severity.value, "message": self.message}
+
+
+@dataclass(frozen=True)
+class LintOptions:
+    threshold: float = 0.5  # flag outputs whose reference is known in fewer samples than this share
+    mutants: int = 4
+    simulate: bool = True  # False: interface checks only, no simulator needed
+    check: CheckOptions = CheckOptions(waveform=False)
+    # Mutants and constant designs may hang (a mutated counter never reaching its bound):
+    # cap them at this many times the reference's own simulation time, within these bounds.
+    hang_factor: float = 20.0
+    hang_floor_s: float = 2.0
+
+
+@dataclass(frozen=True)
+class ProblemLint:
+    """Findings for one problem plus the measurements behind them."""
+
+    task_id: str
+    findings: tuple[Finding, ...]
+    known_share: dict[str, float] = field(default_factory=dict)  # output -> share of samples with a known reference
+    samples: int | None = None
+    mutants_killed: int = 0
+    mutants_total: int = 0  # mutants that compiled (a mutant that does not compile tests nothing)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "task_id": self.task_id,
+            "findings": [f.to_json() for f in self.findings],
+            "known_share": self.known_share,
+            "samples": self.samples,
+            "mutants_killed": self.mutants_killed,
+            "mutants_total": self.mutants_total,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+# --- Public entry points -------------------------------------------------------------------------
+
+
+def lint_suite(suite: Suite, jobs: int = 1, options: LintOptions | None = None) -> dict[str, list[Finding]]:
+    """Lint every problem of `suite`; returns task_id -> findings (empty for a clean problem), in suite order."""
+    return {r.task_id: list(r.findings) for r in lint_problems(suite.problems, jobs, options)}
+
+
+def lint_problems(
+    problems: Sequence[Problem], jobs: int = 1, options: LintOptions | None = None
+) -> list[ProblemLint]:
+    """Lint `problems`, `jobs` at a time in worker processes; results in the order given."""
+    options = options or LintOptions()
+    if jobs <= 1 or len(problems) <= 1:
+        return [lint_one(p, options) for p in problems]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(lint_one, problems, [options] * len(problems), chunksize=1))
+
+
+def lint_flags(findings: Iterable[Finding], at_least: Severity | str = Severity.INFO) -> tuple[str, ...]:
+    """The flags a sample record carries (`severity:check`), for findings at or above `at_least`."""
+    floor = _RANK[Severity(at_least)]
+    return tuple(sorted({f"{f.severity.value}:{f.check}" for f in findings if _RANK[f.severity] >= floor}))
+
+
+def is_flagged(findings: Iterable[Finding], at_least: Severity | str) -> bool:
+    """True when some finding is at or above `at_least`: what `bench --exclude-flagged` leaves out."""
+    return bool(lint_flags(findings, at_least))
+
+
+def lint_one(problem: Problem, options: LintOptions | None = None) -> ProblemLint:
+    """Run every check on one problem."""
+    options = options or LintOptions()
+    started = time.perf_counter()
+    context = _Context.of(problem)
+    findings = _interface_findings(problem, context)
+    result = ProblemLint(problem.task_id, ())
+    if options.simulate:
+        result = _dynamic(problem, context, options)
+        findings.extend(result.findings)
+    return replace(result, findings=tuple(findings), seconds=time.perf_counter() - started)
+
+
+# --- What the testbench does with the design -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Instance:
+    """An instance in the testbench, its connections mapped to port names where possible."""
+
+    instance: hdl.Instantiation
+    by_port: dict[str, str]  # port -> expression text
+    positional: bool
+    extra: tuple[str, ...]  # named connections to ports the reference lacks
+
+
+@dataclass(frozen=True)
+class _Context:
+    problem: Problem
+    reference: Interface | None  # the reference's ports (None when it does not parse)
+    tb_text: str
+    tb_name: str
+    dut: hdl.Instantiation | None
+    ref_instance: hdl.Instantiation | None
+    tb_module: str
+
+    @staticmethod
+    def of(problem: Problem) -> _Context:
+        reference = None
+        if problem.reference is not None:
+            try:
+                reference = hdl.module_interface(problem.reference.text, problem.top)
+            except hdl.HdlError:
+                reference = None
+        testbench = problem.testbench
+        if testbench is None or testbench.style is TestbenchStyle.COCOTB or not testbench.files:
+            return _Context(problem, reference, "", "", None, None, "")
+        tb_text = "\n".join(f.text for f in testbench.files)
+        tb_name = testbench.files[0].name
+        try:
+            instances = hdl.instantiations(tb_text)
+        except hdl.HdlError:
+            return _Context(problem, reference, tb_text, tb_name, None, None, testbench.toplevel)
+        dut = next((i for i in instances if i.module == problem.top), None)
+        ref = next((i for i in instances if i.module == testbench.reference_module), None)
+        parent = dut.parent if dut is not None else testbench.toplevel
+        return _Context(problem, reference, tb_text, tb_name, dut, ref, parent)
+
+
+def _mapped(instance: hdl.Instantiation, ports: Sequence[Port]) -> _Instance:
+    names = [p.name for p in ports]
+    by_port: dict[str, str] = {}
+    extra: list[str] = []
+    positional = any(name is None for name, _ in instance.connections)
+    wildcard = any(name == "*" for name, _ in instance.connections)
+    for index, (name, expr) in enumerate(instance.connections):
+        if name is None:
+            if index < len(names):
+                by_port[names[index]] = expr
+        elif name != "*":
+            if name in names:
+                by_port[name] = expr
+            else:
+                extra.append(name)
+    if wildcard:  # `.*` connects every remaining port to the signal of the same name
+        for name in names:
+            by_port.setdefault(name, name)
+    return _Instance(instance, by_port, positional, tuple(extra))
+
+
+def _interface_findings(problem: Problem, context: _Context) -> list[Finding]:
+    """Spec vs reference (the suites' own lint), then testbench vs reference and spec."""
+
+    def error(message: str) -> Finding:
+        return Finding(problem.task_id, INTERFACE, Severity.ERROR, message)
+
+    findings = [error(message) for message in lint_problem(problem)]
+    reference, dut = context.reference, context.dut
+    testbench = problem.testbench
+    if testbench is None or testbench.style is TestbenchStyle.COCOTB or reference is None:
+        return findings
+    where = context.tb_name
+    if dut is None:
+        if context.tb_module:
+            findings.append(error(f"{where} never instantiates the design module '{problem.top}'"))
+        return findings
+    ours = _mapped(dut, reference.ports)
+    label = f"{where} (instance {dut.instance})"
+    findings.extend(
+        error(f"{label} connects port '{name}', which the reference's {problem.top} does not have")
+        for name in ours.extra
+    )
+    if ours.positional and len(dut.connections) != len(reference.ports):
+        findings.append(
+            error(
+                f"{label} connects {len(dut.connections)} ports by position, "
+                f"but the reference has {len(reference.ports)}"
+            )
+        )
+    widths = _signal_widths(context.tb_text, context.tb_module)
+    for port in reference.ports:
+        expr = ours.by_port.get(port.name)
+        if expr is None or expr == "":
+            if port.direction == "input":
+                findings.append(error(f"{label} leaves input '{port.name}' unconnected"))
+            continue
+        width = widths.get(expr)
+        if width and port.width and width != port.width:
+            findings.append(
+                error(
+                    f"port '{port.name}' is {_bits(port.width)} in the reference but {label} "
+                    f"connects `{expr}`, which is {_bits(width)}"
+                )
+            )
+    if ours.positional:
+        findings.extend(error(m) for m in _positional_findings(problem, context, ours, reference, label))
+    return findings
+
+
+def _positional_findings(
+    problem: Problem, context: _Context, ours: _Instance, reference: Interface, label: str
+) -> list[str]:
+    """Port order matters only here: a design that follows the spec's order must be wired as the spec says."""
+    messages = []
+    stated = hdl.spec_interface(problem.spec)
+    order = [p.name for p in reference.ports]
+    if stated is not None and stated.ports and {p.name for p in stated.ports} == set(order):
+        spec_order = [p.name for p in stated.ports]
+        if spec_order != order:
+            messages.append(
+                f"{label} connects {problem.top} by position, so port order matters: the spec lists "
+                f"({', '.join(spec_order)}) but the reference declares ({', '.join(order)})"
+            )
+    if context.ref_instance is not None:
+        theirs = _mapped(context.ref_instance, reference.ports)
+        swapped = [
+            f"'{p.name}' gets `{ours.by_port[p.name]}` (the reference instance "
+            f"{context.ref_instance.instance} gets `{theirs.by_port[p.name]}`)"
+            for p in reference.ports
+            if p.direction == "input"
+            and p.name in ours.by_port
+            and p.name in theirs.by_port
+            and ours.by_port[p.name] != theirs.by_port[p.name]
+        ]
+        if swapped:
+            messages.append(f"{label} connects inputs by position differently from the reference: {'; '.join(swapped)}")
+    return messages
+
+
+def _signal_widths(text: str, module: str) -> dict[str, int]:
+    """Bit widths of the signals declared in the testbench module (elaborated, so parameters count)."""
+    from pyslang import Bag, SourceManager
+    from pyslang.ast import Compilation, CompilationOptions
+    from pyslang.syntax import SyntaxTree
+
+    if not module:
+        return {}
+    sources = SourceManager()
+    sources.setDisableLocalIncludes(True)
+    tree = SyntaxTree.fromFileInMemory(text, sources, "testbench.sv")
+    options = CompilationOptions()
+    options.topModules = {module}
+    compilation = Compilation(Bag([options]))
+    compilation.addSyntaxTree(tree)
+    tops = compilation.getRoot().topInstances
+    if not tops:
+        return {}
+    widths: dict[str, int] = {}
+    for symbol in tops[0].body:
+        symbol_type = getattr(symbol, "type", None)
+        if symbol.name and symbol_type is not None and getattr(symbol_type, "isIntegral", False):
+            widths[symbol.name] = int(symbol_type.bitWidth)
+    return widths
+
+
+def _bits(width: int) -> str:
+    return f"{width} bit" if width == 1 else f"{width} bits"
+
+
+# --- Simulation-based checks ---------------------------------------------------------------------
+
+
+def _dynamic(problem: Problem, context: _Context, options: LintOptions) -> ProblemLint:
+    task = problem.task_id
+    testbench, reference = problem.testbench, problem.reference
+    if testbench is None or reference is None:
+        missing = "testbench" if testbench is None else "usable reference"
+        message = f"no {missing}, so the reference and the testbench cannot be checked"
+        return ProblemLint(task, (Finding(task, REFERENCE, Severity.WARNING, message),))
+    own = check(Candidate((reference,), problem.top), testbench, options.check)
+    if not own.passed:
+        message = f"the reference fails its own testbench ({own.kind.value}): {own.summary}"
+        return ProblemLint(task, (Finding(task, REFERENCE, Severity.ERROR, message),))
+    simulated = own.timings.get("simulate_s", 0.0)
+    hang_s = min(options.check.timeout_s, max(options.hang_floor_s, options.hang_factor * simulated))
+    quick = replace(options.check, timeout_s=hang_s, waveform=False)
+    findings: list[Finding] = []
+    outputs = [p for p in context.reference.ports if p.direction == "output"] if context.reference else []
+    unread = _unread_outputs(context, outputs)
+    findings.extend(
+        Finding(
+            task,
+            STRENGTH,
+            Severity.WARNING,
+            f"output '{name}' goes to `{signal}`, which the testbench never reads: it is never checked",
+        )
+        for name, signal in unread
+    )
+    values = _reference_values(problem, context, outputs, options)
+    known: dict[str, float] = {}
+    samples = None
+    if values is not None:
+        samples = max((len(v) for v in values.values()), default=0) or None
+        skip = {name for name, _ in unread}
+        for port in outputs:
+            series = values.get(port.name)
+            if not series or port.name in skip:
+                continue
+            share = sum(1 for v in series if _is_known(v)) / len(series)
+            known[port.name] = share
+            if share < options.threshold:
+                findings.append(_weak_output(task, problem.spec, port.name, share, len(series)))
+    findings.extend(_constant_findings(problem, context, outputs, values, quick))
+    killed, total, mutant_findings = _mutation(problem, quick, options.mutants)
+    findings.extend(mutant_findings)
+    return ProblemLint(task, tuple(findings), known, samples, killed, total)
+
+
+_DONT_CARE = re.compile(r"don'?t[- ]care|do not care|\bdon.t care", re.IGNORECASE)
+
+
+def _weak_output(task: str, spec: str, name: str, share: float, samples: int) -> Finding:
+    said = any(
+        _DONT_CARE.search(line) and re.search(rf"\b{re.escape(name)}\b", line) for line in spec.splitlines()
+    )
+    how = "the spec calls it don't-care there" if said else "the spec does not call it don't-care"
+    message = (
+        f"output '{name}' is checked in only {share:.0%} of {samples} samples "
+        f"(the reference is X or Z in the rest, which the compare accepts from any design); {how}"
+    )
+    return Finding(task, STRENGTH, Severity.INFO if said else Severity.WARNING, message)
+
+
+def _extend(value: str, width: int) -> str:
+    """Undo VCD's shortening: `1` for 4 bits is 0001, `x` is xxxx."""
+    if len(value) >= width:
+        return value
+    fill = value[0] if value[:1] in ("x", "X", "z", "Z") else "0"
+    return value.rjust(width, fill)
+
+
+def _is_known(value: str) -> bool:
+    return not any(c in "xXzZ" for c in value)
+
+
+def _unread_outputs(context: _Context, outputs: Sequence[Port]) -> list[tuple[str, str]]:
+    """Design outputs wired to a testbench signal that nothing in the testbench reads."""
+    if context.dut is None:
+        return []
+    connected = _mapped(context.dut, outputs).by_port
+    found = []
+    for port in outputs:
+        signal = connected.get(port.name, "")
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", signal) and not _read_anywhere(context, signal):
+            found.append((port.name, signal))
+    return found
+
+
+def _read_anywhere(context: _Context, signal: str) -> bool:
+    """Whether any statement in the testbench uses `signal`, beyond declaring, connecting or dumping it."""
+    from pyslang import SourceManager
+    from pyslang.parsing import Token, TokenKind
+    from pyslang.syntax import SyntaxKind, SyntaxNode, SyntaxTree
+
+    sources = SourceManager()
+    sources.setDisableLocalIncludes(True)
+    tree = SyntaxTree.fromFileInMemory(context.tb_text, sources, "testbench.sv")
+    ignored = {SyntaxKind.HierarchyInstantiation, SyntaxKind.DataDeclaration, SyntaxKind.NetDeclaration}
+    hits = 0
+
+    def visit(item: Any) -> bool:
+        nonlocal hits
+        if isinstance(item, SyntaxNode):
+            if item.kind in ignored:
+                return False
+            if item.kind == SyntaxKind.InvocationExpression and str(item.left).strip().startswith("$dump"):
+                return False
+        elif isinstance(item, Token) and item.kind == TokenKind.Identifier and item.valueText == signal:
+            hits += 1
+        return True
+
+    tree.root.visit(visit)
+    return hits > 0
+
+
+def _reference_values(
+    problem: Problem, context: _Context, outputs: Sequence[Port], options: LintOptions
+) -> dict[str, list[str]] | None:
+    """Each output's reference value at every compare instant, from the testbench's own waveform.
+
+    Only COMPARE testbenches dump the reference's outputs (`<out>_ref` in tb scope); None otherwise.
+    """
+    testbench = problem.testbench
+    if (
+        testbench is None
+        or testbench.style is not TestbenchStyle.COMPARE
+        or context.ref_instance is None
+        or problem.reference is None
+        or not outputs
+    ):
+        return None
+    signals = _mapped(context.ref_instance, outputs).by_port
+    vcd = _run_for_waveform(problem.reference, problem.top, testbench, options.check)
+    if vcd is None:
+        return None
+    try:
+        return _sample(vcd[0], context.tb_module, {p.name: (signals.get(p.name, ""), p.width) for p in outputs})
+    finally:
+        shutil.rmtree(vcd[1], ignore_errors=True)
+
+
+def _run_for_waveform(
+    reference: SourceFile, top: str, testbench: Testbench, options: CheckOptions
+) -> tuple[Path, Path] | None:
+    """Simulate the reference as the design, keeping the testbench's wave.vcd; (vcd, workdir) or None.
+
+    `check` verifies the verdict and throws its work dir away; this run only needs the waveform.
+    """
+    if testbench.reference is None or not testbench.reference_module:
+        return None
+    work = Path(tempfile.mkdtemp(prefix="veriassist-lint-"))
+    ref_text = testbench.reference.text
+    names = hdl.module_names(ref_text)
+    if testbench.reference_module not in names and names:
+        ref_text = hdl.rename_module(ref_text, names[-1], testbench.reference_module)
+    files = [*((f"tb_{f.name}", f.text) for f in testbench.files), ("ref.sv", ref_text), ("dut.sv", reference.text)]
+    for name, text in files:
+        (work / name).write_text(text)
+    for support in testbench.support_files:
+        if support.is_file():
+            shutil.copy(support, work / support.name)
+    sandbox = runner.Sandbox(options.sandbox)
+    compiled = runner.run(
+        icarus.compile_argv([n for n, _ in files], testbench.toplevel),
+        work,
+        limits=replace(options.limits, wall_s=options.compile_timeout_s),
+        sandbox=sandbox,
+    )
+    if compiled.returncode == 0 and not compiled.timed_out:
+        runner.run(icarus.simulate_argv(), work, limits=replace(options.limits, wall_s=options.timeout_s), sandbox=sandbox)
+    vcd = work / "wave.vcd"
+    if not vcd.is_file():
+        shutil.rmtree(work, ignore_errors=True)
+        return None
+    return vcd, work
+
+
+def _sample(vcd: Path, scope: str, signals: dict[str, tuple[str, int]]) -> dict[str, list[str]] | None:
+    """Values of `signals` (output -> (tb signal, width)) just before each clock edge.
+
+    VerilogEval compares on both edges, so both count as samples.
+    """
+    from vcdvcd import VCDVCD
+
+    wanted = {f"{scope}.{s}" for s, _ in signals.values() if s}
+    clock = f"{scope}.clk"
+    try:
+        wave = VCDVCD(str(vcd), signals=[*wanted, clock], store_tvs=True)
+    except Exception:  # a truncated VCD from a killed run reads as no waveform
+        return None
+    present = set(wave.references_to_ids)
+    if clock in present:
+        times = [t for t, _ in wave[clock].tv[1:]]  # every edge after the initial value
+    else:
+        times = sorted({t for name in wanted & present for t, _ in wave[name].tv})
+    if not times:
+        return None
+    values: dict[str, list[str]] = {}
+    for output, (signal, width) in signals.items():
+        name = f"{scope}.{signal}"
+        if name not in present:
+            continue
+        tv = wave[name].tv
+        series, index, current = [], 0, "x"
+        for instant in times:
+            while index < len(tv) and tv[index][0] < instant:
+                current = tv[index][1]
+                index += 1
+            series.append(_extend(current, width))
+        values[output] = series
+    return values
+
+
+# --- Constant designs and mutants ----------------------------------------------------------------
+
+
+def constant_design(reference: SourceFile, top: str, bit: str) -> SourceFile | None:
+    """A module with the reference's interface whose every output is stuck at `bit` ('0' or '1')."""
+    try:
+        interface = hdl.module_interface(reference.text, top)
+        header = hdl.module_header(reference.text, top)
+    except hdl.HdlError:
+        return None
+    outputs = [p for p in interface.ports if p.direction == "output"]
+    if not outputs:
+        return None
+    if not re.search(r"\b(input|output|inout)\b", header):
+        # A non-ANSI header lists names only; restate the ports with their widths.
+        ports = ", ".join(f"{p.direction} {_range(p.width)}{p.name}" for p in interface.ports)
+        header = f"module {top} ({ports});"
+    body = "\n".join(f"  assign {p.name} = '{bit};" for p in outputs)
+    return SourceFile(f"{top}_stuck_at_{bit}.sv", f"{header}\n{body}\nendmodule\n")
+
+
+def _range(width: int) -> str:
+    return f"[{width - 1}:0] " if width > 1 else ""
+
+
+def _constant_findings(
+    problem: Problem,
+    context: _Context,
+    outputs: Sequence[Port],
+    values: dict[str, list[str]] | None,
+    options: CheckOptions,
+) -> list[Finding]:
+    assert problem.testbench is not None and problem.reference is not None
+    findings = []
+    for bit in "01":
+        design = _constant_candidate(problem.reference, problem.top, bit)
+        if design is None:
+            continue
+        result = check(design, problem.testbench, options)
+        if not result.passed or _reference_is(values, outputs, bit):
+            continue
+        seen = "" if values is not None else " (the reference's outputs are not in a waveform to confirm they vary)"
+        findings.append(
+            Finding(
+                problem.task_id,
+                STRENGTH,
+                Severity.WARNING,
+                f"a design with every output stuck at {bit} passes the testbench{seen}",
+            )
+        )
+    return findings
+
+
+def _constant_candidate(reference: SourceFile, top: str, bit: str) -> Candidate | None:
+    design = constant_design(reference, top, bit)
+    return Candidate((design,), top) if design is not None else None
+
+
+def _reference_is(values: dict[str, list[str]] | None, outputs: Sequence[Port], bit: str) -> bool:
+    """True when every known reference sample of every output is all `bit`: then the constant is right."""
+    if values is None:
+        return False
+    return all(set(v) <= {bit} for series in values.values() for v in series if _is_known(v))
+
+
+def _mutation(problem: Problem, options: CheckOptions, limit: int) -> tuple[int, int, list[Finding]]:
+    assert problem.testbench is not None and problem.reference is not None
+    if limit <= 0:
+        return 0, 0, []
+    killed = total = 0
+    survivors: list[str] = []
+    for mutant in mutate.mutants(problem.reference.text, limit):
+        design = Candidate((SourceFile(problem.reference.name, mutant.text),), problem.top)
+        result = check(design, problem.testbench, options)
+        if result.kind.is_compile_failure:
+            continue  # not a mutant of the behaviour, just broken code
+        total += 1
+        if result.passed:
+            survivors.append(mutant.description)
+        else:
+            killed += 1
+    findings = []
+    if total and not killed:
+        findings.append(
+            Finding(
+                problem.task_id,
+                MUTATION,
+                Severity.WARNING,
+                f"the testbench kills none of {total} mutants of the reference ({'; '.join(survivors)})",
+            )
+        )
+    return killed, total, findings
