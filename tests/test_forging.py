@@ -70,7 +70,7 @@ def test_constructs_a_design_has_no_business_using_are_rejected_with_a_reason(
     result = check(stuck(attack), counter_tb)
     assert result.kind is FailureKind.REJECTED
     assert any(reason in r for r in result.rejections), result.rejections
-    assert "compile_s" not in result.timings  # nothing was simulated
+    assert "compile_simulate_s" not in result.timings  # nothing was simulated
     assert reason in render_feedback(result)
 
 

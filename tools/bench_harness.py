@@ -119,7 +119,9 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--suite", type=Path, default=ROOT / "designs")
     parser.add_argument("--verilogeval", type=Path, help="a VerilogEval checkout to time as well")
     parser.add_argument("-j", type=int, default=os.cpu_count() or 1)

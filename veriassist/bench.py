@@ -159,9 +159,7 @@ def _samples_from_dir(path: Path) -> dict[str, list[str]]:
         if entry.is_file() and entry.suffix in (".sv", ".v"):
             found[entry.stem] = [entry.read_text(errors="replace")]
         elif entry.is_dir():
-            numbered = {
-                int(m.group(1)): f for f in entry.iterdir() if (m := _SAMPLE_FILE.fullmatch(f.name))
-            }
+            numbered = {int(m.group(1)): f for f in entry.iterdir() if (m := _SAMPLE_FILE.fullmatch(f.name))}
             if not numbered:
                 continue
             if sorted(numbered) != list(range(len(numbered))):
@@ -254,10 +252,7 @@ def _testbench_bytes(testbench: Testbench) -> int:
 
 def with_estimates(jobs: Sequence[Job], previous: dict[str, float]) -> list[Job]:
     """Jobs longest first: by a previous run's time, else by testbench size."""
-    estimated = [
-        replace(job, estimate_s=_estimate(job, previous))
-        for job in jobs
-    ]
+    estimated = [replace(job, estimate_s=_estimate(job, previous)) for job in jobs]
     return sorted(estimated, key=lambda job: job.estimate_s, reverse=True)
 
 

@@ -7,6 +7,7 @@ static check -> interface check -> compile -> simulate -> read the verdict -> wa
 from __future__ import annotations
 
 import hashlib
+import shlex
 import shutil
 import tempfile
 import threading
@@ -30,7 +31,7 @@ from veriassist.types import (
     Testbench,
     TestbenchStyle,
 )
-from veriassist.verdict import new_nonce, read_simulation, stamp_testbench
+from veriassist.verdict import new_nonce, read_simulation, scan_error_lines, stamp_testbench
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ def _reference_top(testbench: Testbench) -> str | None:
 
 @contextmanager
 def _workdir(keep: bool) -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="veriassist-"))
+    path = Path(tempfile.mkdtemp(prefix="veriassist-", dir=runner.work_root()))
     try:
         yield path
     finally:
@@ -178,29 +179,35 @@ def _check_verilog(
     nonce = new_nonce()
     timings: dict[str, float] = {}
     with _workdir(options.keep_workdir) as work:
-        sources, names, texts = _lay_out(work, candidate, testbench, nonce)
-        compile_limits = replace(options.limits, wall_s=options.compile_timeout_s)
-        compiled = runner.run(
-            icarus.compile_argv(sources, testbench.toplevel), work, limits=compile_limits, sandbox=sandbox
+        sources, names = _lay_out(work, candidate, testbench, nonce)
+        # Compile and simulate in one sandboxed process: a sandbox costs milliseconds per start.
+        # A nonce-stamped marker between them says where the compiler's output ends.
+        marker = f"{nonce}compile-exit="
+        script = (
+            f"{shlex.join(icarus.compile_argv(sources, testbench.toplevel))} 2>&1; rc=$?; "
+            f'echo "{marker}$rc"; [ $rc -eq 0 ] || exit $rc; '
+            f"exec timeout -s KILL {options.timeout_s:g} {shlex.join(icarus.simulate_argv())} 2>&1"
         )
-        timings["compile_s"] = compiled.duration_s
-        diagnostics = icarus.parse_diagnostics(compiled.output, names)
-        if compiled.returncode != 0 or compiled.timed_out:
-            return _compile_failure(compiled, diagnostics, timings, sandbox.active, texts)
-        sim_limits = replace(options.limits, wall_s=options.timeout_s)
-        simulated = runner.run(icarus.simulate_argv(), work, limits=sim_limits, sandbox=sandbox)
-        timings["simulate_s"] = simulated.duration_s
+        limits = replace(options.limits, wall_s=options.compile_timeout_s + options.timeout_s)
+        ran = runner.run(["/bin/sh", "-c", script], work, limits=limits, sandbox=sandbox)
+        compile_log, found, sim_log = ran.output.partition(marker)
+        exit_text, _, sim_log = sim_log.partition("\n")
+        compiled_ok = found and exit_text.strip() == "0"
+        timings["compile_simulate_s"] = ran.duration_s
+        diagnostics = icarus.parse_diagnostics(compile_log, names)
+        if not compiled_ok:
+            return _compile_failure(compile_log, ran.timed_out, diagnostics, timings, sandbox.active)
         reading = read_simulation(
             testbench.style,
-            compiled.output,
-            simulated.output,
+            compile_log,
+            sim_log,
             nonce,
             _joined(candidate),
-            timed_out=simulated.timed_out,
-            returncode=simulated.returncode,
+            timed_out=ran.timed_out or ran.returncode == _KILLED_BY_TIMEOUT,
+            returncode=ran.returncode,
             expected_samples=expected_samples,
         )
-        diagnostics += icarus.parse_diagnostics(simulated.output, names, simulation=True)
+        diagnostics += icarus.parse_diagnostics(sim_log, names, simulation=True)
         waveform = ""
         wave = work / "wave.vcd"
         if options.waveform and reading.kind is not FailureKind.PASS and wave.is_file():
@@ -208,7 +215,6 @@ def _check_verilog(
             waveform = _waveform(wave, reading.first_mismatch_time)
             timings["waveform_s"] = time.perf_counter() - wave_started
     passed = reading.kind is FailureKind.PASS
-    sim_log = simulated.output.replace(nonce, "")
     return CheckResult(
         passed=passed,
         kind=reading.kind,
@@ -218,21 +224,23 @@ def _check_verilog(
         samples=reading.samples,
         first_mismatch_time=reading.first_mismatch_time,
         waveform=waveform,
-        compile_log=compiled.output,
-        sim_log=sim_log,
+        compile_log=compile_log,
+        sim_log=sim_log.replace(nonce, ""),
         timings=timings,
         sandboxed=sandbox.active,
         summary=_summary(reading.kind, reading.samples, reading.total_mismatches, reading.reason),
     )
 
 
+_KILLED_BY_TIMEOUT = 128 + 9  # coreutils `timeout -s KILL` ends the simulation with SIGKILL
+
+
 def _lay_out(
     work: Path, candidate: Candidate, testbench: Testbench, nonce: str
-) -> tuple[list[str], dict[str, str], dict[str, str]]:
+) -> tuple[list[str], dict[str, str]]:
     """Write the sources into the work dir; candidate last, so its `define`s cannot reach the testbench."""
     sources: list[str] = []
     names: dict[str, str] = {}  # path as iverilog prints it -> name the user knows
-    texts: dict[str, str] = {}  # user-facing name -> text, for source snippets
     for sub in ("tb", "ref", "dut"):
         (work / sub).mkdir()
     for f in testbench.files:
@@ -240,7 +248,6 @@ def _lay_out(
         (work / path).write_text(stamp_testbench(f.text, nonce))
         sources.append(path)
         names[path] = f.name
-        texts[f.name] = f.text
     if testbench.reference is not None and testbench.reference_module:
         ref_text = testbench.reference.text
         old = _reference_top(testbench)
@@ -255,25 +262,22 @@ def _lay_out(
         (work / path).write_text(f.text)
         sources.append(path)
         names[path] = f.name
-        texts[f.name] = f.text
     for support in testbench.support_files:
         shutil.copy(support, work / support.name)
-    return sources, names, texts
+    return sources, names
 
 
 def _compile_failure(
-    compiled: runner.ProcessResult,
+    compile_log: str,
+    timed_out: bool,
     diagnostics: list[Diagnostic],
     timings: dict[str, float],
     sandboxed: bool,
-    texts: dict[str, str],
 ) -> CheckResult:
-    from veriassist.verdict import scan_error_lines
-
-    if compiled.timed_out:
+    if timed_out:
         kind = FailureKind.TIMEOUT
     else:
-        kind = scan_error_lines(compiled.output.splitlines()) or FailureKind.COMPILE_ERROR
+        kind = scan_error_lines(compile_log.splitlines()) or FailureKind.COMPILE_ERROR
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     first = errors[0] if errors else None
     where = f" ({first.file}:{first.line}: {first.message})" if first else ""
@@ -281,7 +285,7 @@ def _compile_failure(
         passed=False,
         kind=kind,
         diagnostics=tuple(diagnostics),
-        compile_log=compiled.output,
+        compile_log=compile_log,
         timings=timings,
         sandboxed=sandboxed,
         summary=f"compilation failed: {kind.value}{where}",
@@ -343,13 +347,13 @@ def compile_only(
     sandbox = runner.Sandbox(options.sandbox)
     runner.require_tool("iverilog")
     with _workdir(options.keep_workdir) as work:
-        sources, names, texts = _lay_out(work, candidate, empty, new_nonce())
+        sources, names = _lay_out(work, candidate, empty, new_nonce())
         limits = replace(options.limits, wall_s=options.compile_timeout_s)
         compiled = runner.run(icarus.compile_argv(sources, candidate.top), work, limits=limits, sandbox=sandbox)
     diagnostics = icarus.parse_diagnostics(compiled.output, names)
     timings = {"compile_s": compiled.duration_s}
     if compiled.returncode != 0 or compiled.timed_out:
-        return _compile_failure(compiled, diagnostics, timings, sandbox.active, texts)
+        return _compile_failure(compiled.output, compiled.timed_out, diagnostics, timings, sandbox.active)
     return CheckResult(
         passed=True,
         kind=FailureKind.PASS,

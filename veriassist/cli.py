@@ -169,3 +169,7 @@ def _mcp_command() -> None:
 
 app.command("lsp")(_lsp_command)
 app.command("mcp")(_mcp_command)
+
+from veriassist.cli_lint import lint_command  # noqa: E402
+
+suites_app.command("lint")(lint_command)

@@ -205,7 +205,7 @@ def _print(result: BenchResult, request: BenchRequest) -> None:
     if request.mode == "reference" and failing:
         typer.echo("references that fail here:")
         for r in failing:
-            typer.echo(f"  {r.task_id}: {r.kind.value}: {summary_of(r)}")
+            typer.echo(f"  {r.task_id} ({r.kind.value}): {summary_of(r)}")
     for note in result.notes:
         typer.echo(f"note: {note}")
     typer.echo(f"details: veriassist runs show {result.run.name} --db {request.db}")

@@ -28,7 +28,18 @@ from veriassist import hdl, mutate
 from veriassist.check import CheckOptions, check
 from veriassist.suites import Suite, lint_problem
 from veriassist.toolchain import icarus, runner
-from veriassist.types import Candidate, Interface, Port, Problem, Severity, SourceFile, Testbench, TestbenchStyle
+from veriassist.types import (
+    Candidate,
+    CheckResult,
+    FailureKind,
+    Interface,
+    Port,
+    Problem,
+    Severity,
+    SourceFile,
+    Testbench,
+    TestbenchStyle,
+)
 
 INTERFACE, REFERENCE, STRENGTH, MUTATION = "interface", "reference", "strength", "mutation"
 CHECKS = (INTERFACE, REFERENCE, STRENGTH, MUTATION)
@@ -45,7 +56,12 @@ class Finding:
     message: str
 
     def to_json(self) -> dict[str, str]:
-        return {"task_id": self.task_id, "check": self.check, "severity": self.severity.value, "message": self.message}
+        return {
+            "task_id": self.task_id,
+            "check": self.check,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -53,11 +69,11 @@ class LintOptions:
     threshold: float = 0.5  # flag outputs whose reference is known in fewer samples than this share
     mutants: int = 4
     simulate: bool = True  # False: interface checks only, no simulator needed
-    check: CheckOptions = CheckOptions(waveform=False)
+    check: CheckOptions = CheckOptions(waveform=False)  # noqa: RUF009 - frozen, so sharing it is safe
     # Mutants and constant designs may hang (a mutated counter never reaching its bound):
     # cap them at this many times the reference's own simulation time, within these bounds.
     hang_factor: float = 20.0
-    hang_floor_s: float = 2.0
+    hang_floor_s: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -66,7 +82,8 @@ class ProblemLint:
 
     task_id: str
     findings: tuple[Finding, ...]
-    known_share: dict[str, float] = field(default_factory=dict)  # output -> share of samples with a known reference
+    # output -> share of samples in which the reference's value is known
+    known_share: dict[str, float] = field(default_factory=dict)
     samples: int | None = None
     mutants_killed: int = 0
     mutants_total: int = 0  # mutants that compiled (a mutant that does not compile tests nothing)
@@ -88,7 +105,7 @@ class ProblemLint:
 
 
 def lint_suite(suite: Suite, jobs: int = 1, options: LintOptions | None = None) -> dict[str, list[Finding]]:
-    """Lint every problem of `suite`; returns task_id -> findings (empty for a clean problem), in suite order."""
+    """Lint every problem of `suite`: task_id -> findings (empty when clean), in suite order."""
     return {r.task_id: list(r.findings) for r in lint_problems(suite.problems, jobs, options)}
 
 
@@ -269,7 +286,9 @@ def _positional_findings(
             and ours.by_port[p.name] != theirs.by_port[p.name]
         ]
         if swapped:
-            messages.append(f"{label} connects inputs by position differently from the reference: {'; '.join(swapped)}")
+            messages.append(
+                f"{label} connects inputs by position differently from the reference: {'; '.join(swapped)}"
+            )
     return messages
 
 
@@ -315,7 +334,7 @@ def _dynamic(problem: Problem, context: _Context, options: LintOptions) -> Probl
         return ProblemLint(task, (Finding(task, REFERENCE, Severity.WARNING, message),))
     own = check(Candidate((reference,), problem.top), testbench, options.check)
     if not own.passed:
-        message = f"the reference fails its own testbench ({own.kind.value}): {own.summary}"
+        message = f"the reference fails its own testbench: {_why(own, options.check)}"
         return ProblemLint(task, (Finding(task, REFERENCE, Severity.ERROR, message),))
     simulated = own.timings.get("simulate_s", 0.0)
     hang_s = min(options.check.timeout_s, max(options.hang_floor_s, options.hang_factor * simulated))
@@ -346,10 +365,18 @@ def _dynamic(problem: Problem, context: _Context, options: LintOptions) -> Probl
             known[port.name] = share
             if share < options.threshold:
                 findings.append(_weak_output(task, problem.spec, port.name, share, len(series)))
-    findings.extend(_constant_findings(problem, context, outputs, values, quick))
+    findings.extend(_constant_findings(problem, values, quick, options.threshold))
     killed, total, mutant_findings = _mutation(problem, quick, options.mutants)
     findings.extend(mutant_findings)
     return ProblemLint(task, tuple(findings), known, samples, killed, total)
+
+
+def _why(result: CheckResult, options: CheckOptions) -> str:
+    kind = result.kind
+    detail = result.summary.removeprefix("failed: ").removeprefix(f"{kind.value}: ")
+    if kind is FailureKind.TIMEOUT and detail == kind.value:
+        return f"timeout (the testbench printed TIMEOUT, or the run passed {options.timeout_s:g} s)"
+    return detail if detail.startswith(kind.value) else f"{kind.value}: {detail}"
 
 
 _DONT_CARE = re.compile(r"don'?t[- ]care|do not care|\bdon.t care", re.IGNORECASE)
@@ -395,28 +422,38 @@ def _unread_outputs(context: _Context, outputs: Sequence[Port]) -> list[tuple[st
 def _read_anywhere(context: _Context, signal: str) -> bool:
     """Whether any statement in the testbench uses `signal`, beyond declaring, connecting or dumping it."""
     from pyslang import SourceManager
-    from pyslang.parsing import Token, TokenKind
     from pyslang.syntax import SyntaxKind, SyntaxNode, SyntaxTree
 
     sources = SourceManager()
     sources.setDisableLocalIncludes(True)
     tree = SyntaxTree.fromFileInMemory(context.tb_text, sources, "testbench.sv")
-    ignored = {SyntaxKind.HierarchyInstantiation, SyntaxKind.DataDeclaration, SyntaxKind.NetDeclaration}
-    hits = 0
+    uses: list[Any] = []
 
     def visit(item: Any) -> bool:
-        nonlocal hits
-        if isinstance(item, SyntaxNode):
-            if item.kind in ignored:
-                return False
-            if item.kind == SyntaxKind.InvocationExpression and str(item.left).strip().startswith("$dump"):
-                return False
-        elif isinstance(item, Token) and item.kind == TokenKind.Identifier and item.valueText == signal:
-            hits += 1
+        if (
+            isinstance(item, SyntaxNode)
+            and item.kind == SyntaxKind.IdentifierName
+            and item.identifier.valueText == signal  # type: ignore[attr-defined]
+        ):
+            uses.append(item)
         return True
 
     tree.root.visit(visit)
-    return hits > 0
+    return any(not _passive_use(use) for use in uses)
+
+
+def _passive_use(node: Any) -> bool:
+    """A use inside a port connection or a `$dump...` call reads nothing for the verdict."""
+    from pyslang.syntax import SyntaxKind
+
+    parent = node.parent
+    while parent is not None:
+        if parent.kind in (SyntaxKind.HierarchyInstantiation, SyntaxKind.DataDeclaration):
+            return True
+        if parent.kind == SyntaxKind.InvocationExpression and str(parent.left).strip().startswith("$dump"):
+            return True
+        parent = parent.parent
+    return False
 
 
 def _reference_values(
@@ -440,7 +477,9 @@ def _reference_values(
     if vcd is None:
         return None
     try:
-        return _sample(vcd[0], context.tb_module, {p.name: (signals.get(p.name, ""), p.width) for p in outputs})
+        return _sample(
+            vcd[0], context.tb_module, {p.name: (signals.get(p.name, ""), p.width) for p in outputs}
+        )
     finally:
         shutil.rmtree(vcd[1], ignore_errors=True)
 
@@ -459,7 +498,11 @@ def _run_for_waveform(
     names = hdl.module_names(ref_text)
     if testbench.reference_module not in names and names:
         ref_text = hdl.rename_module(ref_text, names[-1], testbench.reference_module)
-    files = [*((f"tb_{f.name}", f.text) for f in testbench.files), ("ref.sv", ref_text), ("dut.sv", reference.text)]
+    files = [
+        *((f"tb_{f.name}", f.text) for f in testbench.files),
+        ("ref.sv", ref_text),
+        ("dut.sv", reference.text),
+    ]
     for name, text in files:
         (work / name).write_text(text)
     for support in testbench.support_files:
@@ -473,7 +516,12 @@ def _run_for_waveform(
         sandbox=sandbox,
     )
     if compiled.returncode == 0 and not compiled.timed_out:
-        runner.run(icarus.simulate_argv(), work, limits=replace(options.limits, wall_s=options.timeout_s), sandbox=sandbox)
+        runner.run(
+            icarus.simulate_argv(),
+            work,
+            limits=replace(options.limits, wall_s=options.timeout_s),
+            sandbox=sandbox,
+        )
     vcd = work / "wave.vcd"
     if not vcd.is_file():
         shutil.rmtree(work, ignore_errors=True)
@@ -488,23 +536,26 @@ def _sample(vcd: Path, scope: str, signals: dict[str, tuple[str, int]]) -> dict[
     """
     from vcdvcd import VCDVCD
 
-    wanted = {f"{scope}.{s}" for s, _ in signals.values() if s}
-    clock = f"{scope}.clk"
     try:
-        wave = VCDVCD(str(vcd), signals=[*wanted, clock], store_tvs=True)
+        wave = VCDVCD(str(vcd), store_tvs=True)
     except Exception:  # a truncated VCD from a killed run reads as no waveform
         return None
-    present = set(wave.references_to_ids)
-    if clock in present:
-        times = [t for t, _ in wave[clock].tv[1:]]  # every edge after the initial value
+    # vcdvcd names vectors with their range (`tb.q_ref[3:0]`); the testbench names them without.
+    names = {re.sub(r"\[[^\]]*\]$", "", ref): ref for ref in wave.references_to_ids}
+    clocks = [n for n in names if n.rsplit(".", 1)[-1] in ("clk", "clock")]
+    # The testbench's own clock first; VerilogEval sometimes dumps only the stimulus' copy of it.
+    clocks.sort(key=lambda n: (n.rsplit(".", 1)[0] != scope, n.count(".")))
+    if clocks:
+        times = [t for t, _ in wave[names[clocks[0]]].tv[1:]]  # every edge after the initial value
     else:
-        times = sorted({t for name in wanted & present for t, _ in wave[name].tv})
+        wanted = [names[f"{scope}.{s}"] for s, _ in signals.values() if f"{scope}.{s}" in names]
+        times = sorted({t for name in wanted for t, _ in wave[name].tv})
     if not times:
         return None
     values: dict[str, list[str]] = {}
     for output, (signal, width) in signals.items():
-        name = f"{scope}.{signal}"
-        if name not in present:
+        name = names.get(f"{scope}.{signal}")
+        if name is None:
             continue
         tv = wave[name].tv
         series, index, current = [], 0, "x"
@@ -544,10 +595,9 @@ def _range(width: int) -> str:
 
 def _constant_findings(
     problem: Problem,
-    context: _Context,
-    outputs: Sequence[Port],
     values: dict[str, list[str]] | None,
     options: CheckOptions,
+    threshold: float,
 ) -> list[Finding]:
     assert problem.testbench is not None and problem.reference is not None
     findings = []
@@ -556,9 +606,10 @@ def _constant_findings(
         if design is None:
             continue
         result = check(design, problem.testbench, options)
-        if not result.passed or _reference_is(values, outputs, bit):
+        if not result.passed or _reference_is(values, bit, threshold):
             continue
-        seen = "" if values is not None else " (the reference's outputs are not in a waveform to confirm they vary)"
+        unseen = " (the reference's outputs are not in a waveform to confirm they vary)"
+        seen = "" if values is not None else unseen
         findings.append(
             Finding(
                 problem.task_id,
@@ -575,11 +626,19 @@ def _constant_candidate(reference: SourceFile, top: str, bit: str) -> Candidate 
     return Candidate((design,), top) if design is not None else None
 
 
-def _reference_is(values: dict[str, list[str]] | None, outputs: Sequence[Port], bit: str) -> bool:
-    """True when every known reference sample of every output is all `bit`: then the constant is right."""
-    if values is None:
+def _reference_is(values: dict[str, list[str]] | None, bit: str, threshold: float) -> bool:
+    """True when the reference is seen to be constant `bit`: then a constant design is right to pass.
+
+    Seen means known in at least `threshold` of the samples: a reference that is X most of
+    the run and 0 otherwise does not excuse a design stuck at 0.
+    """
+    if not values:
         return False
-    return all(set(v) <= {bit} for series in values.values() for v in series if _is_known(v))
+    for series in values.values():
+        known = [v for v in series if _is_known(v)]
+        if not series or len(known) < threshold * len(series) or any(set(v) != {bit} for v in known):
+            return False
+    return True
 
 
 def _mutation(problem: Problem, options: CheckOptions, limit: int) -> tuple[int, int, list[Finding]]:

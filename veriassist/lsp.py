@@ -362,11 +362,17 @@ def _comment_block(lines: list[str], cursor: int) -> SpecBlock | None:
     return None
 
 
+_SPEC_MODULE = re.compile(r"\bmodule\s+`?([A-Za-z_]\w*)`?")
+
+
 def spec_top(spec: str, near: Path) -> str:
     """The module name the spec states, else design.toml's `top` next to it, else TopModule."""
     stated = hdl.spec_interface(spec)
     if stated is not None and stated.module:
         return stated.module
+    named = _SPEC_MODULE.search(spec)  # "Implement `module and_gate`", "module foo (" in a comment
+    if named:
+        return named[1]
     manifest = near.parent / "design.toml"
     if manifest.is_file():
         import tomllib

@@ -124,6 +124,7 @@ def _behaviour_nodes(root: Any) -> Iterator[Any]:
 def _mutable_here(node: Any) -> bool:
     if node.kind not in _SWAPS and node.kind not in (
         SyntaxKind.ConditionalStatement,
+        SyntaxKind.ConditionalExpression,
         SyntaxKind.IntegerLiteralExpression,
         SyntaxKind.IntegerVectorExpression,
     ):
@@ -177,6 +178,15 @@ def _site(node: Any, data: bytes, sources: SourceManager) -> _Site | None:
         condition = data[start:end].decode()
         edits = (_Edit(start, 0, "!("), _Edit(end, 0, ")"))
         return _Site(CONDITION, _line(sources, first), f"if ({condition}) -> if (!({condition}))", edits)
+    if node.kind == SyntaxKind.ConditionalExpression:
+        first, last = node.predicate.getFirstToken(), node.predicate.getLastToken()
+        if not (_literal_here(first, data) and _literal_here(last, data)):
+            return None
+        start = int(first.location.offset)
+        end = int(last.location.offset) + len(last.rawText.encode())
+        condition = data[start:end].decode()
+        edits = (_Edit(start, 0, "!("), _Edit(end, 0, ")"))
+        return _Site(CONDITION, _line(sources, first), f"{condition} ? -> !({condition}) ?", edits)
     return _constant_site(node, data, sources)
 
 

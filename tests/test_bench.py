@@ -1,0 +1,294 @@
+"""`veriassist bench` on small suites, with the real simulator."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from veriassist.bench import BenchRequest, read_samples, run_bench
+from veriassist.cli import app
+from veriassist.store import RunStatus, Store
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).parent / "fixtures"
+DESIGNS = FIXTURES / "suites" / "designs"  # and_gate, counter4
+V1 = FIXTURES / "suites" / "verilogeval_v1"  # andgate, count15
+HANGS = FIXTURES / "bench" / "hangs"  # a testbench that never finishes
+
+pytestmark = pytest.mark.simulator
+
+
+def bench(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["bench", *map(str, args)])
+    return result.exit_code, result.output
+
+
+def bench_json(*args: str | Path) -> dict[str, Any]:
+    code, output = bench(*args, "--json")
+    assert code == 0, output
+    data: dict[str, Any] = json.loads(output)
+    return data
+
+
+def write_jsonl(path: Path, lines: list[tuple[str, str]]) -> Path:
+    path.write_text("".join(json.dumps({"task_id": t, "completion": c}) + "\n" for t, c in lines))
+    return path
+
+
+def v1_samples(tmp_path: Path) -> Path:
+    """Two body-only completions per task (as VerilogEval v1 writes them): one right, one wrong."""
+    return write_jsonl(
+        tmp_path / "samples.jsonl",
+        [
+            ("andgate", "\n\tassign out = a & b;\n\nendmodule\n"),
+            (
+                "count15",
+                "\n\talways @(posedge clk)\n\t\tif (reset) q <= 0;\n\t\telse q <= q + 1;\nendmodule\n",
+            ),
+            ("andgate", "```verilog\n\tassign out = a | b;\nendmodule\n```"),
+            (
+                "count15",
+                "\n\talways @(posedge clk)\n\t\tif (reset) q <= 0;\n\t\telse q <= q + 2;\nendmodule\n",
+            ),
+        ],
+    )
+
+
+def test_reference_run_on_a_designs_subset_passes_and_is_recorded(tmp_path: Path) -> None:
+    db = tmp_path / "runs.db"
+    data = bench_json(
+        ROOT / "designs",
+        "--reference",
+        "--only",
+        "adder8,uart_tx",
+        "--only",
+        "sync_fifo",
+        "--db",
+        db,
+        "-j",
+        "2",
+        "--run",
+        "ref",
+    )
+    assert data["run"] == "ref" and data["model_kind"] == "reference" and data["stand_in"] is False
+    assert sorted(r["task_id"] for r in data["results"]) == ["adder8", "sync_fifo", "uart_tx"]
+    assert all(r["passed"] and r["verdict"] == "pass" for r in data["results"])
+    assert data["pass_at_k"]["1"] == {"fraction": "1/1", "value": 1.0}
+    with Store(db) as store:
+        run = store.get_run("ref")
+        assert run.status is RunStatus.COMPLETED and run.feedback_mode == "none"
+        assert run.versions["iverilog"] and run.versions["iverilog"].startswith("Icarus Verilog")
+        assert run.versions["cocotb"] and run.versions["veriassist"]
+        assert len(store.samples(run.id)) == 3
+
+
+def test_reference_run_lists_the_references_that_fail_and_why(tmp_path: Path) -> None:
+    code, output = bench(HANGS, "--reference", "--timeout", "1", "--db", tmp_path / "r.db", "--run", "hang")
+    assert code == 0, output  # the run completed; a failing reference is a finding, not an error
+    assert "0/1 samples passed" in output
+    assert "never_finishes (timeout):" in output
+
+
+def test_samples_jsonl_with_one_right_and_one_wrong_sample_per_task_gives_pass_at_1_of_one_half(
+    tmp_path: Path,
+) -> None:
+    data = bench_json(V1, "--samples", v1_samples(tmp_path), "--db", tmp_path / "s.db", "-j", "2")
+    assert data["model_kind"] == "samples"
+    assert data["pass_at_k"] == {"1": {"fraction": "1/2", "value": 0.5}}
+    verdicts = {(r["task_id"], r["sample"]): (r["passed"], r["verdict"]) for r in data["results"]}
+    assert verdicts[("andgate", 0)] == (True, "pass")
+    assert verdicts[("count15", 0)] == (True, "pass")
+    assert verdicts[("andgate", 1)][0] is False and verdicts[("andgate", 1)][1] == "mismatch"
+    assert verdicts[("count15", 1)][0] is False and verdicts[("count15", 1)][1].startswith("mismatch")
+    totals = data["totals"]
+    assert (totals["samples"], totals["passed"], totals["failed"], totals["resumed"]) == (4, 2, 2, 0)
+    assert totals["kinds"]["pass"] == 2 and sum(totals["kinds"].values()) == 4
+
+
+def test_samples_directory_of_full_modules_is_scored_per_file(tmp_path: Path) -> None:
+    folder = tmp_path / "samples"
+    (folder / "counter4").mkdir(parents=True)
+    (folder / "and_gate.sv").write_text((DESIGNS / "and_gate" / "reference.sv").read_text())
+    (folder / "counter4" / "sample0.sv").write_text(
+        (DESIGNS / "counter4" / "mutants" / "counts_by_two.sv").read_text()
+    )
+    (folder / "counter4" / "sample1.sv").write_text((DESIGNS / "counter4" / "reference.sv").read_text())
+    assert {k: len(v) for k, v in read_samples(folder).items()} == {"and_gate": 1, "counter4": 2}
+    data = bench_json(DESIGNS, "--samples", folder, "--db", tmp_path / "d.db")
+    passed = {(r["task_id"], r["sample"]): r["passed"] for r in data["results"]}
+    assert passed == {("and_gate", 0): True, ("counter4", 0): False, ("counter4", 1): True}
+    assert "pass_at_k" in data and data["pass_at_k"]["1"]["fraction"] == "3/4"  # (1 + 1/2) / 2
+
+
+def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
+    data = bench_json(V1, "--samples", v1_samples(tmp_path), "--db", tmp_path / "j.db", "--run", "shape")
+    assert {
+        "run",
+        "status",
+        "suite",
+        "model",
+        "model_kind",
+        "stand_in",
+        "totals",
+        "pass_at_k",
+        "results",
+        "notes",
+    } <= data.keys()
+    assert data["run"] == "shape" and data["status"] == "completed"
+    assert set(data["totals"]) == {"samples", "passed", "failed", "resumed", "kinds"}
+    assert sum(data["totals"]["kinds"].values()) == data["totals"]["samples"] == len(data["results"])
+    for key, rate in data["pass_at_k"].items():
+        numerator, denominator = map(int, rate["fraction"].split("/"))
+        assert int(key) >= 1 and rate["value"] == numerator / denominator
+    for entry in data["results"]:
+        assert set(entry) == {"task_id", "sample", "passed", "verdict", "summary"}
+        assert isinstance(entry["sample"], int) and isinstance(entry["passed"], bool)
+        assert entry["summary"]
+
+
+def _rows(db: Path, run: str) -> list[tuple[str, int]]:
+    with sqlite3.connect(db) as connection:
+        return connection.execute(
+            "SELECT task_id, sample FROM samples JOIN runs ON runs.id = samples.run_id WHERE runs.name = ?",
+            (run,),
+        ).fetchall()
+
+
+def _rows_so_far(db: Path) -> int:
+    try:
+        return len(_rows(db, "resumable"))
+    except sqlite3.OperationalError:  # the run has not created its tables yet
+        return 0
+
+
+def test_a_run_killed_midway_resumes_without_losing_or_duplicating_samples(tmp_path: Path) -> None:
+    reference = (DESIGNS / "and_gate" / "reference.sv").read_text()
+    mutant = (DESIGNS / "and_gate" / "mutants" / "or_instead_of_and.sv").read_text()
+    total = 60
+    samples = write_jsonl(
+        tmp_path / "many.jsonl", [("and_gate", reference if i % 2 else mutant) for i in range(total)]
+    )
+    db = tmp_path / "resume.db"
+    argv = [
+        sys.executable,
+        "-m",
+        "veriassist",
+        "bench",
+        str(DESIGNS),
+        "--samples",
+        str(samples),
+        "--db",
+        str(db),
+        "--run",
+        "resumable",
+        "-j",
+        "1",
+        "--json",
+    ]
+    first = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _rows_so_far(db) < 5:
+            time.sleep(0.05)
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)  # the whole group: the run and its worker processes
+        first.wait()
+    done_before = len(_rows(db, "resumable"))
+    assert 5 <= done_before < total, "the kill should land mid-run"
+
+    second = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stderr
+    data = json.loads(second.stdout)
+    rows = _rows(db, "resumable")
+    assert len(rows) == len(set(rows)) == total
+    assert data["totals"]["samples"] == total and data["totals"]["resumed"] >= done_before
+    assert data["pass_at_k"]["1"]["fraction"] == "1/2"
+    with Store(db) as store:
+        run = store.get_run("resumable")
+        assert run.status is RunStatus.COMPLETED and run.resumes == 1
+
+
+def test_dask_local_cluster_gives_the_same_verdicts_as_local_processes(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    samples = v1_samples(tmp_path)
+    local = run_bench(BenchRequest(V1, mode="samples", samples_path=samples, jobs=2, db=tmp_path / "l.db"))
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        request = BenchRequest(
+            V1,
+            mode="samples",
+            samples_path=samples,
+            db=tmp_path / "d.db",
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+        )
+        remote = run_bench(request)
+
+    def verdicts(records: tuple[Any, ...]) -> dict[tuple[str, int], str]:
+        return {(r.task_id, r.sample): r.kind.value for r in records}
+
+    assert verdicts(remote.records) == verdicts(local.records)
+    assert len(remote.records) == 4 and remote.metrics.pass_at_1 == local.metrics.pass_at_1
+
+
+def test_a_malformed_suite_exits_2_naming_the_file(tmp_path: Path) -> None:
+    code, output = bench(
+        FIXTURES / "suites" / "malformed" / "designs_bad_toml", "--reference", "--db", tmp_path / "x.db"
+    )
+    assert code == 2
+    assert "design.toml" in output and "not valid TOML" in output
+
+
+def test_samples_for_tasks_the_suite_lacks_exit_2(tmp_path: Path) -> None:
+    samples = write_jsonl(tmp_path / "stray.jsonl", [("no_such_task", "module m; endmodule")])
+    code, output = bench(DESIGNS, "--samples", samples, "--db", tmp_path / "x.db")
+    assert code == 2 and "no_such_task" in output
+
+
+def test_choosing_no_mode_or_two_modes_exits_2(tmp_path: Path) -> None:
+    assert bench(DESIGNS, "--db", tmp_path / "x.db")[0] == 2
+    assert bench(DESIGNS, "--reference", "--samples", tmp_path, "--db", tmp_path / "x.db")[0] == 2
+
+
+def test_a_scripted_model_run_records_iterations_and_is_marked_stand_in(tmp_path: Path) -> None:
+    reference = (DESIGNS / "and_gate" / "reference.sv").read_text()
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps([f"Here it is:\n```verilog\n{reference}```\n"]))
+    db = tmp_path / "m.db"
+    data = bench_json(
+        DESIGNS,
+        "--only",
+        "and_gate",
+        "--model",
+        f"scripted:{script}",
+        "--strategy",
+        "zero-shot",
+        "--iterations",
+        "1",
+        "--feedback",
+        "golden",
+        "--db",
+        db,
+        "--run",
+        "scripted",
+    )
+    assert data["stand_in"] is True and data["model_kind"] == "scripted"
+    assert [(r["task_id"], r["passed"]) for r in data["results"]] == [("and_gate", True)]
+    with Store(db) as store:
+        run = store.get_run("scripted")
+        assert run.stand_in and run.strategy == "zero-shot" and run.feedback_mode == "golden"
+        (iteration,) = store.iterations(run.id)
+        assert (iteration.task_id, iteration.sample, iteration.iteration) == ("and_gate", 0, 1)
+        assert iteration.golden_passed is True and "```verilog" in iteration.reply

@@ -1,0 +1,51 @@
+"""Time `veriassist suites lint` against checking each reference once (what `bench --reference` does).
+
+Usage: python tools/bench_lint.py [SUITE] [-j N] [--mutants N]
+
+Both phases use the same number of worker processes, each in a fresh pool so no
+cache carries over from one to the other. Prints both wall times and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from veriassist.check import CheckOptions, check
+from veriassist.lint import LintOptions, lint_problems
+from veriassist.suites import load_suite
+from veriassist.types import Candidate, Problem
+
+
+def _check_reference(problem: Problem) -> bool:
+    if problem.reference is None or problem.testbench is None:
+        return False
+    return check(Candidate((problem.reference,), problem.top), problem.testbench, CheckOptions()).passed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("suite", nargs="?", default="designs", type=Path)
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--mutants", type=int, default=LintOptions().mutants)
+    args = parser.parse_args()
+    problems = load_suite(args.suite).problems
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        passed = sum(pool.map(_check_reference, problems, chunksize=1))
+    baseline = time.perf_counter() - started
+    started = time.perf_counter()
+    results = lint_problems(problems, args.jobs, LintOptions(mutants=args.mutants))
+    linted = time.perf_counter() - started
+    flagged = sum(1 for r in results if r.findings)
+    print(f"suite {args.suite}: {len(problems)} problems, -j {args.jobs}, {args.mutants} mutants per problem")
+    print(f"check each reference once: {baseline:6.2f} s ({passed} references pass)")
+    print(f"lint:                      {linted:6.2f} s ({flagged} problems flagged)")
+    print(f"ratio lint / reference check: {linted / baseline:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

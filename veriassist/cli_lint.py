@@ -1,0 +1,81 @@
+"""`veriassist suites lint`: find benchmark problems whose scores would measure the suite."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def lint_command(
+    path: Annotated[Path, typer.Argument(help="Suite directory (or VerilogEval v1 .jsonl file).")],
+    format: Annotated[str | None, typer.Option("--format", help="Force a format.")] = None,
+    task: Annotated[str | None, typer.Option("--task", help="Dataset within the suite.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    jobs: Annotated[int, typer.Option("-j", "--jobs", help="Problems linted at once (0: one per core).")] = 0,
+    mutants: Annotated[int, typer.Option("--mutants", help="Mutants of each reference to try.")] = 4,
+    threshold: Annotated[
+        float, typer.Option("--threshold", help="Flag outputs whose reference is known in fewer samples.")
+    ] = 0.5,
+    no_simulate: Annotated[bool, typer.Option("--no-simulate", help="Interface checks only.")] = False,
+    no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Run without bubblewrap.")] = False,
+) -> None:
+    """Check every problem of a suite: interfaces, reference health, checking strength, mutants.
+
+    Exit status: 0 no error-severity findings, 1 some, 2 usage or tool error.
+    """
+    from veriassist.check import CheckOptions
+    from veriassist.lint import LintOptions, lint_problems
+    from veriassist.suites import SuiteError, load_suite
+    from veriassist.toolchain.runner import ToolMissing
+    from veriassist.types import Severity
+
+    try:
+        suite = load_suite(path, format=format, task=task)
+        options = LintOptions(
+            threshold=threshold,
+            mutants=mutants,
+            simulate=not no_simulate,
+            check=CheckOptions(waveform=False, sandbox=not no_sandbox),
+        )
+        results = lint_problems(suite.problems, jobs or os.cpu_count() or 1, options)
+    except (SuiteError, ToolMissing) as error:
+        typer.echo(f"veriassist: error: {error}", err=True)
+        raise typer.Exit(2) from None
+    findings = [f for r in results for f in r.findings]
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    if as_json:
+        payload = {
+            "name": suite.name,
+            "format": suite.format,
+            "problems": [r.to_json() for r in results],
+            "flagged": sum(1 for r in results if r.findings),
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        raise typer.Exit(1 if errors else 0)
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    flagged = [r for r in results if r.findings]
+    if flagged:
+        table = Table(title=f"{suite.name} ({suite.format}): findings")
+        for column in ("task_id", "severity", "check", "finding"):
+            table.add_column(column, overflow="fold")
+        colours = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+        for result in flagged:
+            for f in result.findings:
+                table.add_row(f.task_id, f"[{colours[f.severity]}]{f.severity.value}[/]", f.check, f.message)
+        console.print(table)
+    killed = sum(r.mutants_killed for r in results)
+    total = sum(r.mutants_total for r in results)
+    warnings = sum(1 for f in findings if f.severity is Severity.WARNING)
+    console.print(
+        f"{len(results)} problems, {len(flagged)} flagged: {errors} errors, {warnings} warnings, "
+        f"{len(findings) - errors - warnings} notes; mutants killed {killed}/{total}",
+        highlight=False,
+    )
+    raise typer.Exit(1 if errors else 0)
