@@ -164,9 +164,9 @@ def _rows(db: Path, run: str) -> list[tuple[str, int]]:
         ).fetchall()
 
 
-def _rows_so_far(db: Path) -> int:
+def _rows_so_far(db: Path, run: str = "resumable") -> int:
     try:
-        return len(_rows(db, "resumable"))
+        return len(_rows(db, run))
     except sqlite3.OperationalError:  # the run has not created its tables yet
         return 0
 
@@ -292,3 +292,25 @@ def test_a_scripted_model_run_records_iterations_and_is_marked_stand_in(tmp_path
         (iteration,) = store.iterations(run.id)
         assert (iteration.task_id, iteration.sample, iteration.iteration) == ("and_gate", 0, 1)
         assert iteration.golden_passed is True and "```verilog" in iteration.reply
+
+
+def test_ctrl_c_stops_the_run_records_it_interrupted_and_exits_130(tmp_path: Path) -> None:
+    reference = (DESIGNS / "and_gate" / "reference.sv").read_text()
+    samples = write_jsonl(tmp_path / "many.jsonl", [("and_gate", reference)] * 400)
+    db = tmp_path / "interrupt.db"
+    argv = [sys.executable, "-m", "veriassist", "bench", str(DESIGNS), "--samples", str(samples)]
+    argv += ["--db", str(db), "--run", "stopped", "-j", "2", "--json"]
+    run = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _rows_so_far(db, "stopped") < 3:
+        time.sleep(0.05)
+    os.killpg(run.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole foreground group
+    _, err = run.communicate(timeout=60)
+    assert run.returncode == 130, err
+    assert "resume with --run stopped" in err
+    with Store(db) as store:
+        info = store.get_run("stopped")
+        assert info.status is RunStatus.INTERRUPTED
+        assert 3 <= len(store.samples(info.id)) < 400

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import CHECK, GOOD_COUNTER, counter
+
 from veriassist.check import check
 from veriassist.feedback import render_feedback
 from veriassist.types import Candidate, FailureKind, Severity, SourceFile, Testbench, TestbenchStyle
@@ -66,7 +66,9 @@ def test_undriven_output_is_x_and_fails(counter_tb: Testbench) -> None:
 def test_zero_delay_loop_times_out(counter_tb: Testbench) -> None:
     from veriassist.check import CheckOptions
 
-    text = GOOD_COUNTER.replace("endmodule", "reg spin; always @(*) spin = ~spin;\nalways begin spin = ~spin; end\nendmodule")
+    text = GOOD_COUNTER.replace(
+        "endmodule", "reg spin; always @(*) spin = ~spin;\nalways begin spin = ~spin; end\nendmodule"
+    )
     result = check(counter(text), counter_tb, CheckOptions(timeout_s=2))
     assert result.kind in (FailureKind.TIMEOUT, FailureKind.NO_SENSITIVITIES, FailureKind.COMPILE_ERROR)
     assert not result.passed
@@ -74,15 +76,22 @@ def test_zero_delay_loop_times_out(counter_tb: Testbench) -> None:
 
 
 def test_wrong_module_name_and_no_module_are_named(counter_tb: Testbench) -> None:
-    result = check(Candidate((SourceFile("top.sv", GOOD_COUNTER.replace("TopModule", "counter")),), "TopModule"), counter_tb)
+    result = check(
+        Candidate((SourceFile("top.sv", GOOD_COUNTER.replace("TopModule", "counter")),), "TopModule"),
+        counter_tb,
+    )
     assert result.kind is FailureKind.WRONG_MODULE_NAME
     assert "`TopModule`" in result.summary and "`counter`" in result.summary
-    result = check(Candidate((SourceFile("top.sv", "I think the answer is a counter."),), "TopModule"), counter_tb)
+    result = check(
+        Candidate((SourceFile("top.sv", "I think the answer is a counter."),), "TopModule"), counter_tb
+    )
     assert result.kind is FailureKind.NO_MODULE
 
 
 def test_port_mismatch_against_the_reference_is_reported_before_simulating(counter_tb: Testbench) -> None:
-    text = GOOD_COUNTER.replace("output reg [3:0] q", "output reg [7:0] q").replace("input reset", "input rst")
+    text = GOOD_COUNTER.replace("output reg [3:0] q", "output reg [7:0] q").replace(
+        "input reset", "input rst"
+    )
     result = check(counter(text), counter_tb)
     assert result.kind is FailureKind.PORT_MISMATCH
     joined = " ".join(result.rejections)

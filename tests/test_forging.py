@@ -10,15 +10,17 @@ import uuid
 from pathlib import Path
 
 import pytest
-
 from conftest import GOOD_COUNTER, counter
+
 from veriassist.check import CheckOptions, _check_verilog, _expected_samples, check
 from veriassist.feedback import render_feedback
 from veriassist.types import Candidate, FailureKind, SourceFile, Testbench
 
 pytestmark = pytest.mark.simulator
 
-STUCK_AT_ZERO = "module TopModule(input clk, input reset, output reg [3:0] q);\n  initial q = 0;\n{attack}\nendmodule\n"
+STUCK_AT_ZERO = (
+    "module TopModule(input clk, input reset, output reg [3:0] q);\n  initial q = 0;\n{attack}\nendmodule\n"
+)
 
 
 def stuck(attack: str) -> Candidate:
@@ -113,7 +115,9 @@ def test_flooding_the_log_costs_bounded_memory_and_cannot_hide_a_failure(counter
 
 
 def test_an_honest_design_that_prints_a_lot_still_passes(counter_tb: Testbench) -> None:
-    chatty = GOOD_COUNTER.replace("endmodule", '  always @(clk) repeat (2000) $display("%0200d", q);\nendmodule')
+    chatty = GOOD_COUNTER.replace(
+        "endmodule", '  always @(clk) repeat (2000) $display("%0200d", q);\nendmodule'
+    )
     result = check(counter(chatty), counter_tb)
     assert result.passed, result.summary
 
@@ -122,9 +126,15 @@ def test_the_sandbox_stops_writes_outside_the_work_dir_even_past_the_static_chec
     counter_tb: Testbench,
 ) -> None:
     target = Path("/tmp") / f"veriassist-escape-{uuid.uuid4().hex}.txt"
-    attack = f'  integer fd; initial begin fd = $fopen("{target}", "w"); $fdisplay(fd, "pwned"); $fclose(fd); end'
-    result = _check_verilog(counter(GOOD_COUNTER.replace("endmodule", attack + "\nendmodule")), counter_tb,
-                            CheckOptions(), expected_samples=None)
+    attack = (
+        f'  integer fd; initial begin fd = $fopen("{target}", "w"); $fdisplay(fd, "pwned"); $fclose(fd); end'
+    )
+    result = _check_verilog(
+        counter(GOOD_COUNTER.replace("endmodule", attack + "\nendmodule")),
+        counter_tb,
+        CheckOptions(),
+        expected_samples=None,
+    )
     assert result.sandboxed
     assert not target.exists()
 
@@ -132,10 +142,16 @@ def test_the_sandbox_stops_writes_outside_the_work_dir_even_past_the_static_chec
 def test_without_the_sandbox_the_same_write_would_have_landed(counter_tb: Testbench) -> None:
     """Shows the previous test tests something: the attack works when nothing stops it."""
     target = Path("/tmp") / f"veriassist-escape-{uuid.uuid4().hex}.txt"
-    attack = f'  integer fd; initial begin fd = $fopen("{target}", "w"); $fdisplay(fd, "pwned"); $fclose(fd); end'
+    attack = (
+        f'  integer fd; initial begin fd = $fopen("{target}", "w"); $fdisplay(fd, "pwned"); $fclose(fd); end'
+    )
     try:
-        _check_verilog(counter(GOOD_COUNTER.replace("endmodule", attack + "\nendmodule")), counter_tb,
-                       CheckOptions(sandbox=False), expected_samples=None)
+        _check_verilog(
+            counter(GOOD_COUNTER.replace("endmodule", attack + "\nendmodule")),
+            counter_tb,
+            CheckOptions(sandbox=False),
+            expected_samples=None,
+        )
         assert target.read_text().strip() == "pwned"
     finally:
         target.unlink(missing_ok=True)
@@ -143,6 +159,7 @@ def test_without_the_sandbox_the_same_write_would_have_landed(counter_tb: Testbe
 
 def test_a_candidate_cannot_read_the_nonce_from_the_stamped_testbench(counter_tb: Testbench) -> None:
     """The stamped testbench text is the only place the nonce lives; including it is refused."""
-    result = check(counter(GOOD_COUNTER.replace("endmodule", '`include "tb/counter_test.sv"\nendmodule')), counter_tb)
+    result = check(
+        counter(GOOD_COUNTER.replace("endmodule", '`include "tb/counter_test.sv"\nendmodule')), counter_tb
+    )
     assert result.kind is FailureKind.REJECTED
-

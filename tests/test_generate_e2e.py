@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from support.openai_stub import Fail, ScriptedOpenAIServer
 from test_loop import LOOP, reply
 
@@ -25,8 +24,21 @@ def generate(server_url: str, out: Path, *extra: str) -> subprocess.CompletedPro
     env["XDG_CACHE_HOME"] = str(out.parent / "cache")
     # A project config file: quick retries, so scripted 500s do not slow the test.
     (out.parent / "veriassist.toml").write_text("[model]\nmax_retries = 2\nbackoff_base_s = 0.01\n")
-    argv = [sys.executable, "-m", "veriassist", "generate", str(ROOT / "designs" / "updown_counter"), "-o", str(out),
-            "--model", "openai:scripted-stand-in", "--base-url", server_url, "--stand-in", *extra]
+    argv = [
+        sys.executable,
+        "-m",
+        "veriassist",
+        "generate",
+        str(ROOT / "designs" / "updown_counter"),
+        "-o",
+        str(out),
+        "--model",
+        "openai:scripted-stand-in",
+        "--base-url",
+        server_url,
+        "--stand-in",
+        *extra,
+    ]
     return subprocess.run(argv, capture_output=True, text=True, env=env, cwd=out.parent, timeout=300)
 
 

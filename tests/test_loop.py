@@ -64,7 +64,11 @@ def test_syntax_error_then_logic_bug_then_fix(problem: Problem) -> None:
     assert "own cocotb testbench" in prompts[3]
     # The golden testbench, its output and the reference are never shown in the default mode.
     for prompt in prompts:
-        assert "updown_counter_ref" not in prompt and "Mismatches:" not in prompt and "Hint: Output" not in prompt
+        assert (
+            "updown_counter_ref" not in prompt
+            and "Mismatches:" not in prompt
+            and "Hint: Output" not in prompt
+        )
     kinds = [(r.own_kind, r.golden_kind) for r in outcome.iterations]
     assert kinds == [
         (FailureKind.SYNTAX_ERROR, FailureKind.SYNTAX_ERROR),
@@ -86,7 +90,9 @@ def test_reply_without_code_is_a_failed_iteration_with_exact_feedback(problem: P
 
 def test_wrong_interface_is_sent_back_before_simulating(problem: Problem) -> None:
     renamed = (LOOP / "updown_good.sv").read_text().replace("input up", "input dir").replace("up ?", "dir ?")
-    model = ScriptedModel(replies=[f"```verilog\n{renamed}```\n```python\n{TB}```", "KEEP", reply("updown_good.sv")])
+    model = ScriptedModel(
+        replies=[f"```verilog\n{renamed}```\n```python\n{TB}```", "KEEP", reply("updown_good.sv")]
+    )
     outcome = run_loop(problem, model, LoopSettings(iterations=2))
     assert outcome.iterations[0].own_kind is FailureKind.PORT_MISMATCH
     assert "up" in sent(model)[2] and "dir" in sent(model)[2]
@@ -108,7 +114,9 @@ def test_zero_shot_makes_one_call_and_compile_only_writes_no_testbench(problem: 
     assert len(model.requests) == 1 and outcome.stop_reason == "zero-shot" and not outcome.passed
     assert "cocotb" not in sent(model)[0]
 
-    model = ScriptedModel(replies=[reply("updown_syntax.sv", testbench=None), reply("updown_good.sv", testbench=None)])
+    model = ScriptedModel(
+        replies=[reply("updown_syntax.sv", testbench=None), reply("updown_good.sv", testbench=None)]
+    )
     outcome = run_loop(problem, model, LoopSettings(strategy="compile-only", iterations=3))
     assert outcome.passed and len(model.requests) == 2
     assert "syntax error" in sent(model)[1]

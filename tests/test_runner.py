@@ -58,7 +58,9 @@ def test_missing_tool_names_the_debian_package(monkeypatch: pytest.MonkeyPatch) 
         runner.require_tool("vvp")
 
 
-def test_secrets_in_the_environment_do_not_reach_the_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secrets_in_the_environment_do_not_reach_the_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-for-test")
     result = runner.run([sys.executable, "-c", "import os; print(sorted(os.environ))"], tmp_path)
     assert "OPENAI_API_KEY" not in result.stdout
@@ -102,7 +104,9 @@ def test_sandbox_has_no_network(tmp_path: Path) -> None:
     assert "connected" in unsandboxed.stdout  # the same code does reach the server outside
 
 
-def test_missing_bwrap_warns_once_and_runs_unsandboxed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_missing_bwrap_warns_once_and_runs_unsandboxed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("PATH", "/usr/bin/does-not-exist")
     monkeypatch.setattr(Sandbox, "_warned", False)
     with pytest.warns(RuntimeWarning, match="bubblewrap"):

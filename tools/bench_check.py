@@ -36,8 +36,25 @@ def raw(problem: Problem) -> float:
         (w / "ref.sv").write_text(hdl.rename_module(problem.reference.text, problem.top, ref_module))
         (w / "dut.sv").write_text(problem.reference.text)
         start = time.perf_counter()
-        subprocess.run(["iverilog", "-Wall", "-Winfloop", "-Wno-timescale", "-g2012", "-s", "tb", "-o", "sim",
-                        "tb.sv", "ref.sv", "dut.sv"], cwd=w, check=True, capture_output=True)
+        subprocess.run(
+            [
+                "iverilog",
+                "-Wall",
+                "-Winfloop",
+                "-Wno-timescale",
+                "-g2012",
+                "-s",
+                "tb",
+                "-o",
+                "sim",
+                "tb.sv",
+                "ref.sv",
+                "dut.sv",
+            ],
+            cwd=w,
+            check=True,
+            capture_output=True,
+        )
         subprocess.run(["vvp", "-n", "sim"], cwd=w, check=True, capture_output=True)
         return time.perf_counter() - start
 
@@ -54,9 +71,23 @@ def api(problem: Problem, sandbox: bool) -> float:
 
 def cli(problem: Problem, design_dir: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "veriassist", "check", str(design_dir / "reference.sv"), "--tb",
-                    str(design_dir / "testbench.sv"), "--ref", str(design_dir / "reference.sv"), "--top", problem.top],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "veriassist",
+            "check",
+            str(design_dir / "reference.sv"),
+            "--tb",
+            str(design_dir / "testbench.sv"),
+            "--ref",
+            str(design_dir / "reference.sv"),
+            "--top",
+            problem.top,
+        ],
+        check=True,
+        capture_output=True,
+    )
     return time.perf_counter() - start
 
 
@@ -67,7 +98,9 @@ def cli_startup() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--designs", nargs="*", default=["mux4", "adder8", "updown_counter", "edge_detect"])
     args = parser.parse_args()
@@ -76,7 +109,13 @@ def main() -> None:
     for p in problems:  # the reference sample count is cached per testbench, as in a real run
         assert p.testbench is not None
         _expected_samples(p.top, p.testbench, CheckOptions())
-    series: dict[str, list[float]] = {"raw": [], "api+sandbox": [], "api-nosandbox": [], "cli": [], "startup": []}
+    series: dict[str, list[float]] = {
+        "raw": [],
+        "api+sandbox": [],
+        "api-nosandbox": [],
+        "cli": [],
+        "startup": [],
+    }
     for _ in range(args.repeat):
         for p in problems:  # interleave, so machine load hits every series alike
             series["raw"].append(raw(p))

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from veriassist import hdl
@@ -41,7 +41,7 @@ class CheckOptions:
     sandbox: bool = True
     waveform: bool = True
     keep_workdir: bool = False  # leave the work dir for inspection (its path goes in the logs)
-    limits: runner.Limits = runner.Limits()
+    limits: runner.Limits = field(default_factory=runner.Limits)
 
 
 def check(
@@ -349,7 +349,9 @@ def compile_only(
     with _workdir(options.keep_workdir) as work:
         sources, names = _lay_out(work, candidate, empty, new_nonce())
         limits = replace(options.limits, wall_s=options.compile_timeout_s)
-        compiled = runner.run(icarus.compile_argv(sources, candidate.top), work, limits=limits, sandbox=sandbox)
+        compiled = runner.run(
+            icarus.compile_argv(sources, candidate.top), work, limits=limits, sandbox=sandbox
+        )
     diagnostics = icarus.parse_diagnostics(compiled.output, names)
     timings = {"compile_s": compiled.duration_s}
     if compiled.returncode != 0 or compiled.timed_out:

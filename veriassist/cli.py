@@ -35,8 +35,12 @@ def _die(message: str) -> typer.Exit:
 def check(
     candidate: Annotated[list[Path], typer.Argument(help="Candidate RTL file(s).")],
     tb: Annotated[Path, typer.Option("--tb", help="Testbench: Verilog (.v/.sv) or cocotb (.py).")],
-    ref: Annotated[Path | None, typer.Option("--ref", help="Reference RTL the testbench compares against.")] = None,
-    top: Annotated[str | None, typer.Option("--top", help="The design's top module (default: guessed).")] = None,
+    ref: Annotated[
+        Path | None, typer.Option("--ref", help="Reference RTL the testbench compares against.")
+    ] = None,
+    top: Annotated[
+        str | None, typer.Option("--top", help="The design's top module (default: guessed).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Simulation time limit, seconds.")] = 30.0,
     no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Run without bubblewrap.")] = False,
@@ -66,10 +70,18 @@ def check(
             "top": design.top,
             "summary": result.summary,
             "diagnostics": [
-                {"file": d.file, "line": d.line, "column": d.column, "severity": d.severity.value, "message": d.message}
+                {
+                    "file": d.file,
+                    "line": d.line,
+                    "column": d.column,
+                    "severity": d.severity.value,
+                    "message": d.message,
+                }
                 for d in result.diagnostics
             ],
-            "mismatches": {m.output: {"count": m.count, "first_time": m.first_time} for m in result.mismatches},
+            "mismatches": {
+                m.output: {"count": m.count, "first_time": m.first_time} for m in result.mismatches
+            },
             "total_mismatches": result.total_mismatches,
             "samples": result.samples,
             "first_mismatch_time": result.first_mismatch_time,
@@ -112,7 +124,11 @@ def suites_show(
         for p in suite.problems
     ]
     if as_json:
-        typer.echo(json.dumps({"name": suite.name, "format": suite.format, "problems": rows, "notes": list(suite.notes)}))
+        typer.echo(
+            json.dumps(
+                {"name": suite.name, "format": suite.format, "problems": rows, "notes": list(suite.notes)}
+            )
+        )
         return
     from rich.console import Console
     from rich.table import Table
@@ -120,8 +136,9 @@ def suites_show(
     table = Table(title=f"{suite.name} ({suite.format}): {len(rows)} problems")
     for column in ("task_id", "top", "style", "reference", "notes"):
         table.add_column(column)
-    for row in rows:
-        table.add_row(row["task_id"], row["top"], str(row["style"]), "yes" if row["reference"] else "no", "; ".join(row["notes"]))
+    for p in suite.problems:
+        style = p.testbench.style.value if p.testbench else "-"
+        table.add_row(p.task_id, p.top, style, "yes" if p.reference else "no", "; ".join(p.notes))
     console = Console()
     console.print(table)
     for note in suite.notes:
@@ -139,6 +156,7 @@ app.command("report")(report_command)
 from veriassist.cli_generate import generate_command  # noqa: E402
 
 app.command("generate")(generate_command)
+
 
 def main() -> None:
     try:

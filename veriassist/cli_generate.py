@@ -15,19 +15,30 @@ from veriassist.types import Problem
 
 def generate_command(
     spec: Annotated[str, typer.Argument(help="Spec file, a design folder from designs/, or - for stdin.")],
-    out: Annotated[Path, typer.Option("-o", "--out", help="Directory for the RTL, testbench and transcript.")],
-    top: Annotated[str | None, typer.Option("--top", help="Top module name (default: from the spec).")] = None,
-    model: Annotated[str | None, typer.Option("--model", help="provider:name, replay:DIR, manual, scripted:FILE.")] = None,
+    out: Annotated[
+        Path, typer.Option("-o", "--out", help="Directory for the RTL, testbench and transcript.")
+    ],
+    top: Annotated[
+        str | None, typer.Option("--top", help="Top module name (default: from the spec).")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="provider:name, replay:DIR, manual, scripted:FILE.")
+    ] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
     iterations: Annotated[int, typer.Option("--iterations", min=1)] = 5,
-    strategy: Annotated[str, typer.Option("--strategy", help="veriassist | zero-shot | compile-only")] = "veriassist",
+    strategy: Annotated[
+        str, typer.Option("--strategy", help="veriassist | zero-shot | compile-only")
+    ] = "veriassist",
     feedback: Annotated[str, typer.Option("--feedback", help="own-testbench | golden")] = "own-testbench",
     temperature: Annotated[float | None, typer.Option("--temperature")] = None,
     record: Annotated[Path | None, typer.Option("--record", help="Write every model exchange here.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the reply cache.")] = False,
     no_sandbox: Annotated[bool, typer.Option("--no-sandbox")] = False,
     stand_in: Annotated[
-        bool, typer.Option("--stand-in", help="Mark the records as made by a test stand-in (e.g. a scripted server).")
+        bool,
+        typer.Option(
+            "--stand-in", help="Mark the records as made by a test stand-in (e.g. a scripted server)."
+        ),
     ] = False,
 ) -> None:
     """Generate RTL and a cocotb testbench from SPEC, self-verify, simulate and self-correct.
@@ -40,7 +51,10 @@ def generate_command(
     from veriassist.check import CheckOptions
     from veriassist.models import ModelError, make_model, resolve_settings
 
-    if strategy not in ("veriassist", "zero-shot", "compile-only") or feedback not in ("own-testbench", "golden"):
+    if strategy not in ("veriassist", "zero-shot", "compile-only") or feedback not in (
+        "own-testbench",
+        "golden",
+    ):
         raise _usage("--strategy must be veriassist|zero-shot|compile-only; --feedback own-testbench|golden")
     problem = _load_problem(spec, top)
     overrides = {"model": model, "base_url": base_url, "temperature": temperature, "record_dir": record}
@@ -115,15 +129,20 @@ def _write_outputs(out: Path, problem: Problem, outcome, model: str, kind: str, 
     lines = [f"# VeriAssist transcript: {problem.task_id}", "", f"- model: {model} ({kind})"]
     if stand_in:
         lines.append("- **test stand-in: not a model's result**")
-    lines += [f"- result: {'passed' if outcome.passed else 'failed'} ({outcome.judged_by}: {outcome.kind.value})",
-              f"- stopped: {outcome.stop_reason}", ""]
+    lines += [
+        f"- result: {'passed' if outcome.passed else 'failed'} ({outcome.judged_by}: {outcome.kind.value})",
+        f"- stopped: {outcome.stop_reason}",
+        "",
+    ]
     for message in outcome.transcript:
         lines += [f"## {message.role}", "", message.content.strip(), ""]
     lines += ["## iterations", ""]
     for it in outcome.iterations:
         own = it.own_kind.value if it.own_kind else "-"
         golden = it.golden_kind.value if it.golden_kind else "-"
-        lines.append(f"- iteration {it.iteration}: own check {own}; golden {golden}; tokens {it.tokens_in}+{it.tokens_out}")
+        lines.append(
+            f"- iteration {it.iteration}: own check {own}; golden {golden}; tokens {it.tokens_in}+{it.tokens_out}"
+        )
     (out / "transcript.md").write_text("\n".join(lines) + "\n")
     summary = {
         "task_id": problem.task_id,

@@ -11,11 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:^[ \t]*\1[ \t]*$|\Z)", re.DOTALL | re.MULTILINE)
-_MODULE = re.compile(r"\b(?:module|macromodule)\s+(?:automatic\s+|static\s+)?([A-Za-z_][\w$]*)(.*?)\bendmodule\b", re.DOTALL)
+_FENCE = re.compile(
+    r"^[ \t]*(```+|~~~+)[ \t]*([\w+#.-]*)[^\n]*\n(.*?)(?:^[ \t]*\1[ \t]*$|\Z)", re.DOTALL | re.MULTILINE
+)
+_MODULE = re.compile(
+    r"\b(?:module|macromodule)\s+(?:automatic\s+|static\s+)?([A-Za-z_][\w$]*)(.*?)\bendmodule\b", re.DOTALL
+)
 _VERILOG_TAGS = {"verilog", "systemverilog", "sv", "v", "vhdl-verilog", "svh", "vh"}
 _PYTHON_TAGS = {"python", "py", "python3"}
-_PREAMBLE = re.compile(r"^\s*`(?:timescale|default_nettype|define|ifndef|ifdef|endif|include)\b[^\n]*$", re.MULTILINE)
+_PREAMBLE = re.compile(
+    r"^\s*`(?:timescale|default_nettype|define|ifndef|ifdef|endif|include)\b[^\n]*$", re.MULTILINE
+)
 
 
 @dataclass(frozen=True)
@@ -29,7 +35,9 @@ class Extracted:
 def extract(reply: str, top: str | None = None) -> Extracted:
     """Pull the RTL (and a cocotb testbench, if any) out of a model's reply."""
     blocks = [(tag.lower(), body) for _, tag, body in _FENCE.findall(reply)]
-    verilog_texts = [body for tag, body in blocks if tag in _VERILOG_TAGS or (not tag and _MODULE.search(body))]
+    verilog_texts = [
+        body for tag, body in blocks if tag in _VERILOG_TAGS or (not tag and _MODULE.search(body))
+    ]
     python_texts = [body for tag, body in blocks if tag in _PYTHON_TAGS or (not tag and "cocotb" in body)]
     if not verilog_texts:
         # No fenced Verilog: take module...endmodule from the bare text, fences removed.

@@ -80,7 +80,9 @@ def _support_files(directory: Path) -> tuple[Path, ...]:
     return tuple(
         p
         for p in sorted(directory.iterdir())
-        if p.is_file() and p.suffix not in _SOURCE_SUFFIXES and p.stat().st_size <= _MAX_SUPPORT_BYTES
+        if p.is_file()
+        and p.suffix not in _SOURCE_SUFFIXES
+        and p.stat().st_size <= _MAX_SUPPORT_BYTES
         and not p.name.startswith(".")
     )
 

@@ -13,7 +13,9 @@ from typing import Any
 
 import jinja2
 
-TEMPLATE_DIR = Path(os.environ.get("VERIASSIST_TEMPLATES", Path(__file__).resolve().parent.parent / "templates"))
+TEMPLATE_DIR = Path(
+    os.environ.get("VERIASSIST_TEMPLATES", Path(__file__).resolve().parent.parent / "templates")
+)
 
 
 @cache

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from veriassist.types import FailureKind, OutputMismatch, TestbenchStyle
 
@@ -144,26 +145,28 @@ def _read_compare(
     first_time = min(firsts) if firsts else None
     if summary is not None:
         total, samples = summary
-    common = dict(mismatches=tuple(mismatches), total_mismatches=total, samples=samples, first_mismatch_time=first_time)
+    common: dict[str, Any] = dict(
+        mismatches=tuple(mismatches), total_mismatches=total, samples=samples, first_mismatch_time=first_time
+    )
     if coded is not None:
-        return SimulationReading(coded, **common)  # type: ignore[arg-type]
+        return SimulationReading(coded, **common)
     if summary is None:
         return SimulationReading(
             _crash_or(returncode, FailureKind.NO_VERDICT),
             reason="the testbench never printed its `Mismatches:` summary",
-            **common,  # type: ignore[arg-type]
+            **common,
         )
     if summary[1] == 0 or (expected_samples is not None and summary[1] != expected_samples):
         expected = f" (the reference gives {expected_samples})" if expected_samples is not None else ""
         return SimulationReading(
             FailureKind.NO_VERDICT,
             reason=f"the testbench compared only {summary[1]} samples{expected}: the run ended early",
-            **common,  # type: ignore[arg-type]
+            **common,
         )
     if summary[0] == 0:
-        return SimulationReading(FailureKind.PASS, **common)  # type: ignore[arg-type]
+        return SimulationReading(FailureKind.PASS, **common)
     kind = FailureKind.MISMATCH_WITH_RESET if _RESET_IN_RTL.search(candidate_text) else FailureKind.MISMATCH
-    return SimulationReading(kind, **common)  # type: ignore[arg-type]
+    return SimulationReading(kind, **common)
 
 
 def _crash_or(returncode: int, otherwise: FailureKind) -> FailureKind:

@@ -84,7 +84,9 @@ def evaluate(ctx: LoopContext, rtl: str, testbench: str | None) -> Attempt:
     if testbench is None or not ctx.want_testbench:
         own = compile_only(candidate, options, expected_interface=ctx.interface)
     else:
-        own_tb = Testbench(TestbenchStyle.COCOTB, (SourceFile(f"test_{ctx.top}.py", testbench),), f"test_{ctx.top}")
+        own_tb = Testbench(
+            TestbenchStyle.COCOTB, (SourceFile(f"test_{ctx.top}.py", testbench),), f"test_{ctx.top}"
+        )
         own = check(candidate, own_tb, options, expected_interface=ctx.interface)
     golden = check(candidate, ctx.problem.testbench, options) if ctx.problem.testbench is not None else None
     # The golden verdict is scored every iteration but shown to the model only in golden mode.
@@ -92,7 +94,9 @@ def evaluate(ctx: LoopContext, rtl: str, testbench: str | None) -> Attempt:
     missing_tb = ctx.want_testbench and testbench is None
     feedback = render_feedback(shown, candidate)
     if missing_tb:
-        feedback += "\nYour reply had no cocotb testbench (```python block): write one that checks the spec.\n"
+        feedback += (
+            "\nYour reply had no cocotb testbench (```python block): write one that checks the spec.\n"
+        )
     template = "correct_compile.j2" if shown.kind.is_compile_failure else "correct_sim.j2"
     next_prompt = render(template, rtl=rtl, testbench=testbench, feedback=feedback, golden=ctx.shows_golden)
     return Attempt(
@@ -117,7 +121,9 @@ def _spec_interface(problem: Problem) -> Interface | None:
     """The ports the spec (or the suite's interface header) promises, if they can be read."""
     if problem.interface:
         try:
-            return hdl.module_interface(problem.interface + ("\nendmodule" if "endmodule" not in problem.interface else ""))
+            return hdl.module_interface(
+                problem.interface + ("\nendmodule" if "endmodule" not in problem.interface else "")
+            )
         except hdl.HdlError:
             pass
     found = hdl.spec_interface(problem.spec)

@@ -50,7 +50,9 @@ class _Spend:
     def charge(self, completion: Completion) -> None:
         self.tokens_in += completion.prompt_tokens or 0
         self.tokens_out += completion.completion_tokens or 0
-        self.cost = None if self.cost is None or completion.cost_usd is None else self.cost + completion.cost_usd
+        self.cost = (
+            None if self.cost is None or completion.cost_usd is None else self.cost + completion.cost_usd
+        )
         budget = self.settings.token_budget
         if budget is not None and self.tokens_in + self.tokens_out >= budget:
             raise LimitsExceeded("tokens")
@@ -62,7 +64,12 @@ class _Spend:
 
 
 def run_loop(
-    problem: Problem, model: ChatModel, settings: LoopSettings, *, sample: int = 0, on_step: StepCallback | None = None
+    problem: Problem,
+    model: ChatModel,
+    settings: LoopSettings,
+    *,
+    sample: int = 0,
+    on_step: StepCallback | None = None,
 ) -> LoopOutcome:
     """Run the strategy in `settings` on one problem; never raises for a bad design or a flaky model."""
     say = on_step or (lambda _: None)
@@ -81,7 +88,9 @@ def run_loop(
             if got.problems:
                 format_errors += 1
                 say(f"iteration {i}: no usable code ({'; '.join(got.problems)})")
-                feedback = render("format_error.j2", problems=got.problems, top=ctx.top, want_testbench=ctx.want_testbench)
+                feedback = render(
+                    "format_error.j2", problems=got.problems, top=ctx.top, want_testbench=ctx.want_testbench
+                )
                 records.append(_record(problem, sample, i, prompt, reply, feedback, None))
                 if format_errors >= settings.max_format_errors:
                     raise FormatErrors("format-errors")
@@ -124,7 +133,12 @@ def _ask(model: ChatModel, transcript: list[Message], prompt: str, spend: _Spend
 
 
 def _self_verify(
-    model: ChatModel, transcript: list[Message], ctx: LoopContext, rtl: str, testbench: str | None, spend: _Spend
+    model: ChatModel,
+    transcript: list[Message],
+    ctx: LoopContext,
+    rtl: str,
+    testbench: str | None,
+    spend: _Spend,
 ) -> tuple[str, str | None]:
     """The model walks through its own code; it may revise only by naming a concrete discrepancy."""
     reply = _ask(model, transcript, render("self_verify.j2", rtl=rtl, testbench=testbench), spend)

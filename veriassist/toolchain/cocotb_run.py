@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import re
 import sys
-import time
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from veriassist.toolchain import icarus, runner
 from veriassist.toolchain.cocotb_driver import BUILD_FAILED, TEST_FAILED_TO_RUN
@@ -62,26 +61,40 @@ def run_cocotb(candidate: Candidate, testbench: Testbench, options: CheckOptions
         ran = runner.run(argv, work, limits=limits, sandbox=sandbox, env=env)
         diagnostics = tuple(icarus.parse_diagnostics(ran.output, names))
         timings = {"cocotb_s": ran.duration_s}
-        common = dict(compile_log=ran.output, timings=timings, sandboxed=sandbox.active, diagnostics=diagnostics)
+        common: dict[str, Any] = dict(
+            compile_log=ran.output, timings=timings, sandboxed=sandbox.active, diagnostics=diagnostics
+        )
         if ran.timed_out:
-            return CheckResult(False, FailureKind.TIMEOUT, summary="failed: the cocotb run did not finish in time", **common)  # type: ignore[arg-type]
+            return CheckResult(
+                False, FailureKind.TIMEOUT, summary="failed: the cocotb run did not finish in time", **common
+            )
         if BUILD_FAILED in ran.output:
             errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-            kind = FailureKind.SYNTAX_ERROR if any("syntax" in d.message for d in errors) else FailureKind.COMPILE_ERROR
+            kind = (
+                FailureKind.SYNTAX_ERROR
+                if any("syntax" in d.message for d in errors)
+                else FailureKind.COMPILE_ERROR
+            )
             where = f" ({errors[0].file}:{errors[0].line}: {errors[0].message})" if errors else ""
-            return CheckResult(False, kind, summary=f"compilation failed{where}", **common)  # type: ignore[arg-type]
+            return CheckResult(False, kind, summary=f"compilation failed{where}", **common)
         tests = _read_results(work / "results.xml")
         failed = [t for t in tests if not t.passed]
         waveform = ""
         if failed and options.waveform and (work / "wave.vcd").is_file():
             waveform = _waveform(work / "wave.vcd", failed[0], candidate.top)
     if not tests:
-        kind = FailureKind.SIMULATOR_CRASH if TEST_FAILED_TO_RUN in ran.output else FailureKind.TESTBENCH_ERROR
-        return CheckResult(False, kind, summary="failed: the cocotb testbench ran no test", **common)  # type: ignore[arg-type]
+        kind = (
+            FailureKind.SIMULATOR_CRASH if TEST_FAILED_TO_RUN in ran.output else FailureKind.TESTBENCH_ERROR
+        )
+        return CheckResult(False, kind, summary="failed: the cocotb testbench ran no test", **common)
     if failed:
         summary = f"failed: {len(failed)} of {len(tests)} cocotb tests failed (first: {failed[0].name})"
-        return CheckResult(False, FailureKind.TEST_FAILED, tests=tuple(tests), waveform=waveform, summary=summary, **common)  # type: ignore[arg-type]
-    return CheckResult(True, FailureKind.PASS, tests=tuple(tests), summary=f"passed: {len(tests)} cocotb tests", **common)  # type: ignore[arg-type]
+        return CheckResult(
+            False, FailureKind.TEST_FAILED, tests=tuple(tests), waveform=waveform, summary=summary, **common
+        )
+    return CheckResult(
+        True, FailureKind.PASS, tests=tuple(tests), summary=f"passed: {len(tests)} cocotb tests", **common
+    )
 
 
 def _lay_out(work: Path, candidate: Candidate, testbench: Testbench) -> dict[str, str]:
@@ -112,7 +125,9 @@ def _read_results(path: Path) -> list[TestOutcome]:
         if failure is None:
             failure = case.find("error")
         skipped = case.find("skipped") is not None
-        message = _short_failure(failure.get("message") or "", failure.text or "") if failure is not None else ""
+        message = (
+            _short_failure(failure.get("message") or "", failure.text or "") if failure is not None else ""
+        )
         props = {p.get("name"): p.get("value") for p in case.iter("property")}
         sim_time = case.get("sim_time_ns") or props.get("sim_time_stop")
         outcomes.append(

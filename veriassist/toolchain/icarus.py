@@ -24,7 +24,9 @@ _LOCATED = re.compile(
     r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):\s*"
     r"(?:(?P<sev>error|warning|sorry|internal error|syntax error)\b:?\s*)?(?P<msg>.*)$"
 )
-_VVP_RUNTIME = re.compile(r"^(?P<sev>ERROR|WARNING|Error|Warning):\s*(?:(?P<file>[^\s:]+):(?P<line>\d+):\s*)?(?P<msg>.*)$")
+_VVP_RUNTIME = re.compile(
+    r"^(?P<sev>ERROR|WARNING|Error|Warning):\s*(?:(?P<file>[^\s:]+):(?P<line>\d+):\s*)?(?P<msg>.*)$"
+)
 
 
 def parse_diagnostics(
@@ -98,7 +100,5 @@ def render_diagnostic(diag: Diagnostic, source_text: str | None, context: int = 
     lines = source_text.splitlines()
     lo, hi = max(diag.line - context, 1), min(diag.line + context, len(lines))
     width = len(str(hi))
-    snippet = [
-        f"{'>' if n == diag.line else ' '} {n:>{width}} | {lines[n - 1]}" for n in range(lo, hi + 1)
-    ]
+    snippet = [f"{'>' if n == diag.line else ' '} {n:>{width}} | {lines[n - 1]}" for n in range(lo, hi + 1)]
     return "\n".join([head, *snippet])

@@ -33,9 +33,7 @@ def require_tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
         package = _PACKAGES.get(name, name)
-        raise ToolMissing(
-            f"`{name}` was not found on PATH. Install it with: sudo apt-get install {package}"
-        )
+        raise ToolMissing(f"`{name}` was not found on PATH. Install it with: sudo apt-get install {package}")
     return path
 
 

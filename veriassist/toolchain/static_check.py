@@ -55,7 +55,9 @@ def check_candidate(files: Iterable[tuple[str, str]], reserved_modules: Iterable
         _walk(tree, name, rejections, warnings, modules)
         for included in _INCLUDE.findall(text):
             if included not in own_names:
-                rejections.append(f"{name}: `include \"{included}\" reads a file that is not part of the design")
+                rejections.append(
+                    f'{name}: `include "{included}" reads a file that is not part of the design'
+                )
     reserved = set(reserved_modules)
     for module in modules:
         if module in reserved:
@@ -66,7 +68,9 @@ def check_candidate(files: Iterable[tuple[str, str]], reserved_modules: Iterable
     return StaticFindings(tuple(dict.fromkeys(rejections)), tuple(dict.fromkeys(warnings)), tuple(modules))
 
 
-def _walk(tree: syntax.SyntaxTree, name: str, rejections: list[str], warnings: list[str], modules: list[str]) -> None:
+def _walk(
+    tree: syntax.SyntaxTree, name: str, rejections: list[str], warnings: list[str], modules: list[str]
+) -> None:
     def line_of(node: object) -> int:
         loc = node.sourceRange.start  # type: ignore[attr-defined]
         return int(tree.sourceManager.getLineNumber(loc))
@@ -79,12 +83,17 @@ def _walk(tree: syntax.SyntaxTree, name: str, rejections: list[str], warnings: l
             if task in _STOPS:
                 rejections.append(f"{where}: `{task}` ends the simulation; only the testbench may do that")
             elif task in _FILE_AND_DUMP:
-                rejections.append(f"{where}: `{task}` touches files or the environment; a design module must not")
+                rejections.append(
+                    f"{where}: `{task}` touches files or the environment; a design module must not"
+                )
             elif _PRINTS.match(task):
                 warnings.append(f"{where}: `{task}` prints from the design; remove debug output when done")
         elif kind == syntax.SyntaxKind.RootScope:
             rejections.append(f"{name}:{line_of(node)}: `$root` reaches outside the design's own hierarchy")
-        elif kind in (syntax.SyntaxKind.ProceduralForceStatement, syntax.SyntaxKind.ProceduralReleaseStatement):
+        elif kind in (
+            syntax.SyntaxKind.ProceduralForceStatement,
+            syntax.SyntaxKind.ProceduralReleaseStatement,
+        ):
             rejections.append(f"{name}:{line_of(node)}: `force`/`release` is not allowed in a design module")
         elif kind == syntax.SyntaxKind.BindDirective:
             rejections.append(f"{name}:{line_of(node)}: `bind` is not allowed in a design module")

@@ -54,9 +54,10 @@ async function start(context: vscode.ExtensionContext): Promise<void> {
   try {
     await client.start();
   } catch (error) {
+    const command = vscode.workspace.getConfiguration("veriassist").get<string>("serverPath") || "veriassist";
     const choice = await vscode.window.showErrorMessage(
-      `VeriAssist: could not start \`${client.clientOptions.initializationOptions ? "veriassist lsp" : ""}\`: ` +
-        `${String(error)}. Install it with \`pip install veriassist\` or set veriassist.serverPath.`,
+      `VeriAssist: could not start \`${command} lsp\`: ${String(error)}. ` +
+        "Install VeriAssist (`pip install veriassist`) or set veriassist.serverPath.",
       "Open settings",
     );
     if (choice === "Open settings") {
