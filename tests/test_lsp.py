@@ -53,7 +53,9 @@ def _client_that_applies_edits() -> LanguageClient:
     client.applied_edits = []  # type: ignore[attr-defined]
 
     @client.feature(types.WORKSPACE_APPLY_EDIT)
-    def apply_edit(ls: LanguageClient, params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+    def apply_edit(
+        ls: LanguageClient, params: types.ApplyWorkspaceEditParams
+    ) -> types.ApplyWorkspaceEditResult:
         ls.applied_edits.append(params)  # type: ignore[attr-defined]
         return types.ApplyWorkspaceEditResult(applied=True)
 
@@ -90,7 +92,9 @@ async def client(lsp_client: LanguageClient, workspace: Path) -> Any:
 def _open(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
     uri = path.as_uri()
     language = "systemverilog" if path.suffix == ".sv" else "markdown"
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, language, version, text)))
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, language, version, text))
+    )
     return uri
 
 
@@ -163,7 +167,9 @@ async def test_diagnostics_appear_for_a_broken_file_and_clear_when_it_is_fixed(
 async def test_warnings_are_warnings_and_instances_of_modules_defined_elsewhere_are_not_errors(
     client: LanguageClient, workspace: Path
 ) -> None:
-    text = "module top(input a, output y);\n  always @(*) ;\n  elsewhere u(.a(a));\n  assign y = a;\nendmodule\n"
+    text = (
+        "module top(input a, output y);\n  always @(*) ;\n  elsewhere u(.a(a));\n  assign y = a;\nendmodule\n"
+    )
     uri = _open(client, workspace / "top.sv", text)
     found = await _diagnostics(client, uri, lambda ds: len(ds) > 0)
     assert [(d.range.start.line, d.severity) for d in found] == [(1, types.DiagnosticSeverity.Warning)]
@@ -199,7 +205,9 @@ async def test_code_actions_offer_fix_and_check_when_a_testbench_is_next_to_the_
     uri = _open(client, workspace / "and_gate.sv", "// A two-input AND gate named and_gate.\n" + BUGGY_AND)
     at_comment = types.Range(types.Position(0, 3), types.Position(0, 3))
     actions = await client.text_document_code_action_async(
-        types.CodeActionParams(types.TextDocumentIdentifier(uri), at_comment, types.CodeActionContext(diagnostics=[]))
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri), at_comment, types.CodeActionContext(diagnostics=[])
+        )
     )
     commands = {command for _, command, _ in _commands(actions)}
     assert commands == {
@@ -225,7 +233,9 @@ async def test_fix_without_a_testbench_says_where_it_looked(client: LanguageClie
 @pytest.mark.asyncio
 @NEEDS_LOOP
 @needs_iverilog
-async def test_fix_code_action_runs_the_loop_and_applies_its_edit(client: LanguageClient, workspace: Path) -> None:
+async def test_fix_code_action_runs_the_loop_and_applies_its_edit(
+    client: LanguageClient, workspace: Path
+) -> None:
     uri = _open(client, workspace / "and_gate.sv", BUGGY_AND)
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
@@ -247,14 +257,16 @@ async def test_fix_code_action_runs_the_loop_and_applies_its_edit(client: Langua
     assert "a & b" in change.edits[0].new_text
     assert change.edits[0].range.start == types.Position(0, 0)
     # The job reported work-done progress: begin ... end.
-    kinds = [value.kind for values in client.progress_reports.values() for value in values]  # type: ignore[union-attr]
+    kinds = [value.kind for values in client.progress_reports.values() for value in values]  # type: ignore[attr-defined]
     assert kinds[0] == "begin" and kinds[-1] == "end"
 
 
 @pytest.mark.asyncio
 @NEEDS_LOOP
 @needs_iverilog
-async def test_generate_from_a_spec_file_creates_the_module_beside_it(client: LanguageClient, workspace: Path) -> None:
+async def test_generate_from_a_spec_file_creates_the_module_beside_it(
+    client: LanguageClient, workspace: Path
+) -> None:
     spec = workspace / "spec.md"
     uri = _open(client, spec, spec.read_text())
     result = await _run(client, "veriassist.server.generateFromSpec", uri)
@@ -281,8 +293,15 @@ def test_the_testbench_next_to_a_file_is_found_by_the_usual_names(tmp_path: Path
 
 def test_editor_settings_read_vscode_keys_and_keep_defaults_for_bad_values() -> None:
     settings = EditorSettings.from_client(
-        {"veriassist": {"model": "openai:gpt-4o-mini", "baseUrl": "http://localhost:11434/v1", "iterations": 0,
-                        "sandbox": False, "testbench": ""}}  # fmt: skip
+        {
+            "veriassist": {
+                "model": "openai:gpt-4o-mini",
+                "baseUrl": "http://localhost:11434/v1",
+                "iterations": 0,
+                "sandbox": False,
+                "testbench": "",
+            }
+        }
     )
     assert settings.model == "openai:gpt-4o-mini"
     assert settings.base_url == "http://localhost:11434/v1"

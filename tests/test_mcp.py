@@ -85,7 +85,10 @@ async def test_a_compile_error_comes_back_as_diagnostics_with_lines() -> None:
         result = await _call(client, "check_design", rtl=broken, testbench=TESTBENCH, reference=REFERENCE)
         linted = await _call(client, "lint", source=broken, name="and_gate.sv")
     assert result.structured_content["verdict"] == "syntax-error"
-    assert any(d["file"] == "design.sv" and d["severity"] == "error" for d in result.structured_content["diagnostics"])
+    assert any(
+        d["file"] == "design.sv" and d["severity"] == "error"
+        for d in result.structured_content["diagnostics"]
+    )
     assert linted.structured_content["clean"] is False
     assert [(d["line"], d["severity"]) for d in linted.structured_content["diagnostics"]] == [(7, "error")]
 
@@ -94,7 +97,9 @@ async def test_a_compile_error_comes_back_as_diagnostics_with_lines() -> None:
 @pytest.mark.asyncio
 async def test_simulate_waveform_returns_the_window_around_the_first_mismatch() -> None:
     async with Client(server) as client:
-        result = await _call(client, "simulate_waveform", rtl=BUGGY_AND, testbench=TESTBENCH, reference=REFERENCE)
+        result = await _call(
+            client, "simulate_waveform", rtl=BUGGY_AND, testbench=TESTBENCH, reference=REFERENCE
+        )
     window = result.structured_content
     assert window["passed"] is False
     assert window["first_mismatch_time"] is not None
@@ -146,14 +151,19 @@ async def test_generate_without_a_model_says_how_to_configure_one(
 @needs_iverilog
 @pytest.mark.asyncio
 async def test_fix_rtl_runs_the_loop_with_a_scripted_model_until_the_testbench_passes(tmp_path: Path) -> None:
-    tb = 'import cocotb\nfrom cocotb.triggers import Timer\n\n\n@cocotb.test()\nasync def t(dut):\n'
+    tb = "import cocotb\nfrom cocotb.triggers import Timer\n\n\n@cocotb.test()\nasync def t(dut):\n"
     tb += "    for a in (0, 1):\n        for b in (0, 1):\n            dut.a.value = a\n            dut.b.value = b\n"
     tb += '            await Timer(1, unit="ns")\n            assert int(dut.out.value) == (a & b)\n'
     replies = tmp_path / "replies.json"
     replies.write_text(json.dumps([f"```verilog\n{GOOD_AND}```\n```python\n{tb}```\n"] * 6))
     async with Client(server) as client:
         result = await _call(
-            client, "fix_rtl", rtl=BUGGY_AND, testbench=TESTBENCH, reference=REFERENCE, model=f"scripted:{replies}"
+            client,
+            "fix_rtl",
+            rtl=BUGGY_AND,
+            testbench=TESTBENCH,
+            reference=REFERENCE,
+            model=f"scripted:{replies}",
         )
     report = result.structured_content
     assert report["passed"] is True, report
@@ -186,7 +196,9 @@ async def test_over_stdio_an_agent_lists_tools_and_checks_a_design() -> None:
     async with Client(params) as client:
         listed = await client.list_tools()
         good = await _call(client, "check_design", rtl=GOOD_AND, testbench=TESTBENCH, reference=REFERENCE)
-        bad = await _call(client, "check_design", rtl="module and_gate(", testbench=TESTBENCH, reference=REFERENCE)
+        bad = await _call(
+            client, "check_design", rtl="module and_gate(", testbench=TESTBENCH, reference=REFERENCE
+        )
     assert {t.name for t in listed.tools} == TOOLS
     assert good.structured_content["passed"] is True
     assert bad.structured_content["passed"] is False

@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as _dt
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -322,10 +323,9 @@ def versions() -> dict[str, str | None]:
     except (OSError, subprocess.TimeoutExpired, IndexError):
         iverilog_version = None
     try:
-        import cocotb
-
-        cocotb_version: str | None = str(cocotb.__version__)
-    except ImportError:
+        # The installed distribution's version is cocotb.__version__, without the 0.2 s import.
+        cocotb_version: str | None = importlib.metadata.version("cocotb")
+    except importlib.metadata.PackageNotFoundError:
         cocotb_version = None
     return {"veriassist": __version__, "iverilog": iverilog_version, "cocotb": cocotb_version}
 

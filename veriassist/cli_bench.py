@@ -55,7 +55,9 @@ def bench_command(
     strategy: Annotated[StrategyChoice, typer.Option("--strategy")] = StrategyChoice.VERIASSIST,
     feedback: Annotated[FeedbackChoice, typer.Option("--feedback")] = FeedbackChoice.OWN_TESTBENCH,
     samples_per_task: Annotated[int, typer.Option("--samples-per-task", min=1, help="n for pass@k.")] = 1,
-    jobs: Annotated[int | None, typer.Option("-j", "--jobs", min=1, help="Workers [default: cores]")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("-j", "--jobs", min=1, help="Workers; default: all cores.")
+    ] = None,
     db: Annotated[Path, typer.Option("--db", dir_okay=False, help="The records database.")] = Path(
         "veriassist.db"
     ),

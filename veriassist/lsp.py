@@ -211,6 +211,9 @@ async def _lint_later(ls: VeriAssistServer, uri: str, delay_s: float) -> None:
     except runner.ToolMissing as error:
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"VeriAssist: {error}"))
         return
+    except Exception:  # a lint that breaks must not take the server down; the next edit retries
+        log.exception("lint of %s failed", uri)
+        return
     current = ls.workspace.get_text_document(uri)
     if current.version != version:
         return  # typed on meanwhile: a newer lint is on its way
