@@ -154,7 +154,7 @@ def test_server_errors_are_retried_with_growing_jittered_backoff_then_give_up(
 
 
 def test_timeout_is_retried(server: ScriptedOpenAIServer, tmp_path: Path) -> None:
-    server.add(Delay(0.6, then=Reply("late")), "on time")
+    server.add(Delay(2.0, then=Reply("late")), "on time")
     sleeps = Sleeps()
     model = make_model(settings_for(server, tmp_path, timeout_s=0.3), sleep=sleeps)
 

@@ -529,15 +529,26 @@ def _run_for_waveform(
     return vcd, work
 
 
+def _import_vcdvcd() -> Any:
+    """vcdvcd resets SIGPIPE to its default on import, which would let a closed client socket
+    kill a long-running process (the MCP or language server, a test run); put ours back."""
+    import signal
+
+    previous = signal.getsignal(signal.SIGPIPE)
+    from vcdvcd import VCDVCD
+
+    signal.signal(signal.SIGPIPE, previous)
+    return VCDVCD
+
+
 def _sample(vcd: Path, scope: str, signals: dict[str, tuple[str, int]]) -> dict[str, list[str]] | None:
     """Values of `signals` (output -> (tb signal, width)) just before each clock edge.
 
     VerilogEval compares on both edges, so both count as samples.
     """
-    from vcdvcd import VCDVCD
-
+    wave_reader = _import_vcdvcd()
     try:
-        wave = VCDVCD(str(vcd), store_tvs=True)
+        wave = wave_reader(str(vcd), store_tvs=True)
     except Exception:  # a truncated VCD from a killed run reads as no waveform
         return None
     # vcdvcd names vectors with their range (`tb.q_ref[3:0]`); the testbench names them without.
