@@ -36,6 +36,30 @@ def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
     assert not _alive(child)
 
 
+def test_phase_marker_starts_a_shorter_clock_even_when_split_across_reads(tmp_path: Path) -> None:
+    # The marker arrives in two writes; after it, only phase.wall_s remains of the 30 s budget.
+    script = "printf 'compile done MARK'; sleep 0.2; printf 'ER=0\\n'; sleep 60"
+    phase = runner.Phase(b"MARKER=", wall_s=0.5)
+    result = runner.run(["/bin/sh", "-c", script], tmp_path, limits=Limits(wall_s=30), phase=phase)
+    assert result.timed_out
+    assert result.duration_s < 5
+    assert "MARKER=0" in result.stdout
+
+
+def test_without_its_marker_a_phase_never_starts(tmp_path: Path) -> None:
+    script = "echo no marker here; sleep 1; echo finished"
+    phase = runner.Phase(b"MARKER=", wall_s=0.2)
+    result = runner.run(["/bin/sh", "-c", script], tmp_path, limits=Limits(wall_s=10), phase=phase)
+    assert not result.timed_out
+    assert result.stdout.split() == ["no", "marker", "here", "finished"]
+
+
+def test_a_process_that_closes_its_pipes_but_keeps_running_still_times_out(tmp_path: Path) -> None:
+    result = runner.run(["/bin/sh", "-c", "exec >&- 2>&-; sleep 60"], tmp_path, limits=Limits(wall_s=0.5))
+    assert result.timed_out
+    assert result.duration_s < 5
+
+
 def test_output_is_capped_keeping_head_and_tail(tmp_path: Path) -> None:
     code = "import sys; sys.stdout.write('HEAD' + 'x' * 50_000_000 + 'TAIL')"
     result = runner.run([sys.executable, "-c", code], tmp_path, limits=Limits(output_bytes=64 << 10))

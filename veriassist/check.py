@@ -6,6 +6,7 @@ static check -> interface check -> compile -> simulate -> read the verdict -> wa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import shlex
 import shutil
@@ -131,20 +132,32 @@ def _testbench_modules(testbench: Testbench) -> set[str]:
     return names
 
 
-def _module_names(text: str) -> list[str]:
+# The testbench and reference are the same for every candidate of a problem: parse them once.
+@functools.lru_cache(maxsize=512)
+def _module_names(text: str) -> tuple[str, ...]:
     try:
-        return hdl.module_names(text)
+        return tuple(hdl.module_names(text))
     except hdl.HdlError:
-        return []
+        return ()
+
+
+@functools.lru_cache(maxsize=256)
+def _interface_of(text: str, module: str | None) -> Interface | None:
+    try:
+        return hdl.module_interface(text, module)
+    except hdl.HdlError:
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _renamed(text: str, old: str, new: str) -> str:
+    return hdl.rename_module(text, old, new)
 
 
 def _reference_interface(testbench: Testbench) -> Interface | None:
     if testbench.reference is None:
         return None
-    try:
-        return hdl.module_interface(testbench.reference.text, _reference_top(testbench))
-    except hdl.HdlError:
-        return None
+    return _interface_of(testbench.reference.text, _reference_top(testbench))
 
 
 def _reference_top(testbench: Testbench) -> str | None:
@@ -181,15 +194,17 @@ def _check_verilog(
     with _workdir(options.keep_workdir) as work:
         sources, names = _lay_out(work, candidate, testbench, nonce)
         # Compile and simulate in one sandboxed process: a sandbox costs milliseconds per start.
-        # A nonce-stamped marker between them says where the compiler's output ends.
+        # A nonce-stamped marker between them says where the compiler's output ends, and
+        # starts the simulation's own clock.
         marker = f"{nonce}compile-exit="
         script = (
             f"{shlex.join(icarus.compile_argv(sources, testbench.toplevel))} 2>&1; rc=$?; "
             f'echo "{marker}$rc"; [ $rc -eq 0 ] || exit $rc; '
-            f"exec timeout -s KILL {options.timeout_s:g} {shlex.join(icarus.simulate_argv())} 2>&1"
+            f"exec {shlex.join(icarus.simulate_argv())} 2>&1"
         )
         limits = replace(options.limits, wall_s=options.compile_timeout_s + options.timeout_s)
-        ran = runner.run(["/bin/sh", "-c", script], work, limits=limits, sandbox=sandbox)
+        simulation = runner.Phase(marker.encode(), options.timeout_s)
+        ran = runner.run(["/bin/sh", "-c", script], work, limits=limits, sandbox=sandbox, phase=simulation)
         compile_log, found, sim_log = ran.output.partition(marker)
         exit_text, _, sim_log = sim_log.partition("\n")
         compiled_ok = found and exit_text.strip() == "0"
@@ -203,7 +218,7 @@ def _check_verilog(
             sim_log,
             nonce,
             _joined(candidate),
-            timed_out=ran.timed_out or ran.returncode == _KILLED_BY_TIMEOUT,
+            timed_out=ran.timed_out,
             returncode=ran.returncode,
             expected_samples=expected_samples,
         )
@@ -232,9 +247,6 @@ def _check_verilog(
     )
 
 
-_KILLED_BY_TIMEOUT = 128 + 9  # coreutils `timeout -s KILL` ends the simulation with SIGKILL
-
-
 def _lay_out(
     work: Path, candidate: Candidate, testbench: Testbench, nonce: str
 ) -> tuple[list[str], dict[str, str]]:
@@ -252,7 +264,7 @@ def _lay_out(
         ref_text = testbench.reference.text
         old = _reference_top(testbench)
         if old and old != testbench.reference_module:
-            ref_text = hdl.rename_module(ref_text, old, testbench.reference_module)
+            ref_text = _renamed(ref_text, old, testbench.reference_module)
         path = f"ref/{testbench.reference.name}"
         (work / path).write_text(ref_text)
         sources.append(path)
@@ -317,7 +329,7 @@ def _reference_as(top: str, testbench: Testbench) -> str:
     assert testbench.reference is not None
     old = _reference_top(testbench)
     text = testbench.reference.text
-    return hdl.rename_module(text, old, top) if old and old != top else text
+    return _renamed(text, old, top) if old and old != top else text
 
 
 def _expected_samples(
@@ -333,11 +345,7 @@ def _expected_samples(
     with _expected_lock:
         if key in _expected_cache:
             return _expected_cache[key]
-    old = _reference_top(testbench)
-    text = testbench.reference.text
-    if old and old != top:
-        text = hdl.rename_module(text, old, top)
-    as_candidate = Candidate((SourceFile("reference_as_dut.sv", text),), top)
+    as_candidate = Candidate((SourceFile("reference_as_dut.sv", _reference_as(top, testbench)),), top)
     quiet = replace(options, waveform=False, keep_workdir=False)
     result = _check_verilog(as_candidate, testbench, quiet, expected_samples=None)
     expected = result.samples if result.passed else None

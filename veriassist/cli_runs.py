@@ -10,15 +10,16 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from veriassist.metrics import RunMetrics, compare, compute, percent
-from veriassist.report import run_banners, write_report
-from veriassist.store import RunInfo, SampleRecord, Store, StoreError
+# Imported where used: `veriassist --help` and every other command start faster without them.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from veriassist.metrics import RunMetrics
+    from veriassist.store import RunInfo, SampleRecord, Store
 
 __all__ = ["ExportFormat", "report_command", "runs_app"]
 
@@ -36,11 +37,15 @@ class ExportFormat(StrEnum):
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     return Console(soft_wrap=True)
 
 
 @contextmanager
 def _open(db: Path) -> Iterator[Store]:
+    from veriassist.store import Store, StoreError
+
     # Reading must not create an empty database where the user mistyped a path.
     if not db.exists():
         raise typer.BadParameter(f"no database at {db}", param_hint="--db")
@@ -57,6 +62,8 @@ def _open(db: Path) -> Iterator[Store]:
 def _table(console: Console, title: str, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     """A rich table on a terminal; tab-separated lines when piped, so scripts can read it."""
     if console.is_terminal:
+        from rich.table import Table
+
         table = Table(title=title)
         for header in headers:
             table.add_column(header)
@@ -74,12 +81,16 @@ def _model_cell(run: RunInfo) -> str:
 
 
 def _metrics(store: Store, run: RunInfo) -> RunMetrics:
+    from veriassist.metrics import compute
+
     return compute(store.samples(run.id), store.iterations(run.id))
 
 
 @runs_app.command("list")
 def list_command(db: DbOption = DEFAULT_DB) -> None:
     """List recorded runs."""
+    from veriassist.metrics import percent
+
     console = _console()
     with _open(db) as store:
         rows = []
@@ -105,6 +116,9 @@ def list_command(db: DbOption = DEFAULT_DB) -> None:
 @runs_app.command("show")
 def show_command(name: str, db: DbOption = DEFAULT_DB) -> None:
     """Show one run: what it was, pass@k, the try curve, failures and problems."""
+    from veriassist.metrics import percent
+    from veriassist.report import run_banners
+
     console = _console()
     with _open(db) as store:
         run = store.get_run(name)
@@ -163,6 +177,9 @@ def show_command(name: str, db: DbOption = DEFAULT_DB) -> None:
 @runs_app.command("compare")
 def compare_command(run_a: str, run_b: str, db: DbOption = DEFAULT_DB) -> None:
     """Per problem: fixed (fails in A, passes in B), broken, both, neither."""
+    from veriassist.metrics import compare, percent
+    from veriassist.report import run_banners
+
     console = _console()
     with _open(db) as store:
         a, b = store.get_run(run_a), store.get_run(run_b)
@@ -243,6 +260,8 @@ def report_command(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write a self-contained HTML report of one run."""
+    from veriassist.report import write_report
+
     with _open(db) as store:
         path = write_report(store, run, output)
     print(f"wrote {path}", file=sys.stderr)
