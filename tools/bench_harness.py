@@ -6,13 +6,18 @@ Times, in one invocation and with the same worker count:
   - the `veriassist bench` CLI as a subprocess (sandboxed).
 Prints the median of --repeat runs of each and its ratio to the baseline. Target: <= 1.15x.
 
-    python tools/bench_harness.py [--suite designs] [--verilogeval PATH] [-j N] [--repeat 3]
+A second table scores --samples N completions per problem (`bench --samples`, as pass@k runs
+do), each the reference plus a comment so that it is not byte-identical: that run also pays
+the one reference run per problem that guards against candidates ending the simulation early.
+
+    python tools/bench_harness.py [--suite designs] [--verilogeval PATH] [-j N] [--repeat 3] [--samples 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import json
 import os
 import shutil
 import statistics
@@ -81,41 +86,79 @@ def median_time(action: Callable[[int], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def measure(suite_path: Path, workers: int, repeat: int, scratch: Path) -> None:
+def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples: int) -> None:
     suite = load_suite(suite_path)
     problems = [p for p in suite.problems if p.testbench is not None and p.reference is not None]
     base = scratch / suite_path.name
-    raw_jobs = []
-    for problem in problems:
-        folder = base / "raw" / problem.task_id
-        raw_jobs.append((str(folder), lay_out(problem, folder), problem.testbench.toplevel))  # type: ignore[union-attr]
     db = base / "bench.db"
     counter = iter(range(10**6))
+    samples_file = base / "samples.jsonl"
 
-    def api(sandbox: bool) -> Callable[[int], object]:
+    def raw_jobs(copies: int) -> list[tuple[str, list[str], str]]:
+        jobs = []
+        for problem in problems:
+            for copy in range(copies):  # a folder each: every run writes wave.vcd where it runs
+                folder = base / f"raw{copies}" / f"{problem.task_id}-{copy}"
+                jobs.append((str(folder), lay_out(problem, folder), problem.testbench.toplevel))  # type: ignore[union-attr]
+        return jobs
+
+    def api(sandbox: bool, **mode: object) -> Callable[[int], object]:
         def go(_: int) -> object:
             request = BenchRequest(
-                suite_path=suite_path, jobs=workers, db=db, run_name=f"api-{next(counter)}", sandbox=sandbox
+                suite_path=suite_path,
+                jobs=workers,
+                db=db,
+                run_name=f"api-{next(counter)}",
+                sandbox=sandbox,
+                **mode,  # type: ignore[arg-type]
             )
             return run_bench(request)
 
         return go
 
-    def cli(_: int) -> object:
-        argv = ["veriassist", "bench", str(suite_path), "--reference", "-j", str(workers), "--json"]
-        argv += ["--db", str(db), "--run", f"cli-{next(counter)}"]
-        return subprocess.run(argv, capture_output=True, check=True)
+    def cli(*mode: str) -> Callable[[int], object]:
+        def go(_: int) -> object:
+            argv = ["veriassist", "bench", str(suite_path), *mode, "-j", str(workers), "--json"]
+            argv += ["--db", str(db), "--run", f"cli-{next(counter)}"]
+            return subprocess.run(argv, capture_output=True, check=True)
 
-    baseline = median_time(lambda _: time_baseline(raw_jobs, workers), repeat)
-    rows = [
-        ("raw iverilog + vvp", baseline),
-        ("run_bench (sandboxed)", median_time(api(True), repeat)),
-        ("run_bench --no-sandbox", median_time(api(False), repeat)),
-        ("veriassist bench CLI (sandboxed)", median_time(cli, repeat)),
-    ]
-    print(f"\n{suite_path}: {len(problems)} problems, -j {workers}, median of {repeat}")
-    for name, seconds in rows:
-        print(f"  {name:34s} {seconds:7.3f} s   {seconds / baseline:5.2f}x")
+        return go
+
+    def table(
+        title: str, jobs: list[tuple[str, list[str], str]], runs: list[tuple[str, Callable[[int], object]]]
+    ) -> None:
+        baseline = median_time(lambda _: time_baseline(jobs, workers), repeat)
+        print(f"\n{suite_path}: {title}, -j {workers}, median of {repeat}")
+        print(f"  {'raw iverilog + vvp':34s} {baseline:7.3f} s   1.00x")
+        for name, action in runs:
+            seconds = median_time(action, repeat)
+            print(f"  {name:34s} {seconds:7.3f} s   {seconds / baseline:5.2f}x")
+
+    table(
+        f"--reference, {len(problems)} problems",
+        raw_jobs(1),
+        [
+            ("run_bench (sandboxed)", api(True)),
+            ("run_bench --no-sandbox", api(False)),
+            ("veriassist bench CLI (sandboxed)", cli("--reference")),
+        ],
+    )
+    if samples > 0:
+        with samples_file.open("w") as out:
+            for problem in problems:
+                assert problem.reference is not None
+                for i in range(samples):
+                    text = f"{problem.reference.text}\n// sample {i}\n"
+                    out.write(json.dumps({"task_id": problem.task_id, "completion": text}) + "\n")
+        table(
+            f"--samples, {samples} per problem, {samples * len(problems)} checks",
+            raw_jobs(samples),
+            [
+                ("run_bench (sandboxed)", api(True, mode="samples", samples_path=samples_file)),
+                ("run_bench --no-sandbox", api(False, mode="samples", samples_path=samples_file)),
+                ("veriassist bench CLI (sandboxed)", cli("--samples", str(samples_file))),
+            ],
+        )
 
 
 def main() -> None:
@@ -126,10 +169,11 @@ def main() -> None:
     parser.add_argument("--verilogeval", type=Path, help="a VerilogEval checkout to time as well")
     parser.add_argument("-j", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--samples", type=int, default=5, help="completions per problem (0: skip)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-harness-") as scratch:
         for path in [args.suite, *([args.verilogeval] if args.verilogeval else [])]:
-            measure(path, args.j, args.repeat, Path(scratch))
+            measure(path, args.j, args.repeat, Path(scratch), args.samples)
     sys.exit(0)
 
 
