@@ -13,9 +13,18 @@ from typing import Any
 
 import jinja2
 
-TEMPLATE_DIR = Path(
-    os.environ.get("VERIASSIST_TEMPLATES", Path(__file__).resolve().parent.parent / "templates")
-)
+
+def _template_dir() -> Path:
+    """templates/ of a source checkout (where people edit prompts), else the copy a wheel carries."""
+    configured = os.environ.get("VERIASSIST_TEMPLATES")
+    if configured:
+        return Path(configured)
+    here = Path(__file__).resolve().parent
+    checkout = here.parent / "templates"
+    return checkout if (checkout / "system.j2").is_file() else here / "templates"
+
+
+TEMPLATE_DIR = _template_dir()
 
 
 @cache

@@ -15,11 +15,12 @@ import jinja2
 
 from veriassist import __version__
 from veriassist.metrics import RunMetrics, compute, percent
+from veriassist.prompts import TEMPLATE_DIR
 from veriassist.store import RunInfo, RunStatus, SampleRecord, Store
 
 __all__ = ["TEMPLATES", "Banner", "render_report", "run_banners", "write_report"]
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = TEMPLATE_DIR  # the one place prompts and reports are looked up
 REPORT_TEMPLATE = "report.html.j2"
 
 
