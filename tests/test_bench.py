@@ -141,9 +141,11 @@ def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
         "stand_in",
         "totals",
         "pass_at_k",
+        "lint",
         "results",
         "notes",
     } <= data.keys()
+    assert data["lint"] is None  # not asked for
     assert data["run"] == "shape" and data["status"] == "completed"
     assert set(data["totals"]) == {"samples", "passed", "failed", "resumed", "kinds"}
     assert sum(data["totals"]["kinds"].values()) == data["totals"]["samples"] == len(data["results"])
@@ -151,7 +153,8 @@ def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
         numerator, denominator = map(int, rate["fraction"].split("/"))
         assert int(key) >= 1 and rate["value"] == numerator / denominator
     for entry in data["results"]:
-        assert set(entry) == {"task_id", "sample", "passed", "verdict", "summary"}
+        assert set(entry) == {"task_id", "sample", "passed", "verdict", "summary", "lint_flags"}
+        assert entry["lint_flags"] is None
         assert isinstance(entry["sample"], int) and isinstance(entry["passed"], bool)
         assert entry["summary"]
 
@@ -314,3 +317,187 @@ def test_ctrl_c_stops_the_run_records_it_interrupted_and_exits_130(tmp_path: Pat
         info = store.get_run("stopped")
         assert info.status is RunStatus.INTERRUPTED
         assert 3 <= len(store.samples(info.id)) < 400
+
+
+# -- the suite lint in bench ---------------------------------------------------------
+
+LINT_DESIGNS = FIXTURES / "lint" / "designs"  # one planted defect per problem, two clean ones
+# What `veriassist suites lint` finds there, as the flags each problem's samples carry.
+LINT_FLAGS = {
+    "clean_counter": [],
+    "clean_mux": [],
+    "one_output": ["warning:strength"],
+    "positional_order": ["error:interface"],
+    "wrong_module_name": ["error:interface"],
+    "x_compare": ["warning:strength"],
+}
+
+
+def lint_samples(tmp_path: Path) -> Path:
+    """One sample per lint fixture. The two weak testbenches pass wrong designs: x_compare a
+    register stuck at 0, one_output a wrong y_or. The clean counter's sample is wrong and fails.
+    """
+    reference = {task: (LINT_DESIGNS / task / "reference.sv").read_text() for task in LINT_FLAGS}
+    return write_jsonl(
+        tmp_path / "lint_samples.jsonl",
+        [
+            ("clean_counter", reference["clean_counter"].replace("q + 4'd1", "q + 4'd2")),
+            ("clean_mux", reference["clean_mux"]),
+            ("one_output", reference["one_output"].replace("a | b", "a ^ b")),
+            ("positional_order", reference["positional_order"]),
+            ("wrong_module_name", reference["wrong_module_name"]),
+            (
+                "x_compare",
+                "module hold8 (input clk, input load, input [7:0] d, output [7:0] q);\n"
+                "  assign q = 8'd0;\nendmodule\n",
+            ),
+        ],
+    )
+
+
+def test_exclude_flagged_error_scores_only_problems_without_errors_and_gives_both_pass_rates(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "lint.db"
+    data = bench_json(
+        LINT_DESIGNS, "--samples", lint_samples(tmp_path), "--exclude-flagged", "error",
+        "--db", db, "--run", "excl", "-j", "2",
+    )  # fmt: skip
+    lint = data["lint"]
+    assert lint["excluded"] == ["positional_order", "wrong_module_name"]
+    assert [r["task_id"] for r in data["results"]] == [
+        "clean_counter",
+        "clean_mux",
+        "one_output",
+        "x_compare",
+    ]
+    assert {r["task_id"]: r["lint_flags"] for r in data["results"]} == {
+        task: flags for task, flags in LINT_FLAGS.items() if task not in lint["excluded"]
+    }
+    assert {task: entry["flags"] for task, entry in lint["problems"].items()} == LINT_FLAGS
+    assert [task for task, entry in lint["problems"].items() if not entry["scored"]] == lint["excluded"]
+    # Scored: the counter fails, the mux passes, and both weak testbenches pass wrong designs.
+    assert lint["pass_at_1_all"]["fraction"] == "3/4" == data["pass_at_k"]["1"]["fraction"]
+    # Without the two warning-flagged problems only the honest ones are left: 1 of 2.
+    assert lint["pass_at_1_unflagged"]["fraction"] == "1/2"
+    assert (lint["problems_scored"], lint["problems_flagged"], lint["exclude_flagged"]) == (4, 2, "error")
+    excluded_notes = [n for n in data["notes"] if "excluded by --exclude-flagged error" in n]
+    assert excluded_notes == [
+        "positional_order: excluded by --exclude-flagged error (error:interface): testbench.sv (instance "
+        "top_module1) connects pmux by position, so port order matters: the spec lists (a, b, sel, y) but "
+        "the reference declares (b, a, sel, y)",
+        "wrong_module_name: excluded by --exclude-flagged error (error:interface): spec vs reference.sv: "
+        "module is named 'add4' in the reference (reference.sv) but 'adder4' in the spec",
+    ]
+    with Store(db) as store:
+        run = store.get_run("excl")
+        assert run.settings["exclude_flagged"] == "error" and run.settings["lint"] is True
+        recorded = store.lint_results(run.id)
+        assert sorted(recorded) == sorted(LINT_FLAGS)  # excluded problems' findings are kept too
+        assert [f["check"] for f in recorded["x_compare"]] == ["strength", "strength"]
+        assert {s.task_id: list(s.lint_flags or ()) for s in store.samples(run.id)} == {
+            t: f for t, f in LINT_FLAGS.items() if t not in lint["excluded"]
+        }
+
+
+def test_exclude_flagged_warning_leaves_only_clean_problems_and_the_human_output_says_so(
+    tmp_path: Path,
+) -> None:
+    code, output = bench(
+        LINT_DESIGNS, "--samples", lint_samples(tmp_path), "--exclude-flagged", "warning",
+        "--db", tmp_path / "w.db", "--run", "warn", "-j", "2",
+    )  # fmt: skip
+    assert code == 0, output
+    assert "1/2 samples passed" in output  # clean_counter's wrong sample fails, clean_mux passes
+    assert "lint: 0 of 2 scored problems flagged, 4 excluded as flagged warning" in output
+    assert "pass@1 over all 2 scored problems: 50.00%" in output
+    assert "pass@1 without flagged problems (2): 50.00%" in output
+    for task in ("one_output", "positional_order", "wrong_module_name", "x_compare"):
+        assert f"  {task} [excluded]: " in output
+        assert f"note: {task}: excluded by --exclude-flagged warning" in output
+
+
+def test_lint_alone_scores_every_problem_and_shows_the_flags_beside_the_results(tmp_path: Path) -> None:
+    code, output = bench(
+        LINT_DESIGNS, "--samples", lint_samples(tmp_path), "--lint", "--db", tmp_path / "l.db", "-j", "2"
+    )
+    assert code == 0, output
+    assert "5/6 samples passed" in output
+    assert "lint: 4 of 6 scored problems flagged" in output
+    assert "pass@1 over all 6 scored problems: 83.33%" in output
+    assert "pass@1 without flagged problems (2): 50.00%" in output
+    assert "  x_compare: warning:strength\n" in output
+    assert "    warning strength: a design with every output stuck at 0 passes the testbench" in output
+    assert "excluded" not in output
+
+
+def test_a_resumed_lint_run_reuses_the_recorded_findings_and_duplicates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import veriassist.lint
+
+    db, samples = tmp_path / "resume.db", lint_samples(tmp_path)
+    linted: list[list[str]] = []
+    real = veriassist.lint.lint_problems
+
+    def counting(problems: Any, *args: Any, **kwargs: Any) -> Any:
+        linted.append([p.task_id for p in problems])
+        return real(problems, *args, **kwargs)
+
+    monkeypatch.setattr(veriassist.lint, "lint_problems", counting)
+
+    def request(*only: str) -> BenchRequest:
+        return BenchRequest(
+            LINT_DESIGNS, mode="samples", samples_path=samples, exclude_flagged="error",
+            db=db, run_name="again", jobs=2, sandbox=False, only=only,
+        )  # fmt: skip
+
+    first = run_bench(request("clean_mux", "positional_order"))
+    assert first.excluded == ("positional_order",)
+    assert [r.task_id for r in first.records] == ["clean_mux"]
+    second = run_bench(request())  # the whole suite, under the same run
+    third = run_bench(request())  # nothing left to do
+    assert linted == [
+        ["clean_mux", "positional_order"],
+        ["clean_counter", "one_output", "wrong_module_name", "x_compare"],
+        [],
+    ]
+    assert second.skipped == 1 and third.skipped == 4
+    assert second.excluded == third.excluded == ("positional_order", "wrong_module_name")
+    assert [(r.task_id, r.lint_flags) for r in third.records] == [
+        ("clean_counter", ()),
+        ("clean_mux", ()),
+        ("one_output", ("warning:strength",)),
+        ("x_compare", ("warning:strength",)),
+    ]
+    with Store(db) as store:
+        run = store.get_run("again")
+        assert len(store.lint_results(run.id)) == 6
+    assert sorted(_rows(db, "again")) == [
+        ("clean_counter", 0),
+        ("clean_mux", 0),
+        ("one_output", 0),
+        ("x_compare", 0),
+    ]
+
+
+def test_a_model_run_with_lint_carries_the_flags_on_its_samples(tmp_path: Path) -> None:
+    script = tmp_path / "script.json"
+    stuck = (
+        "module hold8 (input clk, input load, input [7:0] d, output [7:0] q);\n  assign q = 0;\nendmodule\n"
+    )
+    script.write_text(json.dumps([f"```verilog\n{stuck}```\n"]))
+    data = bench_json(
+        LINT_DESIGNS, "--only", "x_compare", "--model", f"scripted:{script}", "--strategy", "zero-shot",
+        "--iterations", "1", "--lint", "--db", tmp_path / "m.db", "--run", "scripted-lint",
+    )  # fmt: skip
+    assert [(r["task_id"], r["passed"], r["lint_flags"]) for r in data["results"]] == [
+        ("x_compare", True, ["warning:strength"])
+    ]
+    assert data["lint"]["pass_at_1_all"]["fraction"] == "1/1"
+    assert data["lint"]["pass_at_1_unflagged"] is None  # every scored problem is flagged
+
+
+def test_exclude_flagged_takes_only_a_severity_name(tmp_path: Path) -> None:
+    code, output = bench(LINT_DESIGNS, "--reference", "--exclude-flagged", "fatal", "--db", tmp_path / "x.db")
+    assert code == 2, output

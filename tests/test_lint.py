@@ -110,10 +110,14 @@ def test_measurements_behind_the_findings_are_kept_apart() -> None:
     weak = lint_one(suite.get("x_compare"))
     assert weak.known_share == {"q": pytest.approx(3 / 64)}
     assert weak.samples == 64
-    clean = lint_one(suite.get("clean_counter"))
+    clean = lint_one(suite.get("clean_counter"), LintOptions(all_mutants=True))
     assert clean.findings == ()
     assert clean.mutants_total == 4 and clean.mutants_killed == 4
     assert clean.known_share["q"] > 0.9
+    # By default the mutants stop at the first kill: the finding is only about none killed.
+    quick = lint_one(suite.get("clean_counter"))
+    assert quick.findings == ()
+    assert (quick.mutants_killed, quick.mutants_total) == (1, 1)
 
 
 @pytest.mark.simulator

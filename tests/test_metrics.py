@@ -167,3 +167,16 @@ def test_compare_sorts_problems_into_fixed_broken_both_neither() -> None:
     assert result.counts() == {"fixed": 1, "broken": 1, "both": 1, "neither": 1, "only-a": 1, "only-b": 1}
     row = next(r for r in result.rows if r.task_id == "both")
     assert (row.pass_at_1_a, row.pass_at_1_b) == (Fraction(1), Fraction(1, 2))
+
+
+def test_info_lint_flags_are_notes_and_do_not_count_as_flagged() -> None:
+    samples = [
+        SampleRecord("dont_care", 0, True, FailureKind.PASS, lint_flags=("info:strength",)),
+        SampleRecord("weak", 0, True, FailureKind.PASS, lint_flags=("info:strength", "warning:mutation")),
+        SampleRecord("clean", 0, False, FailureKind.MISMATCH, lint_flags=()),
+    ]
+    metrics = compute(samples)
+    assert [p.flagged for p in metrics.problems] == [False, False, True]  # clean, dont_care, weak
+    assert metrics.n_flagged_problems == 1
+    assert metrics.pass_at_1 == Fraction(2, 3)
+    assert metrics.pass_at_1_unflagged == Fraction(1, 2)

@@ -269,3 +269,49 @@ def test_an_empty_unfinished_reference_run_still_renders_and_says_so(tmp_path: P
     assert "incomplete run" in html
     assert "no samples recorded" in html
     assert "<polyline" not in html
+
+
+@pytest.mark.simulator
+def test_report_of_a_bench_run_with_exclude_flagged_shows_flags_exclusions_and_both_rates(
+    tmp_path: Path,
+) -> None:
+    from veriassist.bench import BenchRequest, run_bench
+
+    suite = Path(__file__).parent / "fixtures" / "lint" / "designs"
+    reference = {t: (suite / t / "reference.sv").read_text() for t in ("clean_counter", "clean_mux")}
+    samples = tmp_path / "samples.jsonl"
+    lines = [
+        ("clean_counter", reference["clean_counter"].replace("q + 4'd1", "q + 4'd2")),  # fails
+        ("clean_mux", reference["clean_mux"]),
+        ("x_compare", "module hold8 (input clk, input load, input [7:0] d, output [7:0] q);\n"
+                      "  assign q = 8'd0;\nendmodule\n"),  # wrong, yet passes the weak testbench
+        ("wrong_module_name", "module add4 (input [3:0] a, b, output [4:0] s);\nendmodule\n"),
+    ]  # fmt: skip
+    samples.write_text("".join(json.dumps({"task_id": t, "completion": c}) + "\n" for t, c in lines))
+    db = tmp_path / "bench.db"
+    only = ("clean_counter", "clean_mux", "x_compare", "wrong_module_name")
+    request = BenchRequest(
+        suite, mode="samples", samples_path=samples, exclude_flagged="error",
+        db=db, run_name="linted", jobs=2, sandbox=False, only=only,
+    )  # fmt: skip
+    run_bench(request)
+    with Store(db) as store:
+        html = write_report(store, "linted", tmp_path / "linted.html").read_text()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    # Near the top, before the problem table: both rates, over the 3 scored problems.
+    rates = text.index("pass@1, all 3 scored problems")
+    assert rates < text.index("Problems problem")
+    assert "66.67% pass@1, all 3 scored problems" in text  # counter fails, mux and x_compare pass
+    assert "50.00% pass@1 without the 1 lint-flagged (2 problems)" in text
+    assert "1 more was left out by --exclude-flagged error" in text
+    assert (
+        "wrong_module_name error interface: spec vs reference.sv: module is named &#39;add4&#39; in the "
+        "reference (reference.sv) but &#39;adder4&#39; in the spec" in text
+    )
+    # The flag, and the finding behind it, next to the problem's row.
+    row = text[text.index("x_compare 1 1 100.00%") :]
+    assert row.startswith(
+        "x_compare 1 1 100.00% pass ×1 warning:strength warning strength: output &#39;q&#39; is checked "
+        "in only 5% of 64 samples"
+    )
+    assert '<span class="flag">warning:strength</span>' in html

@@ -1,6 +1,6 @@
 """Time `veriassist suites lint` against checking each reference once (what `bench --reference` does).
 
-Usage: python tools/bench_lint.py [SUITE] [-j N] [--mutants N]
+Usage: python tools/bench_lint.py [SUITE] [-j N] [--mutants N] [--all-mutants]
 
 Both phases use the same number of worker processes, each in a fresh pool so no
 cache carries over from one to the other. Prints both wall times and their ratio.
@@ -31,6 +31,7 @@ def main() -> None:
     parser.add_argument("suite", nargs="?", default="designs", type=Path)
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--mutants", type=int, default=LintOptions().mutants)
+    parser.add_argument("--all-mutants", action="store_true", help="do not stop at the first mutant killed")
     args = parser.parse_args()
     problems = load_suite(args.suite).problems
     started = time.perf_counter()
@@ -38,10 +39,15 @@ def main() -> None:
         passed = sum(pool.map(_check_reference, problems, chunksize=1))
     baseline = time.perf_counter() - started
     started = time.perf_counter()
-    results = lint_problems(problems, args.jobs, LintOptions(mutants=args.mutants))
+    results = lint_problems(
+        problems, args.jobs, LintOptions(mutants=args.mutants, all_mutants=args.all_mutants)
+    )
     linted = time.perf_counter() - started
     flagged = sum(1 for r in results if r.findings)
-    print(f"suite {args.suite}: {len(problems)} problems, -j {args.jobs}, {args.mutants} mutants per problem")
+    stop = "all of them" if args.all_mutants else "stopping at the first killed"
+    print(
+        f"suite {args.suite}: {len(problems)} problems, -j {args.jobs}, up to {args.mutants} mutants ({stop})"
+    )
     print(f"check each reference once: {baseline:6.2f} s ({passed} references pass)")
     print(f"lint:                      {linted:6.2f} s ({flagged} problems flagged)")
     print(f"ratio lint / reference check: {linted / baseline:.1f}x")

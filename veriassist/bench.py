@@ -30,6 +30,7 @@ from veriassist.types import Candidate, FailureKind, Problem, SourceFile, Testbe
 
 if TYPE_CHECKING:
     from veriassist.agent.outcome import LoopOutcome, LoopSettings
+    from veriassist.lint import Finding
     from veriassist.models import ChatModel
 
 __all__ = [
@@ -92,6 +93,12 @@ class BenchRequest:
     scheduler: str | None = None
     limit: int | None = None  # only the first K problems
     only: tuple[str, ...] = ()  # only these task ids
+    lint: bool = False  # lint the selected problems and record their flags on every sample
+    exclude_flagged: str | None = None  # a Severity name: score only problems without findings that bad
+
+    @property
+    def lints(self) -> bool:
+        return self.lint or self.exclude_flagged is not None
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,9 @@ class BenchResult:
     metrics: RunMetrics
     skipped: int  # samples a previous attempt of this run had already recorded
     notes: tuple[str, ...] = ()  # problems left out and why
+    # Lint findings per linted problem (empty: clean); empty when the run was not linted.
+    lint: dict[str, tuple[Finding, ...]] = field(default_factory=dict, hash=False, compare=False)
+    excluded: tuple[str, ...] = ()  # problems --exclude-flagged left out, in suite order
 
 
 # -- samples from elsewhere ----------------------------------------------------------
@@ -352,6 +362,11 @@ def _settings(request: BenchRequest, samples_digest: str | None) -> dict[str, An
             samples_per_task=request.samples_per_task,
             base_url=request.base_url,
         )
+    # Only when asked, so runs made before the lint existed resume as they were.
+    if request.lints:
+        settings["lint"] = True
+    if request.exclude_flagged is not None:
+        settings["exclude_flagged"] = request.exclude_flagged
     return settings
 
 
@@ -372,6 +387,8 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
         raise BenchError("--executor dask needs --scheduler ADDRESS")
     if request.jobs < 1:
         raise BenchError("-j must be at least 1")
+    if request.exclude_flagged is not None and request.exclude_flagged not in SEVERITIES:
+        raise BenchError(f"--exclude-flagged takes one of {', '.join(SEVERITIES)}")
     suite = load(request)
     problems, notes = select(suite, request)
     samples = None
@@ -401,7 +418,13 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
             versions=versions(),
         )
         done = store.done_keys(run.id)
+        lint: dict[str, tuple[Finding, ...]] = {}
+        excluded: list[str] = []
         try:
+            if request.lints:
+                lint = _lint(problems, request, store, run.id, progress)
+                problems, excluded, lint_notes = _exclude_flagged(problems, lint, request.exclude_flagged)
+                notes += lint_notes
             if model is None:
                 jobs, plan_notes = plan(problems, request, samples)
                 notes += plan_notes
@@ -413,15 +436,88 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
                 workers = max(request.jobs, concurrency)
                 skipped = _run_model(problems, model, request, workers, store, run.id, done, progress)
         except KeyboardInterrupt:
+            _attach_lint_flags(store, run.id, lint)
             store.finish_run(run.id, RunStatus.INTERRUPTED, "interrupted (Ctrl-C)")
             raise BenchInterrupted(run.name) from None
         except BaseException as error:
             store.finish_run(run.id, RunStatus.FAILED, f"{type(error).__name__}: {error}")
             raise
+        _attach_lint_flags(store, run.id, lint)
         store.finish_run(run.id, RunStatus.COMPLETED)
         records = store.samples(run.id)
         metrics = compute(records, store.iterations(run.id))
-        return BenchResult(store.get_run(run.name), tuple(records), metrics, skipped, tuple(notes))
+        return BenchResult(
+            store.get_run(run.name), tuple(records), metrics, skipped, tuple(notes), lint, tuple(excluded)
+        )
+
+
+# -- the suite lint ------------------------------------------------------------------
+
+SEVERITIES = ("error", "warning", "info")  # lint.Severity's values, without importing the lint
+
+
+def _lint(
+    problems: Sequence[Problem], request: BenchRequest, store: Store, run_id: int, progress: Progress | None
+) -> dict[str, tuple[Finding, ...]]:
+    """Findings per problem: recorded ones from an earlier attempt of this run, the rest linted now.
+
+    Each problem's findings are committed as they arrive, so an interrupted lint resumes too.
+    """
+    from veriassist.lint import Finding, LintOptions, lint_problems
+
+    stored = store.lint_results(run_id)
+    found = {task: tuple(Finding.from_json(f) for f in findings) for task, findings in stored.items()}
+    todo = [p for p in problems if p.task_id not in found]
+    options = LintOptions(
+        check=CheckOptions(timeout_s=request.timeout_s, sandbox=request.sandbox, waveform=False)
+    )
+
+    def record(result: Any) -> None:
+        store.record_lint(run_id, result.task_id, [f.to_json() for f in result.findings])
+        found[result.task_id] = result.findings
+
+    lint_problems(todo, request.jobs, options, on_result=record, progress=progress)
+    return {p.task_id: found[p.task_id] for p in problems if p.task_id in found}
+
+
+def _exclude_flagged(
+    problems: Sequence[Problem], lint: dict[str, tuple[Finding, ...]], severity: str | None
+) -> tuple[list[Problem], list[str], list[str]]:
+    """The problems left to score, those left out, and a note on each one left out."""
+    from veriassist.lint import is_flagged, lint_flags
+
+    if severity is None:
+        return list(problems), [], []
+    kept: list[Problem] = []
+    excluded: list[str] = []
+    notes: list[str] = []
+    for problem in problems:
+        findings = lint.get(problem.task_id, ())
+        if not is_flagged(findings, severity):
+            kept.append(problem)
+            continue
+        excluded.append(problem.task_id)
+        worst = [f for f in findings if is_flagged((f,), severity)]
+        notes.append(
+            f"{problem.task_id}: excluded by --exclude-flagged {severity} "
+            f"({', '.join(lint_flags(findings, severity))}): {worst[0].message}"
+        )
+    return kept, excluded, notes
+
+
+def _attach_lint_flags(store: Store, run_id: int, lint: dict[str, tuple[Finding, ...]]) -> None:
+    """Put each linted problem's flags on its samples (the agent loop records samples without them)."""
+    from veriassist.lint import lint_flags
+
+    if not lint:
+        return
+    for sample in store.samples(run_id):
+        findings = lint.get(sample.task_id)
+        if findings is None:
+            continue
+        flags = lint_flags(findings)
+        if sample.lint_flags != flags:
+            store.set_lint_flags(run_id, sample.task_id, sample.sample, flags)
 
 
 @contextmanager

@@ -30,6 +30,12 @@ class FeedbackChoice(StrEnum):
     GOLDEN = "golden"
 
 
+class SeverityChoice(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
 class StrategyChoice(StrEnum):
     VERIASSIST = "veriassist"
     ZERO_SHOT = "zero-shot"
@@ -71,6 +77,16 @@ def bench_command(
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Only these task ids (repeat, or comma-separate).")
     ] = None,
+    lint: Annotated[
+        bool, typer.Option("--lint", help="Lint the problems first; show and record their flags.")
+    ] = False,
+    exclude_flagged: Annotated[
+        SeverityChoice | None,
+        typer.Option(
+            "--exclude-flagged",
+            help="Lint, then score only problems without findings of this severity or worse.",
+        ),
+    ] = None,
 ) -> None:
     """Score a suite and record every sample. Ctrl-C stops; the same --run resumes.
 
@@ -108,6 +124,8 @@ def bench_command(
         scheduler=scheduler,
         limit=limit,
         only=tuple(t.strip() for item in only or () for t in item.split(",") if t.strip()),
+        lint=lint,
+        exclude_flagged=exclude_flagged.value if exclude_flagged is not None else None,
     )
     quiet = as_json or not sys.stdout.isatty()
     try:
@@ -154,8 +172,36 @@ def _fraction(value: Fraction) -> dict[str, Any]:
     return {"fraction": f"{value.numerator}/{value.denominator}", "value": float(value)}
 
 
+def _lint_json(result: BenchResult) -> dict[str, Any] | None:
+    """Both pass@1 figures, each problem's flags and findings, and what was left out."""
+    if not result.lint:
+        return None
+    from veriassist.lint import lint_flags
+
+    metrics = result.metrics
+    scored = {p.task_id for p in metrics.problems}
+    flagged = [p for p in metrics.problems if p.flagged]
+    unflagged = metrics.pass_at_1 if not flagged and metrics.problems else metrics.pass_at_1_unflagged
+    return {
+        "exclude_flagged": result.run.settings.get("exclude_flagged"),
+        "pass_at_1_all": _fraction(metrics.pass_at_1) if metrics.problems else None,
+        "pass_at_1_unflagged": _fraction(unflagged) if unflagged is not None else None,
+        "problems_scored": len(scored),
+        "problems_flagged": len(flagged),
+        "excluded": list(result.excluded),
+        "problems": {
+            task: {
+                "flags": list(lint_flags(findings)),
+                "scored": task in scored,
+                "findings": [f.to_json() for f in findings],
+            }
+            for task, findings in result.lint.items()
+        },
+    }
+
+
 def to_json(result: BenchResult) -> dict[str, Any]:
-    """The `--json` object: run, totals, pass@k and one entry per sample."""
+    """The `--json` object: run, totals, pass@k, the lint (when run) and one entry per sample."""
     from veriassist.bench import summary_of
 
     records = result.records
@@ -174,6 +220,7 @@ def to_json(result: BenchResult) -> dict[str, Any]:
             "kinds": dict(Counter(r.kind.value for r in records).most_common()),
         },
         "pass_at_k": {str(k): _fraction(v) for k, v in sorted(result.metrics.pass_at.items())},
+        "lint": _lint_json(result),
         "results": [
             {
                 "task_id": r.task_id,
@@ -181,6 +228,7 @@ def to_json(result: BenchResult) -> dict[str, Any]:
                 "passed": r.passed,
                 "verdict": r.kind.value,
                 "summary": summary_of(r),
+                "lint_flags": None if r.lint_flags is None else list(r.lint_flags),
             }
             for r in records
         ],
@@ -200,6 +248,8 @@ def _print(result: BenchResult, request: BenchRequest) -> None:
     typer.echo(f"{passed}/{len(records)} samples passed{resumed}")
     for k, value in sorted(result.metrics.pass_at.items()):
         typer.echo(f"pass@{k}: {percent(value)} ({value.numerator}/{value.denominator})")
+    if result.lint:
+        _print_lint(result)
     failures = Counter(r.kind.value for r in records if not r.passed)
     if failures:
         typer.echo("failures: " + ", ".join(f"{kind} {count}" for kind, count in failures.most_common()))
@@ -211,3 +261,32 @@ def _print(result: BenchResult, request: BenchRequest) -> None:
     for note in result.notes:
         typer.echo(f"note: {note}")
     typer.echo(f"details: veriassist runs show {result.run.name} --db {request.db}")
+
+
+def _print_lint(result: BenchResult) -> None:
+    """Both pass@1 figures, so a quoted number can say which it is, then each flagged problem."""
+    from veriassist.metrics import percent
+
+    lint = _lint_json(result)
+    assert lint is not None
+    metrics = result.metrics
+    scored, flagged = lint["problems_scored"], lint["problems_flagged"]
+    excluded = len(result.excluded)
+    left_out = f", {excluded} excluded as flagged {lint['exclude_flagged']}" if excluded else ""
+    typer.echo(f"lint: {flagged} of {scored} scored problems flagged{left_out}")
+    if metrics.problems:
+        typer.echo(f"pass@1 over all {scored} scored problems: {percent(metrics.pass_at_1)}")
+        if lint["pass_at_1_unflagged"] is None:
+            typer.echo("pass@1 without flagged problems: none left (every scored problem is flagged)")
+        else:
+            unflagged = Fraction(lint["pass_at_1_unflagged"]["fraction"])
+            typer.echo(f"pass@1 without flagged problems ({scored - flagged}): {percent(unflagged)}")
+    for task, entry in lint["problems"].items():
+        if not entry["flags"]:
+            continue
+        if not entry["scored"]:  # why is in the notes below
+            typer.echo(f"  {task} [excluded]: {', '.join(entry['flags'])}")
+            continue
+        typer.echo(f"  {task}: {', '.join(entry['flags'])}")
+        for finding in entry["findings"]:
+            typer.echo(f"    {finding['severity']} {finding['check']}: {finding['message']}")

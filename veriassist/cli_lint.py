@@ -16,7 +16,13 @@ def lint_command(
     task: Annotated[str | None, typer.Option("--task", help="Dataset within the suite.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     jobs: Annotated[int, typer.Option("-j", "--jobs", help="Problems linted at once (0: one per core).")] = 0,
-    mutants: Annotated[int, typer.Option("--mutants", help="Mutants of each reference to try.")] = 4,
+    mutants: Annotated[int, typer.Option("--mutants", help="Mutants of each reference to try, at most.")] = 4,
+    all_mutants: Annotated[
+        bool,
+        typer.Option(
+            "--all-mutants", help="Run every mutant, to measure the kill ratio (default: stop at a kill)."
+        ),
+    ] = False,
     threshold: Annotated[
         float, typer.Option("--threshold", help="Flag outputs whose reference is known in fewer samples.")
     ] = 0.5,
@@ -38,6 +44,7 @@ def lint_command(
         options = LintOptions(
             threshold=threshold,
             mutants=mutants,
+            all_mutants=all_mutants,
             simulate=not no_simulate,
             check=CheckOptions(waveform=False, sandbox=not no_sandbox),
         )

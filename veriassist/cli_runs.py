@@ -146,6 +146,16 @@ def show_command(name: str, db: DbOption = DEFAULT_DB) -> None:
                 f"pass@1 without the {metrics.n_flagged_problems} lint-flagged problems:"
                 f" {percent(metrics.pass_at_1_unflagged)}"
             )
+        severity = run.settings.get("exclude_flagged")
+        if severity:
+            scored = {p.task_id for p in metrics.problems}
+            left_out = [task for task in store.lint_results(run.id) if task not in scored]
+            console.print(
+                f"--exclude-flagged {severity} left out {len(left_out)} problems"
+                + (f": {', '.join(left_out)}" if left_out else "")
+                + "; every rate above is without them",
+                highlight=False,
+            )
         totals = metrics.totals
         cost = "unknown" if totals.cost is None else f"${totals.cost:.4f}"
         console.print(

@@ -15,11 +15,12 @@ samples checked) are kept apart in `ProblemLint` so they never read as flags.
 from __future__ import annotations
 
 import re
+import shlex
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -63,11 +64,19 @@ class Finding:
             "message": self.message,
         }
 
+    @staticmethod
+    def from_json(data: dict[str, str]) -> Finding:
+        """The inverse of `to_json`: a finding read back from a run's record."""
+        return Finding(data["task_id"], data["check"], Severity(data["severity"]), data["message"])
+
 
 @dataclass(frozen=True)
 class LintOptions:
     threshold: float = 0.5  # flag outputs whose reference is known in fewer samples than this share
-    mutants: int = 4
+    mutants: int = 4  # at most this many mutants per problem
+    # The mutation finding is "kills none", so by default the mutants stop at the first one
+    # killed; True runs all of them, to measure the testbench's kill ratio.
+    all_mutants: bool = False
     simulate: bool = True  # False: interface checks only, no simulator needed
     check: CheckOptions = CheckOptions(waveform=False)  # noqa: RUF009 - frozen, so sharing it is safe
     # Mutants and constant designs may hang (a mutated counter never reaching its bound):
@@ -110,14 +119,52 @@ def lint_suite(suite: Suite, jobs: int = 1, options: LintOptions | None = None) 
 
 
 def lint_problems(
-    problems: Sequence[Problem], jobs: int = 1, options: LintOptions | None = None
+    problems: Sequence[Problem],
+    jobs: int = 1,
+    options: LintOptions | None = None,
+    *,
+    on_result: Callable[[ProblemLint], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[ProblemLint]:
-    """Lint `problems`, `jobs` at a time in worker processes; results in the order given."""
+    """Lint `problems`, `jobs` at a time in worker processes; results in the order given.
+
+    `on_result` gets each problem's result as it finishes (to record it at once), and
+    `progress` (finished, total) after each.
+    """
     options = options or LintOptions()
+    results: dict[int, ProblemLint] = {}
+
+    def finished(index: int, result: ProblemLint) -> None:
+        results[index] = result
+        if on_result is not None:
+            on_result(result)
+        if progress is not None:
+            progress(len(results), len(problems))
+
+    if progress is not None:
+        progress(0, len(problems))
     if jobs <= 1 or len(problems) <= 1:
-        return [lint_one(p, options) for p in problems]
+        for index, problem in enumerate(problems):
+            finished(index, lint_one(problem, options))
+        return [results[i] for i in range(len(problems))]
+    # Longest first, so no long problem starts last while the other workers sit idle.
+    order = sorted(range(len(problems)), key=lambda i: _size(problems[i]), reverse=True)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(lint_one, problems, [options] * len(problems), chunksize=1))
+        futures = {pool.submit(lint_one, problems[i], options): i for i in order}
+        try:
+            for future in as_completed(futures):
+                finished(futures[future], future.result())
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: drop the queued problems
+            raise
+    return [results[i] for i in range(len(problems))]
+
+
+def _size(problem: Problem) -> int:
+    """A problem's expected lint time, by the text simulated (the testbench's size dominates)."""
+    testbench, reference = problem.testbench, problem.reference
+    files = [*(testbench.files if testbench else ()), *((reference,) if reference else ())]
+    return sum(len(f.text) for f in files)
 
 
 def lint_flags(findings: Iterable[Finding], at_least: Severity | str = Severity.INFO) -> tuple[str, ...]:
@@ -366,7 +413,7 @@ def _dynamic(problem: Problem, context: _Context, options: LintOptions) -> Probl
             if share < options.threshold:
                 findings.append(_weak_output(task, problem.spec, port.name, share, len(series)))
     findings.extend(_constant_findings(problem, values, quick, options.threshold))
-    killed, total, mutant_findings = _mutation(problem, quick, options.mutants)
+    killed, total, mutant_findings = _mutation(problem, quick, options.mutants, options.all_mutants)
     findings.extend(mutant_findings)
     return ProblemLint(task, tuple(findings), known, samples, killed, total)
 
@@ -411,35 +458,36 @@ def _unread_outputs(context: _Context, outputs: Sequence[Port]) -> list[tuple[st
     if context.dut is None:
         return []
     connected = _mapped(context.dut, outputs).by_port
-    found = []
-    for port in outputs:
-        signal = connected.get(port.name, "")
-        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", signal) and not _read_anywhere(context, signal):
-            found.append((port.name, signal))
-    return found
+    wired = {
+        port.name: signal
+        for port in outputs
+        if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_$]*", signal := connected.get(port.name, ""))
+    }
+    if not wired:
+        return []
+    read = _read_signals(context, set(wired.values()))
+    return [(name, signal) for name, signal in wired.items() if signal not in read]
 
 
-def _read_anywhere(context: _Context, signal: str) -> bool:
-    """Whether any statement in the testbench uses `signal`, beyond declaring, connecting or dumping it."""
+def _read_signals(context: _Context, signals: set[str]) -> set[str]:
+    """Those of `signals` some statement in the testbench uses, beyond declaring, connecting or dumping."""
     from pyslang import SourceManager
     from pyslang.syntax import SyntaxKind, SyntaxNode, SyntaxTree
 
     sources = SourceManager()
     sources.setDisableLocalIncludes(True)
     tree = SyntaxTree.fromFileInMemory(context.tb_text, sources, "testbench.sv")
-    uses: list[Any] = []
+    read: set[str] = set()
 
     def visit(item: Any) -> bool:
-        if (
-            isinstance(item, SyntaxNode)
-            and item.kind == SyntaxKind.IdentifierName
-            and item.identifier.valueText == signal  # type: ignore[attr-defined]
-        ):
-            uses.append(item)
+        if isinstance(item, SyntaxNode) and item.kind == SyntaxKind.IdentifierName:
+            name = item.identifier.valueText  # type: ignore[attr-defined]
+            if name in signals and name not in read and not _passive_use(item):
+                read.add(name)
         return True
 
     tree.root.visit(visit)
-    return any(not _passive_use(use) for use in uses)
+    return read
 
 
 def _passive_use(node: Any) -> bool:
@@ -508,20 +556,17 @@ def _run_for_waveform(
     for support in testbench.support_files:
         if support.is_file():
             shutil.copy(support, work / support.name)
-    sandbox = runner.Sandbox(options.sandbox)
-    compiled = runner.run(
-        icarus.compile_argv([n for n, _ in files], testbench.toplevel),
-        work,
-        limits=replace(options.limits, wall_s=options.compile_timeout_s),
-        sandbox=sandbox,
+    # Compile and simulate in one (sandboxed) process: each sandbox start costs milliseconds.
+    script = (
+        f"{shlex.join(icarus.compile_argv([n for n, _ in files], testbench.toplevel))} "
+        f"&& exec {shlex.join(icarus.simulate_argv())}"
     )
-    if compiled.returncode == 0 and not compiled.timed_out:
-        runner.run(
-            icarus.simulate_argv(),
-            work,
-            limits=replace(options.limits, wall_s=options.timeout_s),
-            sandbox=sandbox,
-        )
+    runner.run(
+        ["/bin/sh", "-c", script],
+        work,
+        limits=replace(options.limits, wall_s=options.compile_timeout_s + options.timeout_s),
+        sandbox=runner.Sandbox(options.sandbox),
+    )
     vcd = work / "wave.vcd"
     if not vcd.is_file():
         shutil.rmtree(work, ignore_errors=True)
@@ -613,11 +658,12 @@ def _constant_findings(
     assert problem.testbench is not None and problem.reference is not None
     findings = []
     for bit in "01":
+        if _reference_is(values, bit, threshold):
+            continue  # the reference itself is constant `bit`: that design is right to pass
         design = _constant_candidate(problem.reference, problem.top, bit)
         if design is None:
             continue
-        result = check(design, problem.testbench, options)
-        if not result.passed or _reference_is(values, bit, threshold):
+        if not check(design, problem.testbench, options).passed:
             continue
         unseen = " (the reference's outputs are not in a waveform to confirm they vary)"
         seen = "" if values is not None else unseen
@@ -652,7 +698,9 @@ def _reference_is(values: dict[str, list[str]] | None, bit: str, threshold: floa
     return True
 
 
-def _mutation(problem: Problem, options: CheckOptions, limit: int) -> tuple[int, int, list[Finding]]:
+def _mutation(
+    problem: Problem, options: CheckOptions, limit: int, all_mutants: bool = False
+) -> tuple[int, int, list[Finding]]:
     assert problem.testbench is not None and problem.reference is not None
     if limit <= 0:
         return 0, 0, []
@@ -668,6 +716,8 @@ def _mutation(problem: Problem, options: CheckOptions, limit: int) -> tuple[int,
             survivors.append(mutant.description)
         else:
             killed += 1
+            if not all_mutants:
+                break  # one kill already rules the finding out
     findings = []
     if total and not killed:
         findings.append(

@@ -71,7 +71,8 @@ class ProblemStats:
 
     @property
     def flagged(self) -> bool:
-        return bool(self.lint_flags)
+        """A flag that questions the score; `info:` flags are notes (an output the spec calls don't-care)."""
+        return any(not flag.startswith("info:") for flag in self.lint_flags)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class RunMetrics:
     totals: Totals
     regressions: int  # passed-golden -> failed-golden transitions between consecutive iterations
     lint_checked: bool  # some sample carries lint results
-    pass_at_1_unflagged: Fraction | None  # pass@1 without problems any lint flag touched
+    pass_at_1_unflagged: Fraction | None  # pass@1 without flagged problems; None when none is flagged
     n_flagged_problems: int
 
     @property

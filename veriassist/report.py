@@ -182,8 +182,35 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_report(run: RunInfo, samples: list[SampleRecord], metrics: RunMetrics) -> str:
-    """The report's HTML text for one run."""
+@dataclass(frozen=True)
+class LintView:
+    """What the report shows of a run's suite lint (`bench --lint` / `--exclude-flagged`)."""
+
+    findings: dict[str, list[dict[str, str]]]  # task_id -> findings as recorded
+    excluded: tuple[str, ...]  # linted problems with no samples because --exclude-flagged left them out
+    exclude_flagged: str | None
+    pass_at_1_unflagged: Fraction | None  # None: every scored problem is flagged
+
+
+def _lint_view(
+    run: RunInfo, metrics: RunMetrics, findings: dict[str, list[dict[str, str]]]
+) -> LintView | None:
+    if not findings and not metrics.lint_checked:
+        return None
+    severity = run.settings.get("exclude_flagged")
+    scored = {p.task_id for p in metrics.problems}
+    excluded = tuple(task for task in findings if task not in scored) if severity else ()
+    unflagged = metrics.pass_at_1_unflagged if metrics.n_flagged_problems else metrics.pass_at_1
+    return LintView(findings, excluded, severity, unflagged if metrics.problems else None)
+
+
+def render_report(
+    run: RunInfo,
+    samples: list[SampleRecord],
+    metrics: RunMetrics,
+    lint_findings: dict[str, list[dict[str, str]]] | None = None,
+) -> str:
+    """The report's HTML text for one run; `lint_findings` as `Store.lint_results` gives them."""
     failing: dict[str, list[SampleRecord]] = defaultdict(list)
     for s in samples:
         if not s.passed:
@@ -198,6 +225,7 @@ def render_report(run: RunInfo, samples: list[SampleRecord], metrics: RunMetrics
             failing=failing,
             curve=_line_chart(metrics.pass_after_try),
             bars=_bar_chart(metrics),
+            lint=_lint_view(run, metrics, lint_findings or {}),
             generator=f"veriassist {__version__}",
         )
     )
@@ -210,5 +238,5 @@ def write_report(store: Store, run_name: str, out_path: str | Path) -> Path:
     metrics = compute(samples, store.iterations(run.id))
     out = Path(out_path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(run, samples, metrics), encoding="utf-8")
+    out.write_text(render_report(run, samples, metrics, store.lint_results(run.id)), encoding="utf-8")
     return out

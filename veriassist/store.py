@@ -132,6 +132,18 @@ migrations: list[str] = [
         UNIQUE (run_id, task_id, sample, iteration)
     );
     """,
+    # 2: the suite lint's findings per problem of a run (`bench --lint`), so a resumed run
+    # reuses them and the record says which problems were left out and why.
+    """
+    CREATE TABLE lint_results (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        task_id TEXT NOT NULL,
+        findings_json TEXT NOT NULL,
+        recorded TEXT NOT NULL,
+        UNIQUE (run_id, task_id)
+    );
+    """,
 ]
 
 
@@ -456,6 +468,23 @@ class Store:
             ).rowcount
         if not updated:
             raise StoreError(f"no sample {task_id!r}/{sample} in run {run_id}")
+
+    def record_lint(self, run_id: int, task_id: str, findings: Sequence[Mapping[str, str]]) -> bool:
+        """Commit one problem's lint findings (JSON objects). False if the problem already has some."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO lint_results (run_id, task_id, findings_json, recorded) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (run_id, task_id) DO NOTHING",
+                (run_id, task_id, json.dumps([dict(f) for f in findings]), _now()),
+            )
+            return cursor.rowcount == 1
+
+    def lint_results(self, run_id: int) -> dict[str, list[dict[str, str]]]:
+        """Lint findings per linted problem of a run (an empty list: linted and clean)."""
+        rows = self._query(
+            "SELECT task_id, findings_json FROM lint_results WHERE run_id = ? ORDER BY task_id", (run_id,)
+        )
+        return {row["task_id"]: json.loads(row["findings_json"]) for row in rows}
 
     def samples(self, run_id: int) -> list[SampleRecord]:
         rows = self._query("SELECT * FROM samples WHERE run_id = ? ORDER BY task_id, sample", (run_id,))
