@@ -133,3 +133,26 @@ def test_compare_style_without_reference_file_still_runs(counter_tb: Testbench) 
         "tb",
     )
     assert check(counter(GOOD_COUNTER), embedded).passed
+
+
+def test_kept_work_dir_holds_the_waveform_and_is_the_callers_to_remove(counter_tb: Testbench) -> None:
+    import shutil
+
+    from veriassist.check import CheckOptions
+
+    result = check(counter(GOOD_COUNTER), counter_tb, CheckOptions(keep_workdir=True))
+    try:
+        assert result.passed and result.workdir is not None
+        assert (result.workdir / "wave.vcd").stat().st_size > 0
+        assert result.to_json()["workdir"] == str(result.workdir)
+    finally:
+        assert result.workdir is not None
+        shutil.rmtree(result.workdir)
+
+
+def test_a_given_reference_sample_count_is_the_one_a_candidate_must_match(counter_tb: Testbench) -> None:
+    # The honest counter shows 77 samples; told the reference showed 78, the same run cannot pass.
+    assert check(counter(GOOD_COUNTER), counter_tb, expected_samples=77).passed
+    told_more = check(counter(GOOD_COUNTER), counter_tb, expected_samples=78)
+    assert not told_more.passed
+    assert "compared only 77 samples (the reference gives 78)" in told_more.summary

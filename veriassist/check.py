@@ -51,8 +51,12 @@ def check(
     options: CheckOptions | None = None,
     *,
     expected_interface: Interface | None = None,
+    expected_samples: int | None = None,
 ) -> CheckResult:
     """Compile and simulate `candidate` against `testbench`; never raises for a bad candidate.
+
+    `expected_samples` is the reference's sample count when the caller already knows it
+    (the suite lint just ran the reference): it saves the run that would count them.
 
     Raises:
         runner.ToolMissing: iverilog/vvp (or python for cocotb) is not installed.
@@ -67,7 +71,9 @@ def check(
 
         result = cocotb_run.run_cocotb(candidate, testbench, options)
     else:
-        expected = _expected_samples(candidate.top, testbench, options, _joined(candidate))
+        expected = expected_samples
+        if expected is None:
+            expected = _expected_samples(candidate.top, testbench, options, _joined(candidate))
         result = _check_verilog(candidate, testbench, options, expected_samples=expected)
     result.timings["static_s"] = time.perf_counter() - started - sum(result.timings.values())
     result.timings["total_s"] = time.perf_counter() - started
@@ -211,7 +217,8 @@ def _check_verilog(
         timings["compile_simulate_s"] = ran.duration_s
         diagnostics = icarus.parse_diagnostics(compile_log, names)
         if not compiled_ok:
-            return _compile_failure(compile_log, ran.timed_out, diagnostics, timings, sandbox.active)
+            failed = _compile_failure(compile_log, ran.timed_out, diagnostics, timings, sandbox.active)
+            return replace(failed, workdir=work if options.keep_workdir else None)
         reading = read_simulation(
             testbench.style,
             compile_log,
@@ -244,6 +251,7 @@ def _check_verilog(
         timings=timings,
         sandboxed=sandbox.active,
         summary=_summary(reading.kind, reading.samples, reading.total_mismatches, reading.reason),
+        workdir=work if options.keep_workdir else None,
     )
 
 

@@ -15,9 +15,7 @@ samples checked) are kept apart in `ProblemLint` so they never read as flags.
 from __future__ import annotations
 
 import re
-import shlex
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -28,7 +26,6 @@ from typing import Any
 from veriassist import hdl, mutate
 from veriassist.check import CheckOptions, check
 from veriassist.suites import Suite, lint_problem
-from veriassist.toolchain import icarus, runner
 from veriassist.types import (
     Candidate,
     CheckResult,
@@ -38,7 +35,6 @@ from veriassist.types import (
     Problem,
     Severity,
     SourceFile,
-    Testbench,
     TestbenchStyle,
 )
 
@@ -379,11 +375,23 @@ def _dynamic(problem: Problem, context: _Context, options: LintOptions) -> Probl
         missing = "testbench" if testbench is None else "usable reference"
         message = f"no {missing}, so the reference and the testbench cannot be checked"
         return ProblemLint(task, (Finding(task, REFERENCE, Severity.WARNING, message),))
-    own = check(Candidate((reference,), problem.top), testbench, options.check)
+    # Keep the reference run's work dir: its wave.vcd gives the reference's values below.
+    own = check(Candidate((reference,), problem.top), testbench, replace(options.check, keep_workdir=True))
+    try:
+        return _after_reference_run(problem, context, options, own)
+    finally:
+        if own.workdir is not None:
+            shutil.rmtree(own.workdir, ignore_errors=True)
+
+
+def _after_reference_run(
+    problem: Problem, context: _Context, options: LintOptions, own: CheckResult
+) -> ProblemLint:
+    task = problem.task_id
     if not own.passed:
         message = f"the reference fails its own testbench: {_why(own, options.check)}"
         return ProblemLint(task, (Finding(task, REFERENCE, Severity.ERROR, message),))
-    simulated = own.timings.get("simulate_s", 0.0)
+    simulated = own.timings.get("compile_simulate_s", 0.0)  # the reference run: compile and simulate
     hang_s = min(options.check.timeout_s, max(options.hang_floor_s, options.hang_factor * simulated))
     quick = replace(options.check, timeout_s=hang_s, waveform=False)
     findings: list[Finding] = []
@@ -398,7 +406,7 @@ def _dynamic(problem: Problem, context: _Context, options: LintOptions) -> Probl
         )
         for name, signal in unread
     )
-    values = _reference_values(problem, context, outputs, options)
+    values = _reference_values(problem, context, outputs, own.workdir)
     known: dict[str, float] = {}
     samples = None
     if values is not None:
@@ -412,8 +420,11 @@ def _dynamic(problem: Problem, context: _Context, options: LintOptions) -> Probl
             known[port.name] = share
             if share < options.threshold:
                 findings.append(_weak_output(task, problem.spec, port.name, share, len(series)))
-    findings.extend(_constant_findings(problem, values, quick, options.threshold))
-    killed, total, mutant_findings = _mutation(problem, quick, options.mutants, options.all_mutants)
+    # Every design below is judged against the sample count the reference run just showed.
+    findings.extend(_constant_findings(problem, values, quick, options.threshold, own.samples))
+    killed, total, mutant_findings = _mutation(
+        problem, quick, options.mutants, options.all_mutants, own.samples
+    )
     findings.extend(mutant_findings)
     return ProblemLint(task, tuple(findings), known, samples, killed, total)
 
@@ -505,7 +516,7 @@ def _passive_use(node: Any) -> bool:
 
 
 def _reference_values(
-    problem: Problem, context: _Context, outputs: Sequence[Port], options: LintOptions
+    problem: Problem, context: _Context, outputs: Sequence[Port], workdir: Path | None
 ) -> dict[str, list[str]] | None:
     """Each output's reference value at every compare instant, from the testbench's own waveform.
 
@@ -520,58 +531,11 @@ def _reference_values(
         or not outputs
     ):
         return None
+    vcd = workdir / "wave.vcd" if workdir is not None else None
+    if vcd is None or not vcd.is_file():
+        return None
     signals = _mapped(context.ref_instance, outputs).by_port
-    vcd = _run_for_waveform(problem.reference, problem.top, testbench, options.check)
-    if vcd is None:
-        return None
-    try:
-        return _sample(
-            vcd[0], context.tb_module, {p.name: (signals.get(p.name, ""), p.width) for p in outputs}
-        )
-    finally:
-        shutil.rmtree(vcd[1], ignore_errors=True)
-
-
-def _run_for_waveform(
-    reference: SourceFile, top: str, testbench: Testbench, options: CheckOptions
-) -> tuple[Path, Path] | None:
-    """Simulate the reference as the design, keeping the testbench's wave.vcd; (vcd, workdir) or None.
-
-    `check` verifies the verdict and throws its work dir away; this run only needs the waveform.
-    """
-    if testbench.reference is None or not testbench.reference_module:
-        return None
-    work = Path(tempfile.mkdtemp(prefix="veriassist-lint-"))
-    ref_text = testbench.reference.text
-    names = hdl.module_names(ref_text)
-    if testbench.reference_module not in names and names:
-        ref_text = hdl.rename_module(ref_text, names[-1], testbench.reference_module)
-    files = [
-        *((f"tb_{f.name}", f.text) for f in testbench.files),
-        ("ref.sv", ref_text),
-        ("dut.sv", reference.text),
-    ]
-    for name, text in files:
-        (work / name).write_text(text)
-    for support in testbench.support_files:
-        if support.is_file():
-            shutil.copy(support, work / support.name)
-    # Compile and simulate in one (sandboxed) process: each sandbox start costs milliseconds.
-    script = (
-        f"{shlex.join(icarus.compile_argv([n for n, _ in files], testbench.toplevel))} "
-        f"&& exec {shlex.join(icarus.simulate_argv())}"
-    )
-    runner.run(
-        ["/bin/sh", "-c", script],
-        work,
-        limits=replace(options.limits, wall_s=options.compile_timeout_s + options.timeout_s),
-        sandbox=runner.Sandbox(options.sandbox),
-    )
-    vcd = work / "wave.vcd"
-    if not vcd.is_file():
-        shutil.rmtree(work, ignore_errors=True)
-        return None
-    return vcd, work
+    return _sample(vcd, context.tb_module, {p.name: (signals.get(p.name, ""), p.width) for p in outputs})
 
 
 def _import_vcdvcd() -> Any:
@@ -654,6 +618,7 @@ def _constant_findings(
     values: dict[str, list[str]] | None,
     options: CheckOptions,
     threshold: float,
+    reference_samples: int | None,
 ) -> list[Finding]:
     assert problem.testbench is not None and problem.reference is not None
     findings = []
@@ -663,7 +628,7 @@ def _constant_findings(
         design = _constant_candidate(problem.reference, problem.top, bit)
         if design is None:
             continue
-        if not check(design, problem.testbench, options).passed:
+        if not check(design, problem.testbench, options, expected_samples=reference_samples).passed:
             continue
         unseen = " (the reference's outputs are not in a waveform to confirm they vary)"
         seen = "" if values is not None else unseen
@@ -699,7 +664,11 @@ def _reference_is(values: dict[str, list[str]] | None, bit: str, threshold: floa
 
 
 def _mutation(
-    problem: Problem, options: CheckOptions, limit: int, all_mutants: bool = False
+    problem: Problem,
+    options: CheckOptions,
+    limit: int,
+    all_mutants: bool = False,
+    reference_samples: int | None = None,
 ) -> tuple[int, int, list[Finding]]:
     assert problem.testbench is not None and problem.reference is not None
     if limit <= 0:
@@ -708,7 +677,7 @@ def _mutation(
     survivors: list[str] = []
     for mutant in mutate.mutants(problem.reference.text, limit):
         design = Candidate((SourceFile(problem.reference.name, mutant.text),), problem.top)
-        result = check(design, problem.testbench, options)
+        result = check(design, problem.testbench, options, expected_samples=reference_samples)
         if result.kind.is_compile_failure:
             continue  # not a mutant of the behaviour, just broken code
         total += 1

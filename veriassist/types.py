@@ -210,8 +210,10 @@ class CheckResult:
     timings: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
     sandboxed: bool = False
     summary: str = ""  # one line a person reads first
+    workdir: Path | None = None  # kept for the caller (CheckOptions.keep_workdir), who removes it
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["kind"] = self.kind.value
+        data["workdir"] = None if self.workdir is None else str(self.workdir)
         return data
