@@ -8,7 +8,7 @@ import pytest
 
 from veriassist.agent.loop import run_loop
 from veriassist.agent.outcome import LoopSettings
-from veriassist.models import ScriptedModel
+from veriassist.models import ModelAuthError, ModelRequestError, ScriptedModel
 from veriassist.suites import load_suite
 from veriassist.types import FailureKind, Problem
 
@@ -142,3 +142,15 @@ def test_time_budget_stops_before_the_next_call(problem: Problem) -> None:
     model = ScriptedModel(replies=[reply("updown_bug.sv"), "KEEP", reply("updown_good.sv")])
     outcome = run_loop(problem, model, LoopSettings(iterations=3, time_budget_s=0.0))
     assert outcome.stop_reason == "time" and len(model.requests) == 0
+
+
+def test_a_refused_request_ends_this_attempt_but_setup_errors_still_raise(problem: Problem) -> None:
+    # A 400 (say, a prompt over the context window) is about this conversation: a batch goes on.
+    refused = ModelRequestError("scripted 400: this model's maximum context length is exceeded")
+    model = ScriptedModel(replies=[reply("updown_bug.sv"), "KEEP", refused])
+    outcome = run_loop(problem, model, LoopSettings(iterations=3))
+    assert outcome.stop_reason.startswith("model-error") and "context length" in outcome.stop_reason
+    assert outcome.rtl == (LOOP / "updown_bug.sv").read_text().strip() + "\n"
+    # A bad key is the same for every problem: it stops the run at once.
+    with pytest.raises(ModelAuthError):
+        run_loop(problem, ScriptedModel(replies=[ModelAuthError("scripted 401")]), LoopSettings())

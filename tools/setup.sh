@@ -31,7 +31,7 @@ export PATH="$PWD/.venv/bin:$PATH"
 
 case "$job" in
   demo)
-    exec bash tools/demo.sh
+    exec bash tools/demo.sh "${@:2}"
     ;;
   test)
     ruff check veriassist tests tools

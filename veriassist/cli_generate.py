@@ -60,6 +60,8 @@ def generate_command(
     overrides = {"model": model, "base_url": base_url, "temperature": temperature, "record_dir": record}
     if no_cache:
         overrides["no_cache"] = True
+    if stand_in:
+        overrides["stand_in"] = True  # the model marks its completions and recordings too
     try:
         chat = make_model(resolve_settings(overrides))
     except ModelError as error:
@@ -79,6 +81,9 @@ def generate_command(
         outcome = run_loop(problem, chat, settings, on_step=step)
     except ModelError as error:
         raise _usage(str(error)) from None
+    if not outcome.iterations and outcome.stop_reason.startswith("model-error"):
+        # No iteration finished (the provider failed first): an error, not a verdict on a design.
+        raise _usage(outcome.stop_reason.removeprefix("model-error: "))
     stand_in_run = stand_in or chat.is_stand_in
     _write_outputs(out, problem, outcome, chat.describe(), chat.kind, stand_in_run)
     verdict = "PASSED" if outcome.passed else "FAILED"

@@ -1,8 +1,9 @@
 """ScriptedOpenAIServer: a test stand-in that speaks the OpenAI chat-completions protocol.
 
-It runs on 127.0.0.1 on a free port, answers with scripted replies in order, records
-every request body, and can be scripted to fail the ways real servers do. No model
-is behind it.
+It runs on 127.0.0.1 on a free port, answers with scripted replies in order (or, for
+many conversations at once, from a `responder` that picks the scripted reply from the
+request's messages), records every request body, and can be scripted to fail the ways
+real servers do. No model is behind it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -54,6 +55,8 @@ class Junk:
 
 
 Step = Reply | Fail | Delay | Junk
+# Picks the scripted step for a request body; None answers "no reply left" (a 400).
+Responder = Callable[[dict[str, Any]], "Step | str | None"]
 
 
 class ScriptedOpenAIServer:
@@ -62,6 +65,10 @@ class ScriptedOpenAIServer:
     `latency_s` delays every reply (for batch benchmarks). `api_key`, when given, is
     required as a Bearer token and a wrong one gets a 401. When the script runs out it
     answers 400 with a message saying so, which the client does not retry.
+
+    `responder`, when given, replaces the ordered script: it is called with each request
+    body and returns the step to answer with, so concurrent conversations (a batch over
+    many problems) each get their own scripted replies whatever order they arrive in.
     """
 
     def __init__(
@@ -71,8 +78,10 @@ class ScriptedOpenAIServer:
         latency_s: float = 0.0,
         api_key: str | None = None,
         model_ids: Iterable[str] = ("scripted-stand-in",),
+        responder: Responder | None = None,
     ) -> None:
         self.script: list[Step] = [Reply(s) if isinstance(s, str) else s for s in script]
+        self.responder = responder
         self.latency_s = latency_s
         self.api_key = api_key
         self.model_ids = tuple(model_ids)
@@ -142,7 +151,10 @@ class ScriptedOpenAIServer:
             index = len(self.requests)
             self.requests.append(body)
             self.headers.append(headers)
-            return self.script[index] if index < len(self.script) else None
+            if self.responder is None:
+                return self.script[index] if index < len(self.script) else None
+        step = self.responder(body)
+        return Reply(step) if isinstance(step, str) else step
 
     def _enter(self) -> None:
         with self._lock:

@@ -15,7 +15,13 @@ from veriassist.agent.evaluate import Attempt, LoopContext, evaluate
 from veriassist.agent.outcome import LoopOutcome, LoopSettings, StepCallback
 from veriassist.extract import extract
 from veriassist.models.base import ChatModel, Completion, Message
-from veriassist.models.errors import ModelError, ModelProtocolError, ModelRetriesExhausted, ScriptExhausted
+from veriassist.models.errors import (
+    ModelError,
+    ModelProtocolError,
+    ModelRequestError,
+    ModelRetriesExhausted,
+    ScriptExhausted,
+)
 from veriassist.prompts import render
 from veriassist.store import IterationRecord
 from veriassist.types import FailureKind, Problem
@@ -33,8 +39,10 @@ class FormatErrors(StopLoop):
     pass
 
 
-# Errors that say the design cannot help: stop this attempt, keep the batch going.
-_TRANSIENT = (ModelRetriesExhausted, ModelProtocolError, ScriptExhausted)
+# Errors about this conversation, not the model's setup: stop this attempt and keep the best
+# design so far, so a batch goes on. A refused request (a 400: a prompt over the context
+# window, a content filter) is one of them. Auth, not-found and unreachable propagate.
+_TRANSIENT = (ModelRetriesExhausted, ModelProtocolError, ModelRequestError, ScriptExhausted)
 
 
 @dataclass

@@ -106,7 +106,6 @@ class APIModel:
     """A provider's chat model behind our retry policy, error messages and usage accounting."""
 
     kind: ModelKind = "api"
-    is_stand_in = False
 
     def __init__(
         self,
@@ -121,6 +120,7 @@ class APIModel:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
+        stand_in: bool = False,
     ) -> None:
         self.spec = spec
         self.chat_model = chat_model
@@ -133,6 +133,9 @@ class APIModel:
         self._sleep = sleep
         self._clock = clock
         self._rng = rng or random.Random()
+        # Set when the endpoint is known to be a stand-in (a scripted server speaking the
+        # protocol): the client code is real, the replies are not a model's.
+        self.is_stand_in = stand_in
 
     @classmethod
     def from_settings(
@@ -162,6 +165,7 @@ class APIModel:
             limiter=limiter,
             sleep=sleep,
             rng=rng,
+            stand_in=settings.stand_in,
         )
 
     @property
@@ -169,7 +173,7 @@ class APIModel:
         return str(self.spec)
 
     def describe(self) -> str:
-        return f"{self.spec} @ {self.base_url}"
+        return f"{self.spec} @ {self.base_url}" + (" (test stand-in)" if self.is_stand_in else "")
 
     def complete(self, messages: Sequence[Message]) -> Completion:
         request = [_to_langchain(m) for m in messages]
@@ -202,6 +206,7 @@ class APIModel:
             latency_s=latency,
             cost_usd=self.price.cost(prompt_tokens, completion_tokens) if self.price else None,
             attempts=attempt,
+            stand_in=self.is_stand_in,
         )
 
     def _slot(self) -> AbstractContextManager[object]:

@@ -26,6 +26,7 @@ _ENV_KEYS = {
     "VERIASSIST_API_KEY": "api_key",
     "VERIASSIST_CACHE_DIR": "cache_dir",
     "VERIASSIST_RECORD_DIR": "record_dir",
+    "VERIASSIST_STAND_IN": "stand_in",
 }
 # The providers' own variables are ambient (other tools read them too), so they only
 # fill in what no CLI flag, VERIASSIST_* variable or config file set, and only for
@@ -95,6 +96,9 @@ class ModelSettings(BaseModel):
     price_input_per_mtok: float | None = Field(None, ge=0, description="USD per 1M prompt tokens")
     price_output_per_mtok: float | None = Field(None, ge=0, description="USD per 1M completion tokens")
     max_concurrency: int | None = Field(None, ge=1, description="calls in flight at once")
+    stand_in: bool = Field(
+        False, description="the endpoint is a test stand-in (e.g. a scripted local server): mark every record"
+    )
 
     @field_validator("model")
     @classmethod
