@@ -62,6 +62,9 @@ def test_syntax_error_then_logic_bug_then_fix(problem: Problem) -> None:
     # Simulation feedback: the failing test's assertion message with the values, from the model's own testbench.
     assert "matches_a_python_model" in prompts[3] and "expected" in prompts[3]
     assert "own cocotb testbench" in prompts[3]
+    # ... and the waveform of the design's own signals up to the failing instant (65 ns).
+    assert "Waveform around the first mismatch" in prompts[3]
+    assert "> | 65000 |" in prompts[3] and "| up |" in prompts[3]
     # The golden testbench, its output and the reference are never shown in the default mode.
     for prompt in prompts:
         assert (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 BUILD_FAILED = "VERIASSIST-COCOTB: build failed"
 TEST_FAILED_TO_RUN = "VERIASSIST-COCOTB: simulator failed"
@@ -17,9 +18,16 @@ TEST_FAILED_TO_RUN = "VERIASSIST-COCOTB: simulator failed"
 
 def main(config_path: str) -> int:
     config = json.loads(Path(config_path).read_text())
-    from cocotb_tools.runner import get_runner
+    from cocotb_tools.runner import Icarus
 
-    runner = get_runner("icarus")
+    class IcarusWithVcd(Icarus):
+        """cocotb passes vvp `-none` unless waves=True, which asks for FST instead: both would
+        silence the VCD dump module that gives a failing test its waveform window."""
+
+        def _test_command(self) -> list[Any]:
+            return [["-vcd" if arg == "-none" else arg for arg in command] for command in super()._test_command()]
+
+    runner = IcarusWithVcd()
     try:
         runner.build(
             sources=config["sources"],
