@@ -45,7 +45,6 @@ def veriassist(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env |= {
         "XDG_CONFIG_HOME": str(cwd / "config"),
         "XDG_CACHE_HOME": str(cwd / "cache"),
-        "VERIASSIST_STAND_IN": "1",  # the endpoint is a scripted stand-in: every record says so
     }
     argv = [sys.executable, "-m", "veriassist", *args]
     return subprocess.run(argv, capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
@@ -66,6 +65,7 @@ def test_bench_model_runs_the_loop_per_sample_marks_the_stand_in_and_survives_se
             "openai:scripted-stand-in",
             "--base-url",
             server.url,
+            "--stand-in",  # the endpoint is a scripted stand-in: every record must say so
             "--iterations",
             "3",
             "--samples-per-task",

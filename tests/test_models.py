@@ -490,3 +490,11 @@ def test_cost_comes_from_settings_or_the_builtin_table(server: ScriptedOpenAISer
 def test_completion_round_trips_through_json() -> None:
     completion = Completion(text="t", model="m", kind="api", prompt_tokens=1, cost_usd=0.5)
     assert Completion.from_json(json.loads(json.dumps(completion.to_json()))) == completion
+
+
+def test_a_stand_in_is_marked_from_env_or_config_file(tmp_path: Path) -> None:
+    spec = {"model": "openai:scripted"}
+    assert not resolve_settings(spec, env={}, cwd=tmp_path, home=tmp_path).stand_in
+    assert resolve_settings(spec, env={"VERIASSIST_STAND_IN": "1"}, cwd=tmp_path, home=tmp_path).stand_in
+    _write(tmp_path / "veriassist.toml", "[model]\nstand_in = true\n")
+    assert resolve_settings(spec, env={}, cwd=tmp_path, home=tmp_path).stand_in

@@ -80,6 +80,7 @@ class BenchRequest:
     samples_path: Path | None = None  # mode "samples": a JSONL file or a directory
     model: str | None = None  # mode "model": a model spec
     base_url: str | None = None
+    stand_in: bool = False  # the model is a test stand-in (a scripted server): records say so
     iterations: int = 5
     strategy: str = "veriassist"
     feedback: str = "own-testbench"
@@ -561,7 +562,8 @@ def _make_model(request: BenchRequest) -> tuple[ChatModel, int]:
     from veriassist.models import CallLimiter, ModelError, make_model, resolve_settings
 
     try:
-        settings = resolve_settings({"model": request.model, "base_url": request.base_url})
+        overrides = {"model": request.model, "base_url": request.base_url, "stand_in": request.stand_in or None}
+        settings = resolve_settings(overrides)
         concurrency = settings.max_concurrency or request.jobs
         return make_model(settings, limiter=CallLimiter(concurrency)), concurrency
     except ModelError as error:

@@ -57,6 +57,10 @@ def bench_command(
     ] = None,
     model: Annotated[str | None, typer.Option("--model", help="Run the agent loop with this model.")] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint.")] = None,
+    stand_in: Annotated[
+        bool,
+        typer.Option("--stand-in", help="Mark the run as made by a test stand-in (e.g. a scripted server)."),
+    ] = False,
     iterations: Annotated[int, typer.Option("--iterations", min=1, help="Loop iterations per sample.")] = 5,
     strategy: Annotated[StrategyChoice, typer.Option("--strategy")] = StrategyChoice.VERIASSIST,
     feedback: Annotated[FeedbackChoice, typer.Option("--feedback")] = FeedbackChoice.OWN_TESTBENCH,
@@ -111,6 +115,7 @@ def bench_command(
         samples_path=samples,
         model=model,
         base_url=base_url,
+        stand_in=stand_in,
         iterations=iterations,
         strategy=strategy.value,
         feedback=feedback.value,
