@@ -115,6 +115,41 @@ def test_samples_jsonl_with_one_right_and_one_wrong_sample_per_task_gives_pass_a
     assert totals["kinds"]["pass"] == 2 and sum(totals["kinds"].values()) == 4
 
 
+def test_each_problems_reference_is_run_once_per_run_not_once_per_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Samples need the reference's sample count; -j workers must not each measure it again."""
+    import veriassist.check as core
+
+    runs = tmp_path / "reference-runs.log"
+    real = core._check_verilog
+
+    def counting(candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
+        if candidate.files[0].name == "reference_as_dut.sv":
+            with runs.open("a") as log:  # O_APPEND: one line per run, from any worker process
+                log.write(f"{candidate.top}\n")
+        return real(candidate, testbench, options, expected_samples=expected_samples)
+
+    monkeypatch.setattr(core, "_check_verilog", counting)  # forked workers inherit it
+    lines = []
+    for task in ("and_gate", "counter4"):
+        right = (DESIGNS / task / "reference.sv").read_text()
+        wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
+        lines += [(task, f"{right}// sample {i}\n") if i % 2 == 0 else (task, wrong) for i in range(5)]
+        lines.append((task, right))  # the reference itself needs no count: it must not wait for one
+    samples = write_jsonl(tmp_path / "many.jsonl", lines)
+    db = tmp_path / "r.db"
+    result = run_bench(BenchRequest(DESIGNS, mode="samples", samples_path=samples, jobs=2, db=db))
+    assert sorted(runs.read_text().split()) == ["and_gate", "counter4"]
+    assert len(result.records) == 12
+    for record in result.records:
+        assert record.passed == (record.sample % 2 == 0 or record.sample == 5), (record.task_id, record.sample)
+    # A later run on the same database reuses the counts: no reference runs at all.
+    again = run_bench(BenchRequest(DESIGNS, mode="samples", samples_path=samples, jobs=2, db=db, run_name="again"))
+    assert [r.passed for r in again.records] == [r.passed for r in result.records]
+    assert sorted(runs.read_text().split()) == ["and_gate", "counter4"]
+
+
 def test_samples_directory_of_full_modules_is_scored_per_file(tmp_path: Path) -> None:
     folder = tmp_path / "samples"
     (folder / "counter4").mkdir(parents=True)

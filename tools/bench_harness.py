@@ -90,7 +90,9 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
     suite = load_suite(suite_path)
     problems = [p for p in suite.problems if p.testbench is not None and p.reference is not None]
     base = scratch / suite_path.name
-    db = base / "bench.db"
+    # A fresh database per run: nothing is reused from an earlier run (such as the reference
+    # sample counts a --samples run measures once and keeps), so every figure is a first run's.
+    fresh = (base / f"bench-{n}.db" for n in range(10**6))
     counter = iter(range(10**6))
     samples_file = base / "samples.jsonl"
 
@@ -107,7 +109,7 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
             request = BenchRequest(
                 suite_path=suite_path,
                 jobs=workers,
-                db=db,
+                db=next(fresh),
                 run_name=f"api-{next(counter)}",
                 sandbox=sandbox,
                 **mode,  # type: ignore[arg-type]
@@ -119,7 +121,7 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
     def cli(*mode: str) -> Callable[[int], object]:
         def go(_: int) -> object:
             argv = ["veriassist", "bench", str(suite_path), *mode, "-j", str(workers), "--json"]
-            argv += ["--db", str(db), "--run", f"cli-{next(counter)}"]
+            argv += ["--db", str(next(fresh)), "--run", f"cli-{next(counter)}"]
             return subprocess.run(argv, capture_output=True, check=True)
 
         return go

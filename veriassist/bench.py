@@ -21,7 +21,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from veriassist.check import CheckOptions, check
+from veriassist.check import (
+    CheckOptions,
+    check,
+    needs_reference_run,
+    reference_key,
+    reference_samples,
+    remember_reference_samples,
+)
 from veriassist.feedback import render_feedback
 from veriassist.metrics import RunMetrics, compute
 from veriassist.store import RunInfo, RunStatus, SampleRecord, Store, git_commit
@@ -112,6 +119,10 @@ class Job:
     testbench: Testbench
     options: CheckOptions
     estimate_s: float = 0.0
+    # The reference's sample count, measured once per problem for the whole run (not once per
+    # worker process) and handed to every sample's check.
+    reference_counted: bool = False
+    reference_samples: int | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +302,8 @@ def run_job(job: Job) -> SampleRecord:
     if job.candidate is None:
         summary = "the sample holds no code"
         return SampleRecord(job.task_id, job.sample, False, FailureKind.NO_MODULE, log_excerpt=summary)
+    if job.reference_counted:
+        remember_reference_samples(job.candidate.top, job.testbench, job.reference_samples)
     result = check(job.candidate, job.testbench, job.options)
     logs = "\n".join(part for part in (result.compile_log, result.sim_log) if part.strip())
     timings = {name.removesuffix("_s"): value for name, value in result.timings.items()}
@@ -404,6 +417,7 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
 
     model, concurrency = _make_model(request) if request.mode == "model" else (None, 0)
     suite_path = str(Path(request.suite_path).resolve())
+    made_by = versions()
     with Store(request.db) as store:
         run = store.start_run(
             request.run_name or default_run_name(suite, request.mode),
@@ -416,7 +430,7 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
             strategy=request.strategy if model is not None else request.mode,
             feedback_mode=request.feedback if model is not None else "none",
             settings=_settings(request, _digest(samples) if samples else None),
-            versions=versions(),
+            versions=made_by,
         )
         done = store.done_keys(run.id)
         lint: dict[str, tuple[Finding, ...]] = {}
@@ -431,7 +445,7 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
                 notes += plan_notes
                 todo = [job for job in jobs if (job.task_id, job.sample) not in done]
                 todo = with_estimates(todo, previous_timings(store, suite_path))
-                _run_checks(todo, request, store, run.id, progress)
+                _run_checks(todo, request, store, run.id, progress, made_by["iverilog"] or "")
                 skipped = len(jobs) - len(todo)
             else:
                 workers = max(request.jobs, concurrency)
@@ -540,18 +554,62 @@ def _executor(request: BenchRequest) -> Iterator[cf.Executor]:
 
 
 def _run_checks(
-    jobs: Sequence[Job], request: BenchRequest, store: Store, run_id: int, progress: Progress | None
+    jobs: Sequence[Job],
+    request: BenchRequest,
+    store: Store,
+    run_id: int,
+    progress: Progress | None,
+    simulator: str,
 ) -> None:
     if progress:
         progress(0, len(jobs))
     if not jobs:
         return
+    # A count measured by an earlier run with the same reference, testbench and simulator holds.
+    known = store.reference_samples()
+    keys: dict[str, str] = {}
+    ready: list[Job] = []  # can start now
+    waiting: dict[str, list[Job]] = {}  # per problem: samples waiting for the reference's count
+    for job in jobs:
+        if job.candidate is None or not needs_reference_run(job.candidate, job.testbench):
+            ready.append(job)
+            continue
+        key = keys.setdefault(job.task_id, _count_key(job, simulator))
+        if key in known:
+            ready.append(replace(job, reference_counted=True, reference_samples=known[key]))
+        else:
+            waiting.setdefault(job.task_id, []).append(job)
     with _executor(request) as executor:
-        futures = [executor.submit(run_job, job) for job in jobs]
-        for finished, future in enumerate(cf.as_completed(futures), start=1):
-            store.record_sample(run_id, future.result())
-            if progress:
-                progress(finished, len(jobs))
+        # Count each problem's reference samples once, ahead of its samples; the others start at once.
+        counting = {executor.submit(count_reference, group[0]): task for task, group in waiting.items()}
+        pending: set[cf.Future[Any]] = set(counting)
+        pending |= {executor.submit(run_job, job) for job in ready}
+        finished = 0
+        while pending:
+            done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                task = counting.pop(future, None)
+                if task is not None:
+                    samples = future.result()
+                    store.record_reference_samples(keys[task], samples)
+                    counted = {"reference_counted": True, "reference_samples": samples}
+                    pending |= {executor.submit(run_job, replace(j, **counted)) for j in waiting.pop(task)}
+                    continue
+                store.record_sample(run_id, future.result())
+                finished += 1
+                if progress:
+                    progress(finished, len(jobs))
+
+
+def _count_key(job: Job, simulator: str) -> str:
+    assert job.candidate is not None
+    return hashlib.sha256(f"{reference_key(job.candidate.top, job.testbench)}\0{simulator}".encode()).hexdigest()
+
+
+def count_reference(job: Job) -> int | None:
+    """The reference's sample count under the job's testbench; runs in a worker process."""
+    assert job.candidate is not None
+    return reference_samples(job.candidate.top, job.testbench, job.options)
 
 
 # -- the agent loop ------------------------------------------------------------------

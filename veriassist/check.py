@@ -340,16 +340,35 @@ def _reference_as(top: str, testbench: Testbench) -> str:
     return _renamed(text, old, top) if old and old != top else text
 
 
-def _expected_samples(
-    top: str, testbench: Testbench, options: CheckOptions, candidate_text: str | None = None
-) -> int | None:
+def needs_reference_run(candidate: Candidate, testbench: Testbench) -> bool:
+    """True when judging `candidate` needs the reference's sample count from a run of its own."""
+    if testbench.style is not TestbenchStyle.COMPARE or testbench.reference is None:
+        return False
+    return _joined(candidate) != _reference_as(candidate.top, testbench)
+
+
+def reference_key(top: str, testbench: Testbench) -> str:
+    """What a reference sample count depends on: the top's name, the reference and the testbench."""
+    assert testbench.reference is not None
+    parts = [top, testbench.reference.text, *(f.text for f in testbench.files)]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def remember_reference_samples(top: str, testbench: Testbench, samples: int | None) -> None:
+    """Seed this process's cache with a count another process already measured (a bench worker)."""
+    if testbench.reference is not None:
+        with _expected_lock:
+            _expected_cache[reference_key(top, testbench)] = samples
+
+
+def reference_samples(top: str, testbench: Testbench, options: CheckOptions) -> int | None:
+    """How many samples the reference shows under `testbench` (None: no count to hold a candidate to).
+
+    Runs the reference once per process and testbench; later calls read the cache.
+    """
     if testbench.style is not TestbenchStyle.COMPARE or testbench.reference is None:
         return None
-    if candidate_text is not None and candidate_text == _reference_as(top, testbench):
-        return None  # the candidate is the reference: its own run is the reference run
-    key = hashlib.sha256(
-        "\0".join([top, testbench.reference.text, *(f.text for f in testbench.files)]).encode()
-    ).hexdigest()
+    key = reference_key(top, testbench)
     with _expected_lock:
         if key in _expected_cache:
             return _expected_cache[key]
@@ -360,6 +379,16 @@ def _expected_samples(
     with _expected_lock:
         _expected_cache[key] = expected
     return expected
+
+
+def _expected_samples(
+    top: str, testbench: Testbench, options: CheckOptions, candidate_text: str | None = None
+) -> int | None:
+    if testbench.style is not TestbenchStyle.COMPARE or testbench.reference is None:
+        return None
+    if candidate_text is not None and candidate_text == _reference_as(top, testbench):
+        return None  # the candidate is the reference: its own run is the reference run
+    return reference_samples(top, testbench, options)
 
 
 def compile_only(

@@ -144,6 +144,15 @@ migrations: list[str] = [
         UNIQUE (run_id, task_id)
     );
     """,
+    # 3: each reference's sample count under its testbench and simulator version, measured
+    # once and reused by later runs (a candidate must show as many samples as the reference).
+    """
+    CREATE TABLE reference_samples (
+        key TEXT PRIMARY KEY,
+        samples INTEGER,
+        recorded TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -468,6 +477,17 @@ class Store:
             ).rowcount
         if not updated:
             raise StoreError(f"no sample {task_id!r}/{sample} in run {run_id}")
+
+    def reference_samples(self) -> dict[str, int | None]:
+        """Known reference sample counts by key (None: the reference did not pass, so no count)."""
+        return {row["key"]: row["samples"] for row in self._query("SELECT key, samples FROM reference_samples")}
+
+    def record_reference_samples(self, key: str, samples: int | None) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO reference_samples (key, samples, recorded) VALUES (?, ?, ?)",
+                (key, samples, _now()),
+            )
 
     def record_lint(self, run_id: int, task_id: str, findings: Sequence[Mapping[str, str]]) -> bool:
         """Commit one problem's lint findings (JSON objects). False if the problem already has some."""
