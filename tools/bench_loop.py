@@ -66,7 +66,14 @@ from veriassist.agent.loop import run_loop  # noqa: E402
 from veriassist.agent.outcome import LoopSettings  # noqa: E402
 from veriassist.bench import BenchRequest, _record_outcome, run_bench  # noqa: E402
 from veriassist.check import CheckOptions  # noqa: E402
-from veriassist.models import ChatModel, Completion, Message, make_model, resolve_settings  # noqa: E402
+from veriassist.models import (  # noqa: E402
+    ChatModel,
+    Completion,
+    Message,
+    ModelWrapper,
+    make_model,
+    resolve_settings,
+)
 from veriassist.store import Store  # noqa: E402
 from veriassist.suites import load_suite  # noqa: E402
 from veriassist.types import CheckResult, Problem, TestbenchStyle  # noqa: E402
@@ -108,28 +115,13 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-class TimedModel:
+class TimedModel(ModelWrapper):
     """Wraps the model to time every call (the loop's model wait)."""
 
     def __init__(self, inner: ChatModel, clock: Callable[[], float]) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.clock = clock
         self.calls: list[tuple[float, float]] = []  # (start, end)
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def kind(self) -> Any:
-        return self.inner.kind
-
-    @property
-    def is_stand_in(self) -> bool:
-        return self.inner.is_stand_in
-
-    def describe(self) -> str:
-        return self.inner.describe()
 
     def complete(self, messages: Sequence[Message]) -> Completion:
         start = self.clock()

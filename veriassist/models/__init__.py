@@ -17,6 +17,7 @@ from veriassist.models.base import (
     GenerationParams,
     Message,
     ModelKind,
+    ModelWrapper,
     Role,
     request_hash,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "ModelSettings",
     "ModelSpec",
     "ModelUnreachable",
+    "ModelWrapper",
     "Price",
     "RecordingModel",
     "ReplayMiss",

@@ -112,6 +112,31 @@ class ChatModel(Protocol):
     def complete(self, messages: Sequence[Message]) -> Completion: ...
 
 
+class ModelWrapper:
+    """A model around another (cache, recording, timing): it is what it wraps, except `complete`."""
+
+    def __init__(self, inner: ChatModel) -> None:
+        self.inner = inner
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def kind(self) -> ModelKind:
+        return self.inner.kind
+
+    @property
+    def is_stand_in(self) -> bool:
+        return self.inner.is_stand_in
+
+    def describe(self) -> str:
+        return self.inner.describe()
+
+    def complete(self, messages: Sequence[Message]) -> Completion:
+        return self.inner.complete(messages)
+
+
 def request_hash(messages: Sequence[Message], params: GenerationParams) -> str:
     """Stable hex digest of a request: messages plus generation settings.
 

@@ -17,7 +17,7 @@ from veriassist.models.base import (
     Completion,
     GenerationParams,
     Message,
-    ModelKind,
+    ModelWrapper,
     request_hash,
     stable_digest,
 )
@@ -77,7 +77,7 @@ class ReplyCache:
                 db.close()
 
 
-class CachedModel:
+class CachedModel(ModelWrapper):
     """Answers from the cache when it can; a hit is marked cached=True and costs nothing."""
 
     def __init__(
@@ -88,25 +88,10 @@ class CachedModel:
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache
         self.params = params
         self._clock = clock
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def kind(self) -> ModelKind:
-        return self.inner.kind
-
-    @property
-    def is_stand_in(self) -> bool:
-        return self.inner.is_stand_in
-
-    def describe(self) -> str:
-        return self.inner.describe()
 
     def complete(self, messages: Sequence[Message]) -> Completion:
         start = self._clock()

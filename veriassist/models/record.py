@@ -19,6 +19,7 @@ from veriassist.models.base import (
     GenerationParams,
     Message,
     ModelKind,
+    ModelWrapper,
     first_lines,
     messages_hash,
     render_messages,
@@ -30,32 +31,17 @@ FORMAT = "veriassist-exchange/1"
 _NUMBERED = re.compile(r"^(\d+)-")
 
 
-class RecordingModel:
+class RecordingModel(ModelWrapper):
     """Writes each exchange (messages, settings, reply, usage) to `DIR/NNNNN-HASH.json`."""
 
     def __init__(self, inner: ChatModel, directory: Path, params: GenerationParams) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.directory = directory
         self.params = params
         directory.mkdir(parents=True, exist_ok=True)
         numbers = [int(m.group(1)) for p in directory.glob("*.json") if (m := _NUMBERED.match(p.name))]
         self._counter = itertools.count(max(numbers, default=0) + 1)
         self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def kind(self) -> ModelKind:
-        return self.inner.kind
-
-    @property
-    def is_stand_in(self) -> bool:
-        return self.inner.is_stand_in
-
-    def describe(self) -> str:
-        return self.inner.describe()
 
     def complete(self, messages: Sequence[Message]) -> Completion:
         digest = request_hash(messages, self.params)
