@@ -281,6 +281,36 @@ def test_dask_local_cluster_gives_the_same_verdicts_as_local_processes(tmp_path:
     assert len(remote.records) == 4 and remote.metrics.pass_at_1 == local.metrics.pass_at_1
 
 
+def test_dask_runs_the_reference_count_jobs_ahead_of_the_samples_that_need_them(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    lines = []
+    for task in ("and_gate", "counter4"):
+        right = (DESIGNS / task / "reference.sv").read_text()
+        wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
+        lines += [(task, right + "// a sample\n"), (task, wrong)]
+    samples = write_jsonl(tmp_path / "s.jsonl", lines)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        request = BenchRequest(
+            DESIGNS,
+            mode="samples",
+            samples_path=samples,
+            db=tmp_path / "d.db",
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+        )
+        result = run_bench(request)
+    assert {(r.task_id, r.sample): r.passed for r in result.records} == {
+        ("and_gate", 0): True,
+        ("and_gate", 1): False,
+        ("counter4", 0): True,
+        ("counter4", 1): False,
+    }
+    with Store(tmp_path / "d.db") as store:
+        # The two references' sample counts, measured by the count jobs on the cluster.
+        assert sorted(store.reference_samples().values()) == [20, 67]
+
+
 def test_a_malformed_suite_exits_2_naming_the_file(tmp_path: Path) -> None:
     code, output = bench(
         FIXTURES / "suites" / "malformed" / "designs_bad_toml", "--reference", "--db", tmp_path / "x.db"
