@@ -137,3 +137,11 @@ def test_missing_bwrap_warns_once_and_runs_unsandboxed(
         sandbox = Sandbox(True)
     assert not sandbox.active
     assert sandbox.wrap(["true"], tmp_path) == ["true"]
+
+
+def test_without_pidfd_the_runner_still_waits_and_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "_pidfd", lambda pid: None)
+    done = runner.run(["/bin/sh", "-c", "echo out; echo err >&2; exit 3"], tmp_path, limits=Limits(wall_s=5))
+    assert (done.returncode, done.stdout, done.stderr, done.timed_out) == (3, "out\n", "err\n", False)
+    hung = runner.run(["/bin/sh", "-c", "exec >&- 2>&-; sleep 60"], tmp_path, limits=Limits(wall_s=0.5))
+    assert hung.timed_out and hung.duration_s < 5

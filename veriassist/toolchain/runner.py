@@ -256,9 +256,10 @@ def _pump(
     selector.register(proc.stdout, selectors.EVENT_READ, out)
     selector.register(proc.stderr, selectors.EVENT_READ, err)
     # Wait for the exit in the same select: Popen.wait(timeout) polls with sleeps, ~1 ms per run.
-    exit_fd = os.pidfd_open(proc.pid)
-    selector.register(exit_fd, selectors.EVENT_READ, None)
-    waiting_for = 3  # stdout, stderr, exit
+    exit_fd = _pidfd(proc.pid)
+    if exit_fd is not None:
+        selector.register(exit_fd, selectors.EVENT_READ, None)
+    waiting_for = 2 if exit_fd is None else 3  # stdout, stderr[, exit]
     timed_out = False
     recent = b""  # the end of stdout so far, long enough to find a marker split across reads
     while waiting_for:
@@ -281,10 +282,26 @@ def _pump(
                 selector.unregister(key.fileobj)
                 waiting_for -= 1
     selector.close()
-    os.close(exit_fd)
+    if exit_fd is not None:
+        os.close(exit_fd)
+    elif not timed_out:  # no pidfd: wait for the exit the slower way, under the same deadline
+        try:
+            proc.wait(timeout=max(deadline - time.perf_counter(), 0.05))
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            _kill_group(proc)
     proc.stdout.close()
     proc.stderr.close()
     return timed_out
+
+
+def _pidfd(pid: int) -> int | None:
+    """A descriptor that becomes readable when `pid` exits; None where the kernel or a seccomp
+    profile does not offer pidfd_open (Linux < 5.3, some container runtimes)."""
+    try:
+        return os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        return None
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
