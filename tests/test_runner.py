@@ -109,6 +109,15 @@ def test_sandbox_allows_the_work_dir_and_nothing_else(tmp_path: Path) -> None:
 
 
 @needs_bwrap
+def test_sandbox_dev_has_the_usual_nodes_and_links_and_nothing_of_the_hosts(tmp_path: Path) -> None:
+    script = "echo to-stdout > /dev/stdout; echo to-null > /dev/null; head -c 4 /dev/urandom | wc -c; ls /dev"
+    result = runner.run(["/bin/sh", "-c", script], tmp_path, sandbox=Sandbox(True))
+    lines = result.stdout.split()
+    assert lines[:2] == ["to-stdout", "4"]
+    assert set(lines[2:]) == {"fd", "null", "random", "stderr", "stdin", "stdout", "urandom", "zero"}
+
+
+@needs_bwrap
 def test_sandbox_has_no_network(tmp_path: Path) -> None:
     server = socket.socket()
     server.bind(("127.0.0.1", 0))

@@ -152,6 +152,8 @@ class Sandbox:
         prefix += ["--tmpfs", "/dev"]
         for node in _DEV_NODES:
             prefix += ["--dev-bind", node, node]
+        for link, target in _DEV_LINKS:
+            prefix += ["--symlink", target, link]
         prefix += [
             "--proc", "/proc",
             "--bind", work, work,
@@ -164,6 +166,12 @@ class Sandbox:
 
 
 _DEV_NODES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
+_DEV_LINKS = (  # what programs expect to find beside them, as bwrap's --dev makes them
+    ("/dev/fd", "/proc/self/fd"),
+    ("/dev/stdin", "/proc/self/fd/0"),
+    ("/dev/stdout", "/proc/self/fd/1"),
+    ("/dev/stderr", "/proc/self/fd/2"),
+)
 
 
 def _secret_dirs() -> list[str]:
