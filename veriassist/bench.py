@@ -403,21 +403,23 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
         raise BenchError("-j must be at least 1")
     if request.exclude_flagged is not None and request.exclude_flagged not in SEVERITIES:
         raise BenchError(f"--exclude-flagged takes one of {', '.join(SEVERITIES)}")
-    suite = load(request)
-    problems, notes = select(suite, request)
-    samples = None
-    if request.mode == "samples":
-        if request.samples_path is None:
-            raise BenchError("--samples needs a JSONL file or a directory")
-        samples = read_samples(request.samples_path)
-        known = {p.task_id for p in suite.problems}
-        unknown = sorted(set(samples) - known)
-        if unknown:
-            raise BenchError(f"the samples name tasks the suite does not have: {', '.join(unknown[:10])}")
+    with cf.ThreadPoolExecutor(1) as aside:
+        asked = aside.submit(versions)  # `iverilog -V` runs while the suite loads
+        suite = load(request)
+        problems, notes = select(suite, request)
+        samples = None
+        if request.mode == "samples":
+            if request.samples_path is None:
+                raise BenchError("--samples needs a JSONL file or a directory")
+            samples = read_samples(request.samples_path)
+            known = {p.task_id for p in suite.problems}
+            unknown = sorted(set(samples) - known)
+            if unknown:
+                raise BenchError(f"the samples name tasks the suite does not have: {', '.join(unknown[:10])}")
+        made_by = asked.result()
 
     model, concurrency = _make_model(request) if request.mode == "model" else (None, 0)
     suite_path = str(Path(request.suite_path).resolve())
-    made_by = versions()
     with Store(request.db) as store:
         run = store.start_run(
             request.run_name or default_run_name(suite, request.mode),
