@@ -11,9 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-import shutil
 import sys
-import tempfile
 import uuid
 from collections.abc import Iterator, Mapping
 from concurrent.futures import Future
@@ -28,14 +26,14 @@ from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
 from veriassist import __version__, hdl
-from veriassist.toolchain import icarus, runner
+from veriassist.toolchain import runner
+from veriassist.toolchain.source_lint import lint_source
 from veriassist.types import Diagnostic, Severity, SourceFile
 
 log = logging.getLogger("veriassist.lsp")
 
 HDL_SUFFIXES = (".v", ".sv")
 SPEC_SUFFIXES = (".md", ".txt")
-LINT_TIMEOUT_S = 10.0
 CLIENT_WAIT_S = 30.0  # how long a job waits for the client to answer a request
 
 CMD_GENERATE = "veriassist.server.generateFromSpec"
@@ -110,51 +108,6 @@ server = VeriAssistServer()
 
 
 # --- diagnostics -------------------------------------------------------------------------------------------
-
-
-def lint_source(
-    text: str, name: str, directory: Path | None = None, *, sandbox: bool = True
-) -> list[Diagnostic]:
-    """iverilog's diagnostics for one file compiled alone (plus verible's lint when installed).
-
-    `-i` skips instances of modules defined elsewhere; `-y`/`-I` on the file's folder let
-    iverilog find sibling modules and includes, so a testbench is not all errors.
-    """
-    work = Path(tempfile.mkdtemp(prefix="veriassist-lsp-"))
-    try:
-        (work / name).write_text(text)
-        argv = ["iverilog", *icarus.COMPILE_FLAGS, "-i", "-o", "lint.vvp"]
-        if directory is not None and directory.is_dir():
-            argv += ["-y", str(directory), "-Y", ".v", "-Y", ".sv", "-I", str(directory)]
-        runner.require_tool("iverilog")
-        limits = runner.Limits(wall_s=LINT_TIMEOUT_S)
-        box = runner.Sandbox(sandbox)
-        compiled = runner.run([*argv, name], work, limits=limits, sandbox=box)
-        found = [d for d in icarus.parse_diagnostics(compiled.output, {name: name}) if d.file == name]
-        return found + _verible(work, name, limits, box)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-
-
-_VERIBLE_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+)(?:-\d+)?:\s*(?P<msg>.*)$")
-
-
-def _verible(work: Path, name: str, limits: runner.Limits, box: runner.Sandbox) -> list[Diagnostic]:
-    if shutil.which("verible-verilog-lint") is None:
-        return []
-    linted = runner.run(
-        ["verible-verilog-lint", "--lint_fatal=false", name], work, limits=limits, sandbox=box
-    )
-    found = []
-    for raw in linted.output.splitlines():
-        match = _VERIBLE_LINE.match(raw.strip())
-        if match and Path(match["file"]).name == name:
-            found.append(
-                Diagnostic(
-                    name, int(match["line"]), Severity.WARNING, match["msg"], int(match["col"]), "verible"
-                )
-            )
-    return found
 
 
 _SEVERITIES = {

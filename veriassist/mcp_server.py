@@ -327,7 +327,7 @@ def lint(source: str, name: str = "design.sv") -> LintReport:
     """Compile one file alone with iverilog -Wall (plus verible's lint when installed): its diagnostics."""
     import shutil
 
-    from veriassist.lsp import lint_source  # the language server's lint: one implementation for both
+    from veriassist.toolchain.source_lint import lint_source  # the language server's lint too
 
     if Path(name).name != name or not name.endswith((".v", ".sv")):
         raise ToolError("name must be a bare file name ending in .v or .sv")
