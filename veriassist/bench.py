@@ -593,7 +593,8 @@ def _run_checks(
                 task = counting.pop(future, None)
                 if task is not None:
                     samples = future.result()
-                    store.record_reference_samples(keys[task], samples)
+                    if samples is not None:  # a failed reference run (a timeout under load?) is not kept
+                        store.record_reference_samples(keys[task], samples)
                     counted = {"reference_counted": True, "reference_samples": samples}
                     pending |= {executor.submit(run_job, replace(j, **counted)) for j in waiting.pop(task)}
                     continue

@@ -479,10 +479,10 @@ class Store:
             raise StoreError(f"no sample {task_id!r}/{sample} in run {run_id}")
 
     def reference_samples(self) -> dict[str, int | None]:
-        """Known reference sample counts by key (None: the reference did not pass, so no count)."""
+        """Known reference sample counts by key."""
         return {row["key"]: row["samples"] for row in self._query("SELECT key, samples FROM reference_samples")}
 
-    def record_reference_samples(self, key: str, samples: int | None) -> None:
+    def record_reference_samples(self, key: str, samples: int) -> None:
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO reference_samples (key, samples, recorded) VALUES (?, ?, ?)",
