@@ -258,21 +258,21 @@ def test_a_run_killed_midway_resumes_without_losing_or_duplicating_samples(tmp_p
         assert run.status is RunStatus.COMPLETED and run.resumes == 1
 
 
-def test_dask_local_cluster_gives_the_same_verdicts_as_local_processes(tmp_path: Path) -> None:
+def on_dask_cluster(suite: Path, samples: Path, db: Path) -> Any:
+    """Score `samples` with the simulations on a two-worker Dask LocalCluster."""
     from distributed import LocalCluster
 
-    samples = v1_samples(tmp_path)
-    local = run_bench(BenchRequest(V1, mode="samples", samples_path=samples, jobs=2, db=tmp_path / "l.db"))
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         request = BenchRequest(
-            V1,
-            mode="samples",
-            samples_path=samples,
-            db=tmp_path / "d.db",
-            executor="dask",
-            scheduler=cluster.scheduler_address,
+            suite, mode="samples", samples_path=samples, db=db, executor="dask", scheduler=cluster.scheduler_address
         )
-        remote = run_bench(request)
+        return run_bench(request)
+
+
+def test_dask_local_cluster_gives_the_same_verdicts_as_local_processes(tmp_path: Path) -> None:
+    samples = v1_samples(tmp_path)
+    local = run_bench(BenchRequest(V1, mode="samples", samples_path=samples, jobs=2, db=tmp_path / "l.db"))
+    remote = on_dask_cluster(V1, samples, tmp_path / "d.db")
 
     def verdicts(records: tuple[Any, ...]) -> dict[tuple[str, int], str]:
         return {(r.task_id, r.sample): r.kind.value for r in records}
@@ -282,24 +282,13 @@ def test_dask_local_cluster_gives_the_same_verdicts_as_local_processes(tmp_path:
 
 
 def test_dask_runs_the_reference_count_jobs_ahead_of_the_samples_that_need_them(tmp_path: Path) -> None:
-    from distributed import LocalCluster
-
     lines = []
     for task in ("and_gate", "counter4"):
         right = (DESIGNS / task / "reference.sv").read_text()
         wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
         lines += [(task, right + "// a sample\n"), (task, wrong)]
     samples = write_jsonl(tmp_path / "s.jsonl", lines)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        request = BenchRequest(
-            DESIGNS,
-            mode="samples",
-            samples_path=samples,
-            db=tmp_path / "d.db",
-            executor="dask",
-            scheduler=cluster.scheduler_address,
-        )
-        result = run_bench(request)
+    result = on_dask_cluster(DESIGNS, samples, tmp_path / "d.db")
     assert {(r.task_id, r.sample): r.passed for r in result.records} == {
         ("and_gate", 0): True,
         ("and_gate", 1): False,
