@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import GOOD_COUNTER, counter
 
-from veriassist.check import CheckOptions, _check_verilog, _expected_samples, check
+from veriassist.check import CheckOptions, _check_verilog, check, reference_samples
 from veriassist.feedback import render_feedback
 from veriassist.types import Candidate, FailureKind, SourceFile, Testbench
 
@@ -91,7 +91,7 @@ def test_including_the_testbench_source_is_rejected(counter_tb: Testbench) -> No
 
 def test_ending_the_run_early_is_caught_even_past_the_static_check(counter_tb: Testbench) -> None:
     """Defence in depth: bypass the static check; the sample count must still match the reference's."""
-    expected = _expected_samples("TopModule", counter_tb, CheckOptions())
+    expected = reference_samples("TopModule", counter_tb, CheckOptions())
     assert expected == 77
     early = stuck("  initial #20 $finish;")
     result = _check_verilog(early, counter_tb, CheckOptions(), expected_samples=expected)

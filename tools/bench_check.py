@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from veriassist import hdl  # noqa: E402
-from veriassist.check import CheckOptions, _expected_samples, check  # noqa: E402
+from veriassist.check import CheckOptions, check, reference_samples  # noqa: E402
 from veriassist.suites import load_suite  # noqa: E402
 from veriassist.types import Candidate, Problem  # noqa: E402
 
@@ -108,7 +108,7 @@ def main() -> None:
     problems = [suite.get(name) for name in args.designs]
     for p in problems:  # the reference sample count is cached per testbench, as in a real run
         assert p.testbench is not None
-        _expected_samples(p.top, p.testbench, CheckOptions())
+        reference_samples(p.top, p.testbench, CheckOptions())
     series: dict[str, list[float]] = {
         "raw": [],
         "api+sandbox": [],

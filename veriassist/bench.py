@@ -576,7 +576,9 @@ def _run_checks(
         if job.candidate is None or not needs_reference_run(job.candidate, job.testbench):
             ready.append(job)
             continue
-        key = keys.setdefault(job.task_id, _count_key(job, simulator))
+        if job.task_id not in keys:  # one hash of the reference and testbench per problem
+            keys[job.task_id] = _count_key(job, simulator)
+        key = keys[job.task_id]
         if key in known:
             ready.append(replace(job, reference_counted=True, reference_samples=known[key]))
         else:

@@ -72,8 +72,8 @@ def check(
         result = cocotb_run.run_cocotb(candidate, testbench, options)
     else:
         expected = expected_samples
-        if expected is None:
-            expected = _expected_samples(candidate.top, testbench, options, _joined(candidate))
+        if expected is None and needs_reference_run(candidate, testbench):
+            expected = reference_samples(candidate.top, testbench, options)
         result = _check_verilog(candidate, testbench, options, expected_samples=expected)
     result.timings["static_s"] = time.perf_counter() - started - sum(result.timings.values())
     result.timings["total_s"] = time.perf_counter() - started
@@ -341,7 +341,8 @@ def _reference_as(top: str, testbench: Testbench) -> str:
 
 
 def needs_reference_run(candidate: Candidate, testbench: Testbench) -> bool:
-    """True when judging `candidate` needs the reference's sample count from a run of its own."""
+    """True when judging `candidate` needs the reference's sample count from a run of its own
+    (not when the candidate is the reference: its own run is the reference run)."""
     if testbench.style is not TestbenchStyle.COMPARE or testbench.reference is None:
         return False
     return _joined(candidate) != _reference_as(candidate.top, testbench)
@@ -379,16 +380,6 @@ def reference_samples(top: str, testbench: Testbench, options: CheckOptions) -> 
     with _expected_lock:
         _expected_cache[key] = expected
     return expected
-
-
-def _expected_samples(
-    top: str, testbench: Testbench, options: CheckOptions, candidate_text: str | None = None
-) -> int | None:
-    if testbench.style is not TestbenchStyle.COMPARE or testbench.reference is None:
-        return None
-    if candidate_text is not None and candidate_text == _reference_as(top, testbench):
-        return None  # the candidate is the reference: its own run is the reference run
-    return reference_samples(top, testbench, options)
 
 
 def compile_only(
