@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from veriassist.toolchain.runner import which
+from veriassist.toolchain.sandbox import landlock_exec
 from veriassist.types import Candidate, SourceFile, Testbench, TestbenchStyle
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -12,6 +14,17 @@ CHECK = FIXTURES / "check"
 
 def source(path: Path, name: str | None = None) -> SourceFile:
     return SourceFile(name or path.name, path.read_text())
+
+
+# The sandbox backends this machine has; tests of the walls run against each of them.
+SANDBOX_BACKENDS = [b for b, have in (("landlock", landlock_exec()), ("bwrap", which("bwrap"))) if have]
+
+
+@pytest.fixture(params=SANDBOX_BACKENDS)
+def sandbox_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Runs the test once per sandbox backend, with VERIASSIST_SANDBOX set to it."""
+    monkeypatch.setenv("VERIASSIST_SANDBOX", request.param)
+    return str(request.param)
 
 
 @pytest.fixture

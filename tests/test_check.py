@@ -12,7 +12,7 @@ from veriassist.types import Candidate, FailureKind, Severity, SourceFile, Testb
 pytestmark = pytest.mark.simulator
 
 
-def test_correct_counter_passes_with_every_sample_compared(counter_tb: Testbench) -> None:
+def test_correct_counter_passes_with_every_sample_compared(counter_tb: Testbench, sandbox_backend: str) -> None:
     result = check(counter(GOOD_COUNTER), counter_tb)
     assert result.passed, result.summary
     assert result.kind is FailureKind.PASS
@@ -105,7 +105,7 @@ def test_unknown_submodule_is_classified(counter_tb: Testbench) -> None:
     assert result.kind is FailureKind.UNKNOWN_MODULE
 
 
-def test_banner_testbench_passes_and_reads_its_data_file(adder_tb: Testbench) -> None:
+def test_banner_testbench_passes_and_reads_its_data_file(adder_tb: Testbench, sandbox_backend: str) -> None:
     design = Candidate((SourceFile("adder8.v", (CHECK / "adder8.v").read_text()),), "adder8")
     result = check(design, adder_tb)
     assert result.passed, result.sim_log

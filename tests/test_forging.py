@@ -123,7 +123,7 @@ def test_an_honest_design_that_prints_a_lot_still_passes(counter_tb: Testbench) 
 
 
 def test_the_sandbox_stops_writes_outside_the_work_dir_even_past_the_static_check(
-    counter_tb: Testbench,
+    counter_tb: Testbench, sandbox_backend: str
 ) -> None:
     target = Path("/tmp") / f"veriassist-escape-{uuid.uuid4().hex}.txt"
     attack = (
@@ -135,7 +135,7 @@ def test_the_sandbox_stops_writes_outside_the_work_dir_even_past_the_static_chec
         CheckOptions(),
         expected_samples=None,
     )
-    assert result.sandboxed
+    assert result.sandboxed and result.passed  # the design still runs: only the write is refused
     assert not target.exists()
 
 

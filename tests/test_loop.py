@@ -36,7 +36,7 @@ def sent(model: ScriptedModel) -> list[str]:
     return [request[-1].content for request in model.requests]
 
 
-def test_syntax_error_then_logic_bug_then_fix(problem: Problem) -> None:
+def test_syntax_error_then_logic_bug_then_fix(problem: Problem, sandbox_backend: str) -> None:
     model = ScriptedModel(
         replies=[
             reply("updown_syntax.sv"),

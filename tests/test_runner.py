@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import time
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from veriassist.toolchain import runner
-from veriassist.toolchain.runner import Limits, Sandbox, ToolMissing
+from veriassist.toolchain.runner import Limits, ToolMissing
 
 
 def _alive(pid: int) -> bool:
@@ -88,64 +87,6 @@ def test_secrets_in_the_environment_do_not_reach_the_process(
     monkeypatch.setenv("OPENAI_API_KEY", "sk-secret-for-test")
     result = runner.run([sys.executable, "-c", "import os; print(sorted(os.environ))"], tmp_path)
     assert "OPENAI_API_KEY" not in result.stdout
-
-
-needs_bwrap = pytest.mark.skipif(Sandbox(True).bwrap is None, reason="bubblewrap not installed")
-
-
-@needs_bwrap
-def test_sandbox_allows_the_work_dir_and_nothing_else(tmp_path: Path) -> None:
-    outside = tmp_path.parent / f"{tmp_path.name}-outside.txt"
-    work = tmp_path / "work"
-    work.mkdir()
-    code = (
-        f"open('inside.txt', 'w').write('ok')\n"
-        f"try:\n    open({str(outside)!r}, 'w').write('escaped')\nexcept OSError as e:\n    print('blocked', e.errno)"
-    )
-    result = runner.run([sys.executable, "-c", code], work, sandbox=Sandbox(True))
-    assert (work / "inside.txt").read_text() == "ok"
-    assert "blocked" in result.stdout
-    assert not outside.exists()
-
-
-@needs_bwrap
-def test_sandbox_dev_has_the_usual_nodes_and_links_and_nothing_of_the_hosts(tmp_path: Path) -> None:
-    script = "echo to-stdout > /dev/stdout; echo to-null > /dev/null; head -c 4 /dev/urandom | wc -c; ls /dev"
-    result = runner.run(["/bin/sh", "-c", script], tmp_path, sandbox=Sandbox(True))
-    lines = result.stdout.split()
-    assert lines[:2] == ["to-stdout", "4"]
-    assert set(lines[2:]) == {"fd", "null", "random", "stderr", "stdin", "stdout", "urandom", "zero"}
-
-
-@needs_bwrap
-def test_sandbox_has_no_network(tmp_path: Path) -> None:
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen()
-    port = server.getsockname()[1]
-    code = (
-        "import socket\ntry:\n"
-        f"    socket.create_connection(('127.0.0.1', {port}), timeout=2); print('connected')\n"
-        "except OSError as e:\n    print('no network', e.errno)"
-    )
-    try:
-        result = runner.run([sys.executable, "-c", code], tmp_path, sandbox=Sandbox(True))
-        unsandboxed = runner.run([sys.executable, "-c", code], tmp_path)
-    finally:
-        server.close()
-    assert "no network" in result.stdout
-    assert "connected" in unsandboxed.stdout  # the same code does reach the server outside
-
-
-def test_missing_bwrap_warns_once_and_runs_unsandboxed(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv("PATH", "/usr/bin/does-not-exist")
-    monkeypatch.setattr(Sandbox, "_warned", False)
-    with pytest.warns(RuntimeWarning, match="bubblewrap"):
-        sandbox = Sandbox(True)
-    assert not sandbox.active
-    assert sandbox.wrap(["true"], tmp_path) == ["true"]
 
 
 def test_without_pidfd_the_runner_still_waits_and_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

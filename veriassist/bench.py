@@ -337,9 +337,10 @@ def _excerpt(text: str) -> str:
 # -- the run -------------------------------------------------------------------------
 
 
-def versions() -> dict[str, str | None]:
-    """Versions of what made the verdicts, stored with the run."""
+def versions(sandbox: bool = True) -> dict[str, str | None]:
+    """Versions of what made the verdicts, stored with the run (and which sandbox held the checks)."""
     from veriassist import __version__
+    from veriassist.toolchain.sandbox import Sandbox
 
     try:
         iverilog = subprocess.run(["iverilog", "-V"], capture_output=True, text=True, timeout=10, check=False)
@@ -351,7 +352,12 @@ def versions() -> dict[str, str | None]:
         cocotb_version: str | None = importlib.metadata.version("cocotb")
     except importlib.metadata.PackageNotFoundError:
         cocotb_version = None
-    return {"veriassist": __version__, "iverilog": iverilog_version, "cocotb": cocotb_version}
+    return {
+        "veriassist": __version__,
+        "iverilog": iverilog_version,
+        "cocotb": cocotb_version,
+        "sandbox": Sandbox(sandbox).backend,  # on first use this builds the Landlock launcher
+    }
 
 
 def default_run_name(suite: Suite, mode: Mode) -> str:
@@ -404,7 +410,7 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
     if request.exclude_flagged is not None and request.exclude_flagged not in SEVERITIES:
         raise BenchError(f"--exclude-flagged takes one of {', '.join(SEVERITIES)}")
     with cf.ThreadPoolExecutor(1) as aside:
-        asked = aside.submit(versions)  # `iverilog -V` runs while the suite loads
+        asked = aside.submit(versions, request.sandbox)  # `iverilog -V` runs while the suite loads
         suite = load(request)
         problems, notes = select(suite, request)
         samples = None

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from veriassist import hdl
 from veriassist.toolchain import icarus, runner
+from veriassist.toolchain.sandbox import Sandbox
 from veriassist.toolchain.static_check import check_candidate
 from veriassist.types import (
     Candidate,
@@ -192,7 +193,7 @@ def _check_verilog(
     *,
     expected_samples: int | None,
 ) -> CheckResult:
-    sandbox = runner.Sandbox(options.sandbox)
+    sandbox = Sandbox(options.sandbox)
     runner.require_tool("iverilog")
     runner.require_tool("vvp")
     nonce = new_nonce()
@@ -391,7 +392,7 @@ def compile_only(
     early = _refuse_early(candidate, empty, expected_interface)
     if early is not None:
         return early
-    sandbox = runner.Sandbox(options.sandbox)
+    sandbox = Sandbox(options.sandbox)
     runner.require_tool("iverilog")
     with _workdir(options.keep_workdir) as work:
         sources, names = _lay_out(work, candidate, empty, new_nonce())

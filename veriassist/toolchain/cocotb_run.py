@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from veriassist.toolchain import icarus, runner
 from veriassist.toolchain.cocotb_driver import BUILD_FAILED, TEST_FAILED_TO_RUN
+from veriassist.toolchain.sandbox import Sandbox
 from veriassist.types import Candidate, CheckResult, FailureKind, Severity, TestOutcome
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ endmodule
 def run_cocotb(candidate: Candidate, testbench: Testbench, options: CheckOptions) -> CheckResult:
     from veriassist.check import _workdir
 
-    sandbox = runner.Sandbox(options.sandbox)
+    sandbox = Sandbox(options.sandbox)
     runner.require_tool("iverilog")
     runner.require_tool("vvp")
     with _workdir(options.keep_workdir) as work:

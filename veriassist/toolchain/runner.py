@@ -16,9 +16,13 @@ import signal
 import subprocess
 import sys
 import time
-import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from veriassist.toolchain.sandbox import Sandbox
 
 
 class ToolMissing(RuntimeError):
@@ -119,67 +123,6 @@ class _CappedBuffer:
         return f"{head}\n[... {self.dropped} bytes of output left out ...]\n{tail}"
 
 
-class Sandbox:
-    """bubblewrap: no network, read-only filesystem except the run's work dir."""
-
-    _warned = False
-
-    def __init__(self, enabled: bool = True) -> None:
-        self.bwrap = which("bwrap") if enabled else None
-        if enabled and self.bwrap is None and not Sandbox._warned:
-            Sandbox._warned = True
-            warnings.warn(
-                "bubblewrap (bwrap) is not installed: simulations run WITHOUT a sandbox. "
-                "Install it with `sudo apt-get install bubblewrap`, or pass --no-sandbox to silence this.",
-                RuntimeWarning,
-                stacklevel=2,
-            )
-
-    @property
-    def active(self) -> bool:
-        return self.bwrap is not None
-
-    def wrap(self, argv: list[str], workdir: Path) -> list[str]:
-        if self.bwrap is None:
-            return argv
-        work = str(workdir)
-        prefix = [self.bwrap, "--ro-bind", "/", "/"]
-        # Hide the user's secrets (API keys in config files, ssh keys) from untrusted code.
-        for secret in _secret_dirs():
-            prefix += ["--tmpfs", secret]
-        # A fresh /dev with only the harmless nodes (bwrap's --dev mounts more, and costs ~0.4 ms more).
-        # It comes before the work dir's bind, which it would otherwise hide when the work dir is in /dev/shm.
-        prefix += ["--tmpfs", "/dev"]
-        for node in _DEV_NODES:
-            prefix += ["--dev-bind", node, node]
-        for link, target in _DEV_LINKS:
-            prefix += ["--symlink", target, link]
-        prefix += [
-            "--proc", "/proc",
-            "--bind", work, work,
-            "--unshare-all",
-            "--die-with-parent",
-            "--setenv", "TMPDIR", f"{work}/tmp",
-            "--chdir", work,
-        ]  # fmt: skip
-        return [*prefix, "--", *argv]
-
-
-_DEV_NODES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
-_DEV_LINKS = (  # what programs expect to find beside them, as bwrap's --dev makes them
-    ("/dev/fd", "/proc/self/fd"),
-    ("/dev/stdin", "/proc/self/fd/0"),
-    ("/dev/stdout", "/proc/self/fd/1"),
-    ("/dev/stderr", "/proc/self/fd/2"),
-)
-
-
-def _secret_dirs() -> list[str]:
-    home = Path.home()
-    names = (".ssh", ".config", ".aws", ".gnupg", ".cache/veriassist", ".netrc.d")
-    return [str(home / n) for n in names if (home / n).is_dir()]
-
-
 # Only these reach an untrusted process: never API keys or tokens.
 _ENV_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "PYENV_VERSION")
 
@@ -191,7 +134,7 @@ def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _with_limits(argv: list[str], limits: Limits) -> list[str]:
+def limits_shell(argv: list[str], limits: Limits) -> list[str]:
     """Apply the rlimits in a tiny shell before exec: cheaper than a preexec_fn, which forces fork."""
     ulimits = (
         f"ulimit -t {limits.cpu_s}; ulimit -v {limits.memory_bytes // 1024}; "
@@ -219,11 +162,14 @@ def run(
     sandbox: Sandbox | None = None,
     env: dict[str, str] | None = None,
     phase: Phase | None = None,
+    readable: Sequence[Path] = (),
 ) -> ProcessResult:
-    """Run argv in workdir under limits (and the sandbox, when given); never raises on failure."""
+    """Run argv in workdir under limits (and the sandbox, when given); never raises on failure.
+
+    `readable`: paths outside the work dir the process must read (the sandbox hides the rest).
+    """
     limits = limits or Limits()
-    limited = _with_limits(argv, limits)
-    full = sandbox.wrap(limited, workdir) if sandbox else limited
+    full = sandbox.wrap(argv, workdir, limits, readable) if sandbox else limits_shell(argv, limits)
     (workdir / "tmp").mkdir(exist_ok=True)
     env = env if env is not None else clean_env()
     env.setdefault("TMPDIR", str(workdir / "tmp"))
@@ -291,6 +237,9 @@ def _pump(
                 waiting_for -= 1
     selector.close()
     if exit_fd is not None:
+        # The leader has exited but is not reaped, so its group id is still ours: kill what it
+        # left running in the background (the sandbox stops anything from leaving the group).
+        _kill_group(proc)
         os.close(exit_fd)
     elif not timed_out:  # no pidfd: wait for the exit the slower way, under the same deadline
         try:

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from veriassist.toolchain import icarus, runner
+from veriassist.toolchain.sandbox import Sandbox
 from veriassist.types import Diagnostic, Severity
 
 LINT_TIMEOUT_S = 10.0
@@ -28,12 +29,14 @@ def lint_source(
     try:
         (work / name).write_text(text)
         argv = ["iverilog", *icarus.COMPILE_FLAGS, "-i", "-o", "lint.vvp"]
+        readable: list[Path] = []
         if directory is not None and directory.is_dir():
             argv += ["-y", str(directory), "-Y", ".v", "-Y", ".sv", "-I", str(directory)]
+            readable.append(directory)
         runner.require_tool("iverilog")
         limits = runner.Limits(wall_s=LINT_TIMEOUT_S)
-        box = runner.Sandbox(sandbox)
-        compiled = runner.run([*argv, name], work, limits=limits, sandbox=box)
+        box = Sandbox(sandbox)
+        compiled = runner.run([*argv, name], work, limits=limits, sandbox=box, readable=readable)
         found = [d for d in icarus.parse_diagnostics(compiled.output, {name: name}) if d.file == name]
         return found + _verible(work, name, limits, box)
     finally:
@@ -43,7 +46,7 @@ def lint_source(
 _VERIBLE_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+)(?:-\d+)?:\s*(?P<msg>.*)$")
 
 
-def _verible(work: Path, name: str, limits: runner.Limits, box: runner.Sandbox) -> list[Diagnostic]:
+def _verible(work: Path, name: str, limits: runner.Limits, box: Sandbox) -> list[Diagnostic]:
     if shutil.which("verible-verilog-lint") is None:
         return []
     linted = runner.run(

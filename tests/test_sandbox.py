@@ -1,0 +1,198 @@
+"""The sandbox's walls, checked against each backend this machine has (Landlock + seccomp, bubblewrap).
+
+Every wall test has a control: the same code, run without the sandbox, does get through.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from veriassist.toolchain import runner, sandbox
+from veriassist.toolchain.runner import Limits
+from veriassist.toolchain.sandbox import Sandbox
+
+
+def _python(code: str, work: Path, box: Sandbox | None) -> runner.ProcessResult:
+    return runner.run([sys.executable, "-c", code], work, sandbox=box, limits=Limits(wall_s=20))
+
+
+def test_writes_land_in_the_work_dir_and_nowhere_else(tmp_path: Path, sandbox_backend: str) -> None:
+    outside = tmp_path / "outside.txt"
+    work = tmp_path / "work"
+    work.mkdir()
+    code = (
+        "open('inside.txt', 'w').write('ok')\n"
+        f"try:\n    open({str(outside)!r}, 'w').write('escaped')\nexcept OSError as e:\n    print('blocked', e.errno)"
+    )
+    result = _python(code, work, Sandbox(True))
+    assert Sandbox(True).backend == sandbox_backend
+    assert (work / "inside.txt").read_text() == "ok"
+    assert "blocked" in result.stdout
+    assert not outside.exists()
+    _python(code, work, None)
+    assert outside.read_text() == "escaped"  # the control: unsandboxed, the write lands
+
+
+def test_the_users_secrets_cannot_be_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox_backend: str
+) -> None:
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_ed25519").write_text("PRIVATE KEY")
+    monkeypatch.setenv("HOME", str(home))
+    work = tmp_path / "work"
+    work.mkdir()
+    code = f"try:\n    print(open({str(home / '.ssh' / 'id_ed25519')!r}).read())\nexcept OSError:\n    print('hidden')"
+    assert _python(code, work, Sandbox(True)).stdout.strip() == "hidden"
+    assert _python(code, work, None).stdout.strip() == "PRIVATE KEY"
+
+
+def test_dev_offers_the_usual_nodes_and_nothing_of_the_hosts(tmp_path: Path, sandbox_backend: str) -> None:
+    script = (
+        "echo to-stdout > /dev/stdout; echo to-null > /dev/null; head -c 4 /dev/urandom | wc -c; "
+        "echo listed: $(ls /dev 2>/dev/null | sort); ls /dev/shm >/dev/null 2>&1 || echo no-shm"
+    )
+    result = runner.run(["/bin/sh", "-c", script], tmp_path, sandbox=Sandbox(True))
+    lines = result.stdout.splitlines()
+    assert lines[:2] == ["to-stdout", "4"]
+    if sandbox_backend == "bwrap":  # a fresh /dev
+        assert lines[2].split() == [
+            "listed:",
+            "fd",
+            "null",
+            "random",
+            "stderr",
+            "stdin",
+            "stdout",
+            "urandom",
+            "zero",
+        ]
+    else:  # the host's /dev, but nothing in it can be listed or opened except the usual nodes
+        assert lines[2].split() == ["listed:"]
+    assert lines[-1] == "no-shm"  # other runs' work dirs live in /dev/shm
+
+
+def test_no_network_tcp_or_udp(tmp_path: Path, sandbox_backend: str) -> None:
+    tcp = socket.socket()
+    tcp.bind(("127.0.0.1", 0))
+    tcp.listen()
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.bind(("127.0.0.1", 0))
+    udp.setblocking(False)
+    code = (
+        "import socket\n"
+        f"try:\n    socket.create_connection(('127.0.0.1', {tcp.getsockname()[1]}), timeout=2); print('tcp')\n"
+        "except OSError as e:\n    print('no tcp', e.errno)\n"
+        "try:\n    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        f"    s.sendto(b'leak', ('127.0.0.1', {udp.getsockname()[1]})); print('udp sent')\n"
+        "except OSError as e:\n    print('no udp', e.errno)"
+    )
+    try:
+        boxed = _python(code, tmp_path, Sandbox(True))
+        time.sleep(0.1)
+        with pytest.raises(BlockingIOError):
+            udp.recv(16)  # nothing arrived from inside
+        control = _python(code, tmp_path, None)
+        time.sleep(0.1)
+        assert udp.recv(16) == b"leak"
+    finally:
+        tcp.close()
+        udp.close()
+    assert "no tcp" in boxed.stdout
+    assert "tcp" in control.stdout.split() and "udp sent" in control.stdout
+
+
+def test_processes_outside_cannot_be_signalled(tmp_path: Path, sandbox_backend: str) -> None:
+    victim = subprocess.Popen(["sleep", "30"])
+    try:
+        code = f"import os, signal\ntry:\n    os.kill({victim.pid}, signal.SIGKILL); print('killed')\nexcept OSError:\n    print('refused')"
+        assert _python(code, tmp_path, Sandbox(True)).stdout.strip() == "refused"
+        assert victim.poll() is None
+        assert _python(code, tmp_path, None).stdout.strip() == "killed"
+        assert victim.wait(timeout=5) == -signal.SIGKILL
+    finally:
+        victim.kill()
+        victim.wait()
+
+
+def test_nothing_outlives_the_run(tmp_path: Path, sandbox_backend: str) -> None:
+    """A background process, even one that tries to leave the process group, dies with the run."""
+    beat = "while :; do echo . >> beat; sleep 0.02; done"
+    script = f"setsid sh -c '{beat}' >/dev/null 2>&1 & sh -c '{beat}' >/dev/null 2>&1 & sleep 0.2; exit 0"
+    result = runner.run(["/bin/sh", "-c", script], tmp_path, sandbox=Sandbox(True), limits=Limits(wall_s=10))
+    assert not result.timed_out and (tmp_path / "beat").stat().st_size > 0
+    time.sleep(0.1)
+    size = (tmp_path / "beat").stat().st_size
+    time.sleep(0.3)
+    assert (tmp_path / "beat").stat().st_size == size  # no heartbeat after the run
+
+
+def test_the_limits_apply_inside(tmp_path: Path, sandbox_backend: str) -> None:
+    limits = Limits(cpu_s=7, file_bytes=512 * 1000, memory_bytes=3 << 30)
+    result = runner.run(
+        ["/bin/sh", "-c", "ulimit -t; ulimit -f; ulimit -v; ulimit -c"],
+        tmp_path,
+        sandbox=Sandbox(True),
+        limits=limits,
+    )
+    assert result.stdout.split() == ["7", "1000", str((3 << 30) // 1024), "0"]
+
+
+def test_without_landlock_it_falls_back_to_bubblewrap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No C compiler to build the launcher: bubblewrap holds the run instead."""
+    bwrap = runner.which("bwrap")
+    if bwrap is None:
+        pytest.fail("bubblewrap is part of the test set-up (tools/setup.sh installs it)")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bwrap", "sh"):
+        (bin_dir / tool).symlink_to(runner.which(tool) or "/bin/sh")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("VERIASSIST_SANDBOX", raising=False)
+    box = Sandbox(True)
+    assert (box.backend, sandbox.landlock_exec()) == ("bwrap", None)
+    monkeypatch.setattr(Sandbox, "_warned", False)
+    with pytest.warns(RuntimeWarning, match="Landlock"):
+        assert not Sandbox(True, backend="landlock").active
+
+
+def test_the_launcher_explains_what_it_cannot_do(tmp_path: Path) -> None:
+    launcher = sandbox.landlock_exec()
+    if launcher is None:
+        pytest.fail("this machine's kernel offers Landlock ABI 6; the launcher should build")
+    bad = subprocess.run(
+        [launcher, "--bogus", "1", "--", "true"], capture_output=True, text=True, check=False
+    )
+    assert bad.returncode == 125 and "unknown option --bogus" in bad.stderr
+    missing = subprocess.run(
+        [launcher, "--ro", "/", "--", str(tmp_path / "nope")], capture_output=True, text=True, check=False
+    )
+    assert missing.returncode == 125 and "cannot run" in missing.stderr
+
+
+def test_a_missing_bubblewrap_warns_once_and_runs_unsandboxed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", "/usr/bin/does-not-exist")
+    monkeypatch.setenv("VERIASSIST_SANDBOX", "bwrap")
+    monkeypatch.setattr(Sandbox, "_warned", False)
+    with pytest.warns(RuntimeWarning, match="bubblewrap"):
+        box = Sandbox(True)
+    assert not box.active
+    assert box.wrap(["true"], tmp_path, Limits())[-2:] == ["veriassist-limits", "true"]
+
+
+def test_an_unknown_backend_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VERIASSIST_SANDBOX", "docker")
+    with pytest.raises(ValueError, match="landlock, bwrap or auto"):
+        Sandbox(True)
