@@ -26,6 +26,7 @@ def test_the_wheel_carries_every_template_and_renders_from_it(tmp_path: Path) ->
     templates = sorted(p.name for p in (ROOT / "templates").glob("*.j2"))
     assert templates, "templates/ is empty"
     assert {f"veriassist/templates/{name}" for name in templates} <= names
+    assert "veriassist/toolchain/landlock_exec.c" in names  # the sandbox launcher's source
 
     # Import the unpacked wheel, away from the checkout: prompts must come from inside it.
     installed = tmp_path / "site"
@@ -34,18 +35,22 @@ def test_the_wheel_carries_every_template_and_renders_from_it(tmp_path: Path) ->
         "from veriassist import prompts; "
         "print(prompts.__file__); "
         "print(prompts.TEMPLATE_DIR); "
+        "from veriassist.toolchain.sandbox import Sandbox; "
+        "print(Sandbox(True).backend); "
         "print(prompts.render('format_error.j2', problems=['no module'], top='TopModule', want_testbench=True))"
     )
     ran = subprocess.run(
         [sys.executable, "-c", probe],
         cwd=tmp_path,
-        env={"PYTHONPATH": str(installed), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(installed), "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": str(tmp_path / "cache")},
         capture_output=True,
         text=True,
         check=False,
     )
     assert ran.returncode == 0, ran.stderr
-    module, where, text = ran.stdout.split("\n", 2)
+    module, where, backend, text = ran.stdout.split("\n", 3)
     assert Path(module).is_relative_to(installed)
     assert Path(where) == installed / "veriassist" / "templates"
     assert "TopModule" in text
+    # The launcher builds from the wheel's own copy of its source (the test machines have Landlock ABI 6+).
+    assert backend == "landlock" and list((tmp_path / "cache" / "veriassist").glob("landlock_exec-*"))
