@@ -194,8 +194,8 @@ def _check_verilog(
     expected_samples: int | None,
 ) -> CheckResult:
     sandbox = Sandbox(options.sandbox)
-    runner.require_tool("iverilog")
-    runner.require_tool("vvp")
+    # Absolute paths: the shell would otherwise try each PATH entry in turn.
+    iverilog, vvp = runner.require_tool("iverilog"), runner.require_tool("vvp")
     nonce = new_nonce()
     timings: dict[str, float] = {}
     with _workdir(options.keep_workdir) as work:
@@ -205,9 +205,9 @@ def _check_verilog(
         # starts the simulation's own clock.
         marker = f"{nonce}compile-exit="
         script = (
-            f"{shlex.join(icarus.compile_argv(sources, testbench.toplevel))} 2>&1; rc=$?; "
+            f"{shlex.join([iverilog, *icarus.compile_argv(sources, testbench.toplevel)[1:]])} 2>&1; rc=$?; "
             f'echo "{marker}$rc"; [ $rc -eq 0 ] || exit $rc; '
-            f"exec {shlex.join(icarus.simulate_argv())} 2>&1"
+            f"exec {shlex.join([vvp, *icarus.simulate_argv()[1:]])} 2>&1"
         )
         limits = replace(options.limits, wall_s=options.compile_timeout_s + options.timeout_s)
         simulation = runner.Phase(marker.encode(), options.timeout_s)
