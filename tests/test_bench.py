@@ -281,6 +281,45 @@ def test_dask_local_cluster_gives_the_same_verdicts_as_local_processes(tmp_path:
     assert len(remote.records) == 4 and remote.metrics.pass_at_1 == local.metrics.pass_at_1
 
 
+def test_model_runs_read_and_keep_the_stored_reference_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Golden checks in the agent loop need the reference counts too: measured once, kept in the store."""
+    import veriassist.bench as bench_module
+    import veriassist.check as core
+    from veriassist.models import ScriptedModel
+    from veriassist.suites import load_suite
+
+    reference_runs: list[str] = []
+    real = core._check_verilog
+
+    def counting(candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
+        if candidate.files[0].name == "reference_as_dut.sv":
+            reference_runs.append(candidate.top)
+        return real(candidate, testbench, options, expected_samples=expected_samples)
+
+    monkeypatch.setattr(core, "_check_verilog", counting)
+    problems = load_suite(DESIGNS).problems
+    answers = [f"```verilog\n{p.reference.text}```\n" for p in problems if p.reference is not None]
+
+    def run(name: str) -> list[bool]:
+        core._expected_cache.clear()  # as in a new process: only the store remembers
+        model = ScriptedModel(answers, name="scripted-test-stand-in")
+        monkeypatch.setattr(bench_module, "_make_model", lambda request: (model, 1))
+        request = BenchRequest(
+            DESIGNS, mode="model", model="scripted", strategy="zero-shot", feedback="golden",
+            iterations=1, jobs=1, db=tmp_path / "m.db", run_name=name,
+        )  # fmt: skip
+        return [r.passed for r in run_bench(request).records]
+
+    assert run("first") == [True, True]
+    assert sorted(reference_runs) == ["and_gate", "counter4"]
+    assert run("second") == [True, True]
+    assert sorted(reference_runs) == ["and_gate", "counter4"]  # no new reference run
+    with Store(tmp_path / "m.db") as store:
+        assert sorted(store.reference_samples().values()) == [20, 67]
+
+
 def test_dask_runs_the_reference_count_jobs_ahead_of_the_samples_that_need_them(tmp_path: Path) -> None:
     lines = []
     for task in ("and_gate", "counter4"):

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from veriassist.check import (
     CheckOptions,
     check,
+    counted_reference_samples,
     needs_reference_run,
     reference_key,
     reference_samples,
@@ -457,7 +458,8 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
                 skipped = len(jobs) - len(todo)
             else:
                 workers = max(request.jobs, concurrency)
-                skipped = _run_model(problems, model, request, workers, store, run.id, done, progress)
+                with _counts_shared(problems, store, made_by["iverilog"] or ""):
+                    skipped = _run_model(problems, model, request, workers, store, run.id, done, progress)
         except KeyboardInterrupt:
             _attach_lint_flags(store, run.id, lint)
             store.finish_run(run.id, RunStatus.INTERRUPTED, "interrupted (Ctrl-C)")
@@ -583,7 +585,7 @@ def _run_checks(
             ready.append(job)
             continue
         if job.task_id not in keys:  # one hash of the reference and testbench per problem
-            keys[job.task_id] = _count_key(job, simulator)
+            keys[job.task_id] = _count_key(job.candidate.top, job.testbench, simulator)
         key = keys[job.task_id]
         if key in known:
             ready.append(replace(job, reference_counted=True, reference_samples=known[key]))
@@ -612,9 +614,26 @@ def _run_checks(
                     progress(finished, len(jobs))
 
 
-def _count_key(job: Job, simulator: str) -> str:
-    assert job.candidate is not None
-    return hashlib.sha256(f"{reference_key(job.candidate.top, job.testbench)}\0{simulator}".encode()).hexdigest()
+def _count_key(top: str, testbench: Testbench, simulator: str) -> str:
+    return hashlib.sha256(f"{reference_key(top, testbench)}\0{simulator}".encode()).hexdigest()
+
+
+@contextmanager
+def _counts_shared(problems: Sequence[Problem], store: Store, simulator: str) -> Iterator[None]:
+    """Model runs judge in this process: seed its reference counts from the store, keep new ones after."""
+    known = store.reference_samples()
+    counted = [(p.top, p.testbench) for p in problems if p.testbench and p.testbench.reference is not None]
+    keys = {top_tb: _count_key(*top_tb, simulator) for top_tb in counted}
+    for (top, testbench), key in keys.items():
+        if key in known:
+            remember_reference_samples(top, testbench, known[key])
+    try:
+        yield
+    finally:  # also after Ctrl-C: what was measured holds
+        for (top, testbench), key in keys.items():
+            samples = counted_reference_samples(top, testbench)
+            if key not in known and samples is not None:
+                store.record_reference_samples(key, samples)
 
 
 def count_reference(job: Job) -> int | None:

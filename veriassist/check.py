@@ -363,6 +363,14 @@ def remember_reference_samples(top: str, testbench: Testbench, samples: int | No
             _expected_cache[reference_key(top, testbench)] = samples
 
 
+def counted_reference_samples(top: str, testbench: Testbench) -> int | None:
+    """The count this process has for the reference (None: not run yet, or it did not pass)."""
+    if testbench.reference is None:
+        return None
+    with _expected_lock:
+        return _expected_cache.get(reference_key(top, testbench))
+
+
 def reference_samples(top: str, testbench: Testbench, options: CheckOptions) -> int | None:
     """How many samples the reference shows under `testbench` (None: no count to hold a candidate to).
 
