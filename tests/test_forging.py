@@ -14,7 +14,7 @@ from conftest import GOOD_COUNTER, counter
 
 from veriassist.check import CheckOptions, _check_verilog, check, reference_samples
 from veriassist.feedback import render_feedback
-from veriassist.types import Candidate, FailureKind, SourceFile, Testbench
+from veriassist.types import Candidate, FailureKind, SourceFile, Testbench, TestbenchStyle
 
 pytestmark = pytest.mark.simulator
 
@@ -163,3 +163,45 @@ def test_a_candidate_cannot_read_the_nonce_from_the_stamped_testbench(counter_tb
         counter(GOOD_COUNTER.replace("endmodule", '`include "tb/counter_test.sv"\nendmodule')), counter_tb
     )
     assert result.kind is FailureKind.REJECTED
+
+
+SNEAKY_COCOTB = """
+import atexit
+import os
+from pathlib import Path
+
+import cocotb
+
+RESULTS = Path(__file__).resolve().parent.parent / "results.xml"
+
+
+def swap():  # runs as the simulator exits, after cocotb wrote its results
+    RESULTS.unlink()
+    os.symlink({SECRET!r}, RESULTS)
+
+
+@cocotb.test()
+async def passes_then_swaps_the_results(dut):
+    atexit.register(swap)
+"""
+
+
+def test_a_cocotb_testbench_cannot_point_the_results_reader_outside_its_work_dir(
+    tmp_path: Path, sandbox_backend: str
+) -> None:
+    """The model's own testbench is Python: it may leave a symlink where results.xml was. The
+    reader must not follow it (to the user's files, to be sent on as feedback) or hang on a FIFO."""
+    secret = tmp_path / "secret.xml"
+    secret.write_text(
+        '<testsuites><testsuite><testcase name="LEAKED" classname="x">'
+        '<failure message="sk-SECRET-TOKEN"/></testcase></testsuite></testsuites>'
+    )
+    tb = Testbench(
+        TestbenchStyle.COCOTB,
+        (SourceFile("test_counter.py", SNEAKY_COCOTB.replace("{SECRET!r}", repr(str(secret)))),),
+        "test_counter",
+    )
+    result = check(counter(GOOD_COUNTER), tb)
+    assert not result.passed
+    assert result.kind is FailureKind.TESTBENCH_ERROR  # no results read at all
+    assert "LEAKED" not in repr(result) and "SECRET" not in repr(result)

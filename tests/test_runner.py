@@ -89,9 +89,28 @@ def test_secrets_in_the_environment_do_not_reach_the_process(
     assert "OPENAI_API_KEY" not in result.stdout
 
 
-def test_without_pidfd_the_runner_still_waits_and_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_pidfd_the_runner_still_waits_and_times_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(runner, "_pidfd", lambda pid: None)
     done = runner.run(["/bin/sh", "-c", "echo out; echo err >&2; exit 3"], tmp_path, limits=Limits(wall_s=5))
     assert (done.returncode, done.stdout, done.stderr, done.timed_out) == (3, "out\n", "err\n", False)
     hung = runner.run(["/bin/sh", "-c", "exec >&- 2>&-; sleep 60"], tmp_path, limits=Limits(wall_s=0.5))
     assert hung.timed_out and hung.duration_s < 5
+
+
+def test_outputs_are_read_only_from_regular_files_in_the_work_dir(tmp_path: Path) -> None:
+    """Trusted code reading what a run left behind must not follow links out, or block on a FIFO."""
+    (tmp_path / "real.xml").write_text("<ok/>")
+    with runner.open_output(tmp_path / "real.xml") as handle:
+        assert handle.read() == b"<ok/>"
+    secret = tmp_path / "secret.txt"
+    secret.write_text("sk-secret")
+    (tmp_path / "link.xml").symlink_to(secret)
+    os.mkfifo(tmp_path / "fifo.xml")  # opening it for reading would block until a writer came
+    (tmp_path / "dev.xml").symlink_to("/dev/zero")
+    for name in ("link.xml", "fifo.xml", "dev.xml"):
+        with pytest.raises(OSError):
+            runner.open_output(tmp_path / name)
+    with pytest.raises(OSError):
+        runner.open_output(tmp_path / "real.xml", max_bytes=3)

@@ -114,10 +114,14 @@ def _lay_out(work: Path, candidate: Candidate, testbench: Testbench) -> dict[str
     return names
 
 
+_RESULTS_MAX_BYTES = 16 << 20  # far above any honest results.xml
+
+
 def _read_results(path: Path) -> list[TestOutcome]:
     """Per-test outcomes from cocotb's xUnit file; [] when it is missing or broken."""
     try:
-        root = ET.parse(path).getroot()
+        with runner.open_output(path, max_bytes=_RESULTS_MAX_BYTES) as handle:
+            root = ET.parse(handle).getroot()
     except (OSError, ET.ParseError):
         return []
     outcomes = []

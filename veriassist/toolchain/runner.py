@@ -8,18 +8,20 @@ limits, and the bubblewrap sandbox.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import selectors
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     from veriassist.toolchain.sandbox import Sandbox
@@ -143,6 +145,21 @@ def limits_shell(argv: list[str], limits: Limits) -> list[str]:
     if len(argv) == 3 and argv[:2] == ["/bin/sh", "-c"]:
         return ["/bin/sh", "-c", ulimits + argv[2]]  # already a shell: one exec fewer
     return ["/bin/sh", "-c", ulimits + 'exec "$@"', "veriassist-limits", *argv]
+
+
+def open_output(path: Path, max_bytes: int | None = None) -> BinaryIO:
+    """Open a file an untrusted run left in its work dir, for reading by trusted code.
+
+    Only a regular file, never through a symlink (which could point the reader at the user's
+    secrets, to be sent on as feedback) and never a FIFO or device (which could hang it or feed
+    it forever). Raises OSError otherwise, or when the file is over `max_bytes`.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or (max_bytes is not None and info.st_size > max_bytes):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file of a readable size", str(path))
+    return os.fdopen(fd, "rb")
 
 
 def work_root() -> str | None:

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from veriassist.toolchain import runner
+
 __all__ = ["waveform_window"]
 
 _CLOCK_NAMES = ("clk", "clock")
@@ -104,7 +106,10 @@ def waveform_window(
         The table, or "" when the VCD is missing, unreadable or has nothing to show.
     """
     try:
-        with open(vcd_path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        with (
+            runner.open_output(Path(vcd_path)) as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm,
+        ):
             return _window(mm, around, before, after, max_signals, max_rows, scope)
     except Exception:
         # The table is optional evidence: a bad dump must never fail the check that asked for it.
