@@ -43,7 +43,9 @@ def check(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Simulation time limit, seconds.")] = 30.0,
-    no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Run without bubblewrap.")] = False,
+    no_sandbox: Annotated[
+        bool, typer.Option("--no-sandbox", help="Run without the sandbox (Landlock or bubblewrap).")
+    ] = False,
 ) -> None:
     """Compile and simulate CANDIDATE against a testbench; print the verdict and the model's feedback.
 

@@ -74,7 +74,9 @@ def bench_command(
     run: Annotated[str | None, typer.Option("--run", help="Run name; an existing name resumes it.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Simulation time limit, seconds.")] = 30.0,
-    no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Run without bubblewrap.")] = False,
+    no_sandbox: Annotated[
+        bool, typer.Option("--no-sandbox", help="Run without the sandbox (Landlock or bubblewrap).")
+    ] = False,
     executor: Annotated[ExecutorChoice, typer.Option("--executor")] = ExecutorChoice.LOCAL,
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="Only the first K problems.")] = None,

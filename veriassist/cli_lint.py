@@ -27,7 +27,9 @@ def lint_command(
         float, typer.Option("--threshold", help="Flag outputs whose reference is known in fewer samples.")
     ] = 0.5,
     no_simulate: Annotated[bool, typer.Option("--no-simulate", help="Interface checks only.")] = False,
-    no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help="Run without bubblewrap.")] = False,
+    no_sandbox: Annotated[
+        bool, typer.Option("--no-sandbox", help="Run without the sandbox (Landlock or bubblewrap).")
+    ] = False,
 ) -> None:
     """Check every problem of a suite: interfaces, reference health, checking strength, mutants.
 

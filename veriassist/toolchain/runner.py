@@ -3,7 +3,7 @@
 Every tool wrapper builds an argv and hands it here. This module owns what is
 dangerous about running untrusted designs: the wall-clock timeout that kills the
 whole process group, the output cap that keeps only head and tail, the resource
-limits, and the bubblewrap sandbox.
+limits, and reading what a run left behind. The sandbox (sandbox.py) wraps the argv.
 """
 
 from __future__ import annotations

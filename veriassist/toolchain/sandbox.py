@@ -4,7 +4,7 @@ Both backends give the same promises (checked by the same tests, run against eac
 writes only inside the work dir, no network, no user secrets, no signals or ptrace
 outside, bounded CPU, memory, file size and processes. They differ in cost: bubblewrap
 builds user, mount, pid and net namespaces for every simulation, 3-9 ms of kernel work on
-a busy 2-core machine, more than many simulations take; `landlock_exec` (a 200-line C
+a busy 2-core machine, more than many simulations take; `landlock_exec` (a small C
 launcher built from the source beside this file on first use) costs about one exec.
 
 VERIASSIST_SANDBOX=landlock|bwrap|auto (the default) picks one.
