@@ -10,7 +10,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as _dt
 import hashlib
-import importlib.metadata
 import json
 import os
 import re
@@ -340,6 +339,8 @@ def _excerpt(text: str) -> str:
 
 def versions(sandbox: bool = True) -> dict[str, str | None]:
     """Versions of what made the verdicts, stored with the run (and which sandbox held the checks)."""
+    import importlib.metadata  # here, not at the top: it runs beside the suite load
+
     from veriassist import __version__
     from veriassist.toolchain.sandbox import Sandbox
 
