@@ -3,7 +3,8 @@
 Times, in one invocation and with the same worker count:
   - baseline: a ProcessPoolExecutor running raw `iverilog` + `vvp` per problem (files laid out beforehand);
   - `run_bench` called in this process (sandboxed, and with --no-sandbox);
-  - the `veriassist bench` CLI as a subprocess (sandboxed).
+  - the `veriassist bench` CLI as a subprocess (sandboxed), and its floor: a fresh interpreter
+    importing what the CLI imports and exiting, which every CLI run pays whatever the suite.
 Prints the median of --repeat runs of each and its ratio to the baseline. Target: <= 1.15x.
 
 A second table scores --samples N completions per problem (`bench --samples`, as pass@k runs
@@ -128,6 +129,11 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
 
         return go
 
+    def cli_floor(_: int) -> object:
+        """What every CLI run pays before and after its checks: a new interpreter and its imports."""
+        imports = "import veriassist.cli, veriassist.cli_bench, veriassist.bench"
+        return subprocess.run([sys.executable, "-c", imports], check=True)
+
     def table(
         title: str, jobs: list[tuple[str, list[str], str]], runs: list[tuple[str, Callable[[int], object]]]
     ) -> None:
@@ -145,6 +151,7 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
             ("run_bench (sandboxed)", api(True)),
             ("run_bench --no-sandbox", api(False)),
             ("veriassist bench CLI (sandboxed)", cli("--reference")),
+            ("  CLI floor: start, imports, exit", cli_floor),
         ],
     )
     if samples > 0:
