@@ -80,15 +80,6 @@ def time_baseline(jobs: list[tuple[str, list[str], str]], workers: int) -> float
     return time.perf_counter() - started
 
 
-def median_time(action: Callable[[int], object], repeat: int) -> float:
-    times = []
-    for attempt in range(repeat):
-        started = time.perf_counter()
-        action(attempt)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples: int) -> None:
     suite = load_suite(suite_path)
     problems = [p for p in suite.problems if p.testbench is not None and p.reference is not None]
@@ -137,11 +128,19 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
     def table(
         title: str, jobs: list[tuple[str, list[str], str]], runs: list[tuple[str, Callable[[int], object]]]
     ) -> None:
-        baseline = median_time(lambda _: time_baseline(jobs, workers), repeat)
-        print(f"\n{suite_path}: {title}, -j {workers}, median of {repeat}")
-        print(f"  {'raw iverilog + vvp':34s} {baseline:7.3f} s   1.00x")
-        for name, action in runs:
-            seconds = median_time(action, repeat)
+        # Round robin, not one row after another: on a shared VM the machine's speed drifts
+        # over a minute, and each row should see the same drift as the baseline.
+        rows = [("raw iverilog + vvp", lambda _: time_baseline(jobs, workers)), *runs]
+        times: dict[str, list[float]] = {name: [] for name, _ in rows}
+        for attempt in range(repeat):
+            for name, action in rows:
+                started = time.perf_counter()
+                action(attempt)
+                times[name].append(time.perf_counter() - started)
+        baseline = statistics.median(times[rows[0][0]])
+        print(f"\n{suite_path}: {title}, -j {workers}, median of {repeat}, rows interleaved")
+        for name, _ in rows:
+            seconds = statistics.median(times[name])
             print(f"  {name:34s} {seconds:7.3f} s   {seconds / baseline:5.2f}x")
 
     table(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sqlite3
 import threading
 import time
@@ -30,12 +29,6 @@ CREATE TABLE IF NOT EXISTS replies (
     created REAL NOT NULL
 )
 """
-
-
-def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    env = os.environ if env is None else env
-    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
-    return base / "veriassist"
 
 
 class ReplyCache:

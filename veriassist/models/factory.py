@@ -11,13 +11,14 @@ from typing import TextIO
 
 from veriassist.models.api import APIModel
 from veriassist.models.base import ChatModel
-from veriassist.models.cache import CachedModel, ReplyCache, default_cache_dir
+from veriassist.models.cache import CachedModel, ReplyCache
 from veriassist.models.errors import ModelNotConfigured
 from veriassist.models.limits import CallLimiter
 from veriassist.models.manual import ManualModel, default_stdin
 from veriassist.models.record import RecordingModel, ReplayModel
 from veriassist.models.scripted import ScriptedModel
 from veriassist.models.settings import API_PROVIDERS, ModelSettings
+from veriassist.paths import default_cache_dir
 
 CACHE_FILE = "replies.sqlite3"
 DEFAULT_MANUAL_DIR = Path("veriassist-manual")

@@ -24,6 +24,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from veriassist.paths import default_cache_dir
 from veriassist.toolchain.runner import Limits, limits_shell, which
 
 _LANDLOCK_SOURCE = Path(__file__).with_name("landlock_exec.c")
@@ -161,11 +162,13 @@ def _readable_dirs() -> tuple[str, ...]:
 
 def landlock_exec() -> str | None:
     """The launcher's path, built on first use; None when this machine cannot have it."""
-    return _landlock_exec(_cache_dir())
+    # Asked before every simulation: remembered per value of the variables that place the cache.
+    return _landlock_exec(os.environ.get("XDG_CACHE_HOME"), os.environ.get("HOME"))
 
 
 @functools.cache
-def _landlock_exec(cache: Path) -> str | None:
+def _landlock_exec(xdg_cache_home: str | None, home: str | None) -> str | None:
+    cache = default_cache_dir()
     source = _LANDLOCK_SOURCE.read_bytes()
     digest = hashlib.sha256(source + platform.machine().encode()).hexdigest()[:16]
     binary = cache / f"landlock_exec-{digest}"
@@ -198,8 +201,3 @@ def _build(source: bytes, binary: Path) -> bool:
     except OSError:
         return False
     return True
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "veriassist"
