@@ -5,6 +5,7 @@ Every wall test has a control: the same code, run without the sandbox, does get 
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -196,3 +197,31 @@ def test_an_unknown_backend_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("VERIASSIST_SANDBOX", "docker")
     with pytest.raises(ValueError, match="landlock, bwrap or auto"):
         Sandbox(True)
+
+
+def test_no_capabilities_inside_even_for_root(tmp_path: Path, sandbox_backend: str) -> None:
+    script = "grep -E '^Cap(Eff|Prm|Bnd|Amb)' /proc/self/status"
+    caps = runner.run(["/bin/sh", "-c", script], tmp_path, sandbox=Sandbox(True)).stdout.split()
+    assert caps[1::2] == ["0000000000000000"] * 4, caps
+    # The control: this test machine runs as root, whose processes do have capabilities outside.
+    outside = runner.run(["/bin/sh", "-c", script], tmp_path).stdout.split()
+    assert os.geteuid() != 0 or outside[3] != "0000000000000000"
+
+
+def test_files_it_may_read_it_cannot_chmod_or_touch(tmp_path: Path, sandbox_backend: str) -> None:
+    """Landlock does not cover metadata: the owner of a readable file could chmod it."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    victim = shared / "project.sv"
+    victim.write_text("module keep; endmodule\n")
+    victim.chmod(0o600)
+    before = victim.stat()
+    work = tmp_path / "work"
+    work.mkdir()
+    script = f"cat {victim} >/dev/null && echo read; chmod 777 {victim}; touch -d 2001-01-01 {victim}; true"
+    boxed = runner.run(["/bin/sh", "-c", script], work, sandbox=Sandbox(True), readable=[shared])
+    assert "read" in boxed.stdout
+    after = victim.stat()
+    assert (after.st_mode, after.st_mtime) == (before.st_mode, before.st_mtime)
+    runner.run(["/bin/sh", "-c", script], work)  # the control: unsandboxed, both land
+    assert victim.stat().st_mode & 0o777 == 0o777

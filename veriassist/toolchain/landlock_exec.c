@@ -10,6 +10,9 @@
  *   - other processes: Landlock scopes signals and abstract Unix sockets to the sandbox, and
  *     ptrace to it; SysV IPC, keyrings, bpf, perf and userfaultfd are off;
  *   - the process group cannot be left (setsid, setpgid fail), so killing the group kills all;
+ *   - no capabilities, even when run as root (as bubblewrap does): the bounding set is emptied
+ *     and root cannot regain them on exec; chmod, chown, utime and xattr calls do nothing,
+ *     since Landlock does not cover metadata and an owner (or root) could change any file's;
  *   - rlimits: CPU seconds, address space, file size, processes; no core dumps.
  * Needs Landlock ABI 6 (Linux 6.12) for the signal and socket scopes; anything less exits 125
  * with a message, and VeriAssist falls back to bubblewrap. Built by veriassist/toolchain/sandbox.py.
@@ -18,8 +21,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <linux/securebits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -52,6 +57,9 @@ struct path_beneath_attr {
 #define FS_READ_FILE (1ull << 2)
 #define FS_READ_DIR (1ull << 3)
 #define FS_ALL_ABI5 ((1ull << 16) - 1) /* EXECUTE .. IOCTL_DEV */
+#define FS_MAKE_CHAR (1ull << 6)
+#define FS_MAKE_BLOCK (1ull << 11)
+#define FS_WORK (FS_ALL_ABI5 & ~(FS_MAKE_CHAR | FS_MAKE_BLOCK)) /* the work dir: all but device nodes */
 #define FS_TRUNCATE (1ull << 14)
 #define FS_IOCTL_DEV (1ull << 15)
 #define FS_FILE_ONLY (FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV)
@@ -103,6 +111,18 @@ static void set_limit(int resource, const char *value) {
 }
 
 #define DENY(nr, err) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (err))
+#define NOOP(nr) DENY(nr, 0) /* returns success without doing anything */
+
+/* Newer than Debian 12's headers; new syscalls have one number on every architecture. */
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452
+#endif
+#ifndef __NR_setxattrat
+#define __NR_setxattrat 463
+#endif
+#ifndef __NR_removexattrat
+#define __NR_removexattrat 466
+#endif
 
 static void install_seccomp(void) {
     struct sock_filter filter[] = {
@@ -130,10 +150,50 @@ static void install_seccomp(void) {
         DENY(__NR_userfaultfd, EPERM),
         DENY(__NR_unshare, EPERM),
         DENY(__NR_setns, EPERM),
+        /* Metadata: iverilog fchmods its output, so these succeed, doing nothing. */
+        NOOP(__NR_fchmod),
+        NOOP(__NR_fchmodat),
+        NOOP(__NR_fchmodat2),
+        NOOP(__NR_fchown),
+        NOOP(__NR_fchownat),
+        NOOP(__NR_utimensat),
+#ifdef __NR_chmod
+        NOOP(__NR_chmod),
+        NOOP(__NR_chown),
+        NOOP(__NR_lchown),
+        NOOP(__NR_utime),
+        NOOP(__NR_utimes),
+        NOOP(__NR_futimesat),
+#endif
+        DENY(__NR_setxattr, ENOTSUP),
+        DENY(__NR_lsetxattr, ENOTSUP),
+        DENY(__NR_fsetxattr, ENOTSUP),
+        DENY(__NR_setxattrat, ENOTSUP),
+        DENY(__NR_removexattr, ENOTSUP),
+        DENY(__NR_lremovexattr, ENOTSUP),
+        DENY(__NR_fremovexattr, ENOTSUP),
+        DENY(__NR_removexattrat, ENOTSUP),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
     struct sock_fprog program = {.len = sizeof filter / sizeof filter[0], .filter = filter};
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0) die("cannot install the seccomp filter", NULL);
+}
+
+/* Root keeps no power: empty the bounding set (so exec cannot grant), lock root out of
+ * regaining capabilities, then drop our own. Without privilege the first two steps fail
+ * harmlessly: there is nothing to drop. */
+static void drop_capabilities(void) {
+    if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+                                     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED) != 0 &&
+        errno != EPERM)
+        die("cannot set the securebits", NULL);
+    for (int cap = 0; cap <= 63; cap++)
+        if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL && errno != EPERM)
+            die("cannot drop a bounding capability", NULL);
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct none[2] = {{0, 0, 0}, {0, 0, 0}};
+    if (syscall(SYS_capset, &header, none) != 0) die("cannot drop capabilities", NULL);
 }
 
 int main(int argc, char **argv) {
@@ -154,7 +214,7 @@ int main(int argc, char **argv) {
     for (; i + 1 < argc && strcmp(argv[i], "--") != 0; i += 2) {
         const char *option = argv[i], *value = argv[i + 1];
         if (!strcmp(option, "--ro")) add_path(ruleset, value, FS_EXECUTE | FS_READ_FILE | FS_READ_DIR);
-        else if (!strcmp(option, "--rw")) add_path(ruleset, value, FS_ALL_ABI5);
+        else if (!strcmp(option, "--rw")) add_path(ruleset, value, FS_WORK);
         else if (!strcmp(option, "--cpu")) set_limit(RLIMIT_CPU, value);
         else if (!strcmp(option, "--mem")) set_limit(RLIMIT_AS, value);
         else if (!strcmp(option, "--fsize")) set_limit(RLIMIT_FSIZE, value);
@@ -171,6 +231,7 @@ int main(int argc, char **argv) {
     struct rlimit no_core = {0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die("cannot set the parent-death signal", NULL);
+    drop_capabilities();
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("cannot set no_new_privs", NULL);
     if (syscall(NR_RESTRICT_SELF, ruleset, 0) != 0) die("cannot enter the Landlock domain", NULL);
     close(ruleset);

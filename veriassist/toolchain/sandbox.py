@@ -132,6 +132,7 @@ class Sandbox:
             "--proc", "/proc",
             "--bind", work, work,
             "--unshare-all",
+            "--cap-drop", "ALL",  # run by root, bwrap would otherwise keep every capability inside
             "--die-with-parent",
             "--setenv", "TMPDIR", f"{work}/tmp",
             "--chdir", work,
