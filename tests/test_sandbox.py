@@ -55,6 +55,17 @@ def test_the_users_secrets_cannot_be_read(
     assert _python(code, work, None).stdout.strip() == "PRIVATE KEY"
 
 
+def test_other_runs_and_temp_files_cannot_be_read(tmp_path: Path, sandbox_backend: str) -> None:
+    other = tmp_path / "other-run"
+    other.mkdir()
+    (other / "tb.sv").write_text("// another run's testbench, with its nonce")
+    work = tmp_path / "work"
+    work.mkdir()
+    code = f"try:\n    print(open({str(other / 'tb.sv')!r}).read())\nexcept OSError:\n    print('hidden')"
+    assert _python(code, work, Sandbox(True)).stdout.strip() == "hidden"
+    assert "another run" in _python(code, work, None).stdout
+
+
 def test_dev_offers_the_usual_nodes_and_nothing_of_the_hosts(tmp_path: Path, sandbox_backend: str) -> None:
     script = (
         "echo to-stdout > /dev/stdout; echo to-null > /dev/null; head -c 4 /dev/urandom | wc -c; "

@@ -30,7 +30,7 @@ from veriassist.toolchain.runner import Limits, limits_shell, which
 _LANDLOCK_SOURCE = Path(__file__).with_name("landlock_exec.c")
 
 # Readable (and executable) by sandboxed processes under Landlock; everything else is not,
-# which hides home directories, /tmp and other runs' work dirs.
+# which hides home directories, /tmp and other runs' work dirs. bubblewrap hides those too.
 _SYSTEM_DIRS = (
     "/usr",
     "/bin",
@@ -94,7 +94,7 @@ class Sandbox:
         if self.landlock is not None:
             return self._landlock(argv, workdir, limits, readable)
         if self.bwrap is not None:
-            return self._bwrap(limits_shell(argv, limits), workdir)
+            return self._bwrap(limits_shell(argv, limits), workdir, readable)
         return limits_shell(argv, limits)
 
     def _landlock(
@@ -114,13 +114,25 @@ class Sandbox:
         ]  # fmt: skip
         return [*full, "--", *argv]
 
-    def _bwrap(self, argv: list[str], workdir: Path) -> list[str]:
+    def _bwrap(self, argv: list[str], workdir: Path, readable: Sequence[Path]) -> list[str]:
         assert self.bwrap is not None
         work = str(workdir)
         prefix = [self.bwrap, "--ro-bind", "/", "/"]
-        # Hide the user's secrets (API keys in config files, ssh keys) from untrusted code.
-        for secret in _secret_dirs():
-            prefix += ["--tmpfs", secret]
+        # Hide home directories (API keys, tokens, ssh keys, history) and temp dirs (other runs),
+        # then put back what must be read from under them: this Python, our package, include dirs.
+        hidden = _hidden_roots()
+        for root in hidden:
+            prefix += ["--tmpfs", root]
+        back: list[str] = []
+        for path in sorted({*_readable_dirs(), *map(str, readable)}, key=len):
+            under = tuple(f"{d}/" for d in back)
+            if (
+                path.startswith(tuple(f"{r}/" for r in hidden))
+                and not path.startswith(under)
+                and os.path.exists(path)
+            ):
+                back.append(path)
+                prefix += ["--ro-bind", path, path]
         # A fresh /dev with only the harmless nodes (bwrap's --dev mounts more, and costs ~0.4 ms more).
         # It comes before the work dir's bind, which it would otherwise hide when the work dir is in /dev/shm.
         prefix += ["--tmpfs", "/dev"]
@@ -131,6 +143,10 @@ class Sandbox:
         prefix += [
             "--proc", "/proc",
             "--bind", work, work,
+        ]  # fmt: skip
+        for root in hidden:  # after the binds, which create their mount points in it
+            prefix += ["--remount-ro", root]
+        prefix += [
             "--unshare-all",
             "--cap-drop", "ALL",  # run by root, bwrap would otherwise keep every capability inside
             "--die-with-parent",
@@ -140,10 +156,12 @@ class Sandbox:
         return [*prefix, "--", *argv]
 
 
-def _secret_dirs() -> list[str]:
-    home = Path.home()
-    names = (".ssh", ".config", ".aws", ".gnupg", ".cache/veriassist", ".netrc.d")
-    return [str(home / n) for n in names if (home / n).is_dir()]
+def _hidden_roots() -> list[str]:
+    """Home directories and temp dirs: what bubblewrap covers with an empty tmpfs."""
+    roots = ["/home", "/root", "/tmp", "/var/tmp", "/run/user", os.path.expanduser("~")]
+    found = [r for r in dict.fromkeys(os.path.realpath(r) for r in roots) if r != "/" and os.path.isdir(r)]
+    # A root inside another is covered already (and mounting over it twice costs a mount).
+    return [r for r in found if not any(r.startswith(f"{other}/") for other in found)]
 
 
 @functools.cache
