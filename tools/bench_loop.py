@@ -460,7 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=3, help="loop iterations per design in the batch")
     parser.add_argument("-j", "--jobs", type=int, default=8, help="batch concurrency (model calls in flight)")
     parser.add_argument("--latency", type=float, default=1.0, help="stand-in seconds per reply in the batch")
-    parser.add_argument("--no-sandbox", action="store_true", help="simulate without bubblewrap")
+    parser.add_argument("--no-sandbox", action="store_true", help="simulate without the sandbox")
     parser.add_argument("--skip-batch", action="store_true", help="only the overhead and token figures")
     args = parser.parse_args(argv)
     sandbox = not args.no_sandbox

@@ -1,0 +1,68 @@
+"""The speed scripts in tools/ still run and print their tables (smallest settings; no timing asserted)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_DESIGNS = Path(__file__).parent / "fixtures" / "suites" / "designs"  # and_gate, counter4
+
+pytestmark = pytest.mark.simulator
+
+
+def tool(name: str, *args: str) -> str:
+    ran = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / name), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    return ran.stdout
+
+
+def ratios(text: str) -> dict[str, float]:
+    """Row name -> printed ratio, for lines like `  run_bench (sandboxed)   0.504 s   1.15x`."""
+    rows = re.findall(r"^\s+(\S.*?)\s+[\d.]+ m?s\s+([\d.]+)x$", text, re.M)
+    return {name: float(ratio) for name, ratio in rows}
+
+
+def test_bench_harness_times_every_row_against_the_plain_loop() -> None:
+    out = tool(
+        "bench_harness.py", "--suite", str(FIXTURE_DESIGNS), "--repeat", "1", "--samples", "2", "-j", "2"
+    )
+    assert "--reference, 2 problems" in out and "--samples, 2 per problem, 4 checks" in out
+    found = ratios(out)
+    assert found["raw iverilog + vvp"] == 1.0
+    for row in ("run_bench (sandboxed)", "run_bench --no-sandbox", "veriassist bench CLI (sandboxed)"):
+        assert found[row] > 0, row
+    assert found["run_bench, counts stored"] > 0
+
+
+def test_bench_check_times_the_api_and_the_cli() -> None:
+    out = tool("bench_check.py", "--repeat", "1", "--designs", "mux4")
+    found = ratios(out)
+    assert found["raw iverilog + vvp"] == 1.0
+    assert {"api+sandbox", "api-nosandbox", "cli"} <= set(found)
+
+
+def test_bench_lint_compares_the_lint_with_one_reference_check() -> None:
+    out = tool("bench_lint.py", str(FIXTURE_DESIGNS), "-j", "2")
+    assert "(2 references pass)" in out
+    assert re.search(r"ratio lint / reference check: [\d.]+x", out)
+
+
+def test_bench_loop_reports_overhead_and_prompt_sizes() -> None:
+    out = tool("bench_loop.py", "--repeats", "1", "--skip-batch")
+    assert re.search(r"overhead / target 1\.5 s: [\d.]+x", out)
+    turns = dict(re.findall(r"^\s+(generate|self-verify|correction 1|correction 2)\s+(\d+)", out, re.M))
+    assert set(turns) == {"generate", "self-verify", "correction 1", "correction 2"}
+    # Correction prompts carry the latest code and evidence, not the history: they do not grow.
+    assert turns["correction 1"] == turns["correction 2"]
