@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ctypes
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,12 @@ CHECK = FIXTURES / "check"
 
 def source(path: Path, name: str | None = None) -> SourceFile:
     return SourceFile(name or path.name, path.read_text())
+
+
+def landlock_abi() -> int:
+    """The kernel's Landlock ABI version (<= 0: none), asked the way landlock_exec asks."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    return int(libc.syscall(444, None, 0, 1))  # landlock_create_ruleset(NULL, 0, VERSION)
 
 
 # The sandbox backends this machine has; tests of the walls run against each of them.
