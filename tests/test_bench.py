@@ -143,9 +143,14 @@ def test_each_problems_reference_is_run_once_per_run_not_once_per_worker(
     assert sorted(runs.read_text().split()) == ["and_gate", "counter4"]
     assert len(result.records) == 12
     for record in result.records:
-        assert record.passed == (record.sample % 2 == 0 or record.sample == 5), (record.task_id, record.sample)
+        assert record.passed == (record.sample % 2 == 0 or record.sample == 5), (
+            record.task_id,
+            record.sample,
+        )
     # A later run on the same database reuses the counts: no reference runs at all.
-    again = run_bench(BenchRequest(DESIGNS, mode="samples", samples_path=samples, jobs=2, db=db, run_name="again"))
+    again = run_bench(
+        BenchRequest(DESIGNS, mode="samples", samples_path=samples, jobs=2, db=db, run_name="again")
+    )
     assert [r.passed for r in again.records] == [r.passed for r in result.records]
     assert sorted(runs.read_text().split()) == ["and_gate", "counter4"]
 
@@ -264,7 +269,12 @@ def on_dask_cluster(suite: Path, samples: Path, db: Path) -> Any:
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         request = BenchRequest(
-            suite, mode="samples", samples_path=samples, db=db, executor="dask", scheduler=cluster.scheduler_address
+            suite,
+            mode="samples",
+            samples_path=samples,
+            db=db,
+            executor="dask",
+            scheduler=cluster.scheduler_address,
         )
         return run_bench(request)
 
@@ -279,6 +289,41 @@ def test_dask_local_cluster_gives_the_same_verdicts_as_local_processes(tmp_path:
 
     assert verdicts(remote.records) == verdicts(local.records)
     assert len(remote.records) == 4 and remote.metrics.pass_at_1 == local.metrics.pass_at_1
+
+
+def test_a_reference_run_leaves_the_counts_that_later_sample_runs_need(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bench --reference` (the suite's sanity run) is each reference's own count: a later
+    `--samples` run on the same database runs no reference at all."""
+    import veriassist.check as core
+
+    runs = tmp_path / "reference-runs.log"
+    real = core._check_verilog
+
+    def counting(candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
+        if candidate.files[0].name == "reference_as_dut.sv":
+            with runs.open("a") as log:
+                log.write(f"{candidate.top}\n")
+        return real(candidate, testbench, options, expected_samples=expected_samples)
+
+    monkeypatch.setattr(core, "_check_verilog", counting)  # forked workers inherit it
+    db = tmp_path / "r.db"
+    sanity = run_bench(BenchRequest(DESIGNS, mode="reference", jobs=2, db=db))
+    assert [r.passed for r in sanity.records] == [True, True]
+    with Store(db) as store:
+        assert sorted(store.reference_samples().values()) == [20, 67]
+    lines = []
+    for task in ("and_gate", "counter4"):
+        right = (DESIGNS / task / "reference.sv").read_text()
+        wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
+        lines += [(task, right.replace("endmodule", "// mine\nendmodule")), (task, wrong)]
+    samples = write_jsonl(tmp_path / "s.jsonl", lines)
+    scored = run_bench(BenchRequest(DESIGNS, mode="samples", samples_path=samples, jobs=2, db=db))
+    assert [(r.task_id, r.sample, r.passed) for r in scored.records] == [
+        ("and_gate", 0, True), ("and_gate", 1, False), ("counter4", 0, True), ("counter4", 1, False),
+    ]  # fmt: skip
+    assert not runs.exists()  # no reference run: the counts came from the sanity run
 
 
 def test_model_runs_read_and_keep_the_stored_reference_counts(

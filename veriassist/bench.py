@@ -14,7 +14,7 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,6 +24,7 @@ from veriassist.check import (
     CheckOptions,
     check,
     counted_reference_samples,
+    is_the_reference,
     needs_reference_run,
     reference_key,
     reference_samples,
@@ -33,7 +34,7 @@ from veriassist.feedback import render_feedback
 from veriassist.metrics import RunMetrics, compute
 from veriassist.store import RunInfo, RunStatus, SampleRecord, Store, git_commit
 from veriassist.suites import Suite, SuiteError, load_suite
-from veriassist.types import Candidate, FailureKind, Problem, SourceFile, Testbench
+from veriassist.types import Candidate, CheckResult, FailureKind, Problem, SourceFile, Testbench
 
 if TYPE_CHECKING:
     from veriassist.agent.outcome import LoopOutcome, LoopSettings
@@ -304,7 +305,19 @@ def run_job(job: Job) -> SampleRecord:
         return SampleRecord(job.task_id, job.sample, False, FailureKind.NO_MODULE, log_excerpt=summary)
     if job.reference_counted:
         remember_reference_samples(job.candidate.top, job.testbench, job.reference_samples)
+    return _record(job, check(job.candidate, job.testbench, job.options))
+
+
+def run_reference_job(job: Job) -> tuple[SampleRecord, int | None]:
+    """Check a sample that is the reference itself: its run also gives the reference's count
+    (None when it did not pass), which later samples of the problem are held to."""
+    assert job.candidate is not None
     result = check(job.candidate, job.testbench, job.options)
+    return _record(job, result), result.samples if result.passed else None
+
+
+def _record(job: Job, result: CheckResult) -> SampleRecord:
+    assert job.candidate is not None
     logs = "\n".join(part for part in (result.compile_log, result.sim_log) if part.strip())
     timings = {name.removesuffix("_s"): value for name, value in result.timings.items()}
     timings["total"] = timings.pop("total", sum(timings.values()))
@@ -576,27 +589,20 @@ def _run_checks(
         progress(0, len(jobs))
     if not jobs:
         return
-    # A count measured by an earlier run with the same reference, testbench and simulator holds.
-    known = store.reference_samples()
-    keys: dict[str, str] = {}
-    ready: list[Job] = []  # can start now
-    waiting: dict[str, list[Job]] = {}  # per problem: samples waiting for the reference's count
-    for job in jobs:
-        if job.candidate is None or not needs_reference_run(job.candidate, job.testbench):
-            ready.append(job)
-            continue
-        if job.task_id not in keys:  # one hash of the reference and testbench per problem
-            keys[job.task_id] = _count_key(job.candidate.top, job.testbench, simulator)
-        key = keys[job.task_id]
-        if key in known:
-            ready.append(replace(job, reference_counted=True, reference_samples=known[key]))
-        else:
-            waiting.setdefault(job.task_id, []).append(job)
+    plan = _plan_counts(jobs, store.reference_samples(), simulator)
     with _executor(request) as executor:
         # Count each problem's reference samples once, ahead of its samples; the others start at once.
-        counting = {executor.submit(count_reference, group[0]): task for task, group in waiting.items()}
+        counting: dict[cf.Future[Any], str] = {
+            executor.submit(count_reference, group[0]): task for task, group in plan.waiting.items()
+        }
+        as_reference: dict[cf.Future[Any], str] = {}  # a run of the reference itself: its count is kept
         pending: set[cf.Future[Any]] = set(counting)
-        pending |= {executor.submit(run_job, job) for job in ready}
+        for index, job in enumerate(plan.ready):
+            key = plan.references.get(index)
+            submitted: cf.Future[Any] = executor.submit(run_job if key is None else run_reference_job, job)
+            pending.add(submitted)
+            if key is not None:
+                as_reference[submitted] = key
         finished = 0
         while pending:
             done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
@@ -605,14 +611,54 @@ def _run_checks(
                 if task is not None:
                     samples = future.result()
                     if samples is not None:  # a failed reference run (a timeout under load?) is not kept
-                        store.record_reference_samples(keys[task], samples)
+                        store.record_reference_samples(plan.keys[task], samples)
                     counted = {"reference_counted": True, "reference_samples": samples}
-                    pending |= {executor.submit(run_job, replace(j, **counted)) for j in waiting.pop(task)}
+                    pending |= {
+                        executor.submit(run_job, replace(j, **counted)) for j in plan.waiting.pop(task)
+                    }
                     continue
-                store.record_sample(run_id, future.result())
+                record = future.result()
+                if future in as_reference:
+                    record, samples = record
+                    if samples is not None:
+                        store.record_reference_samples(as_reference[future], samples)
+                store.record_sample(run_id, record)
                 finished += 1
                 if progress:
                     progress(finished, len(jobs))
+
+
+@dataclass
+class _CountPlan:
+    """Which samples can start at once, and which wait for their reference's sample count."""
+
+    ready: list[Job] = field(default_factory=list)  # in the given (longest-first) order
+    references: dict[int, str] = field(default_factory=dict)  # ready index -> count key: the reference itself
+    waiting: dict[str, list[Job]] = field(default_factory=dict)  # task -> samples waiting for its count
+    keys: dict[str, str] = field(default_factory=dict)  # task -> count key
+
+
+def _plan_counts(jobs: Sequence[Job], known: Mapping[str, int | None], simulator: str) -> _CountPlan:
+    """A count measured by an earlier run with the same reference, testbench and simulator holds."""
+    plan = _CountPlan()
+    for job in jobs:
+        candidate = job.candidate
+        is_reference = candidate is not None and is_the_reference(candidate, job.testbench)
+        if candidate is None or not (is_reference or needs_reference_run(candidate, job.testbench)):
+            plan.ready.append(job)
+            continue
+        if job.task_id not in plan.keys:  # one hash of the reference and testbench per problem
+            plan.keys[job.task_id] = _count_key(candidate.top, job.testbench, simulator)
+        key = plan.keys[job.task_id]
+        if is_reference:
+            if key not in known:
+                plan.references[len(plan.ready)] = key
+            plan.ready.append(job)
+        elif key in known:
+            plan.ready.append(replace(job, reference_counted=True, reference_samples=known[key]))
+        else:
+            plan.waiting.setdefault(job.task_id, []).append(job)
+    return plan
 
 
 def _count_key(top: str, testbench: Testbench, simulator: str) -> str:
@@ -651,7 +697,11 @@ def _make_model(request: BenchRequest) -> tuple[ChatModel, int]:
     from veriassist.models import CallLimiter, ModelError, make_model, resolve_settings
 
     try:
-        overrides = {"model": request.model, "base_url": request.base_url, "stand_in": request.stand_in or None}
+        overrides = {
+            "model": request.model,
+            "base_url": request.base_url,
+            "stand_in": request.stand_in or None,
+        }
         settings = resolve_settings(overrides)
         concurrency = settings.max_concurrency or request.jobs
         return make_model(settings, limiter=CallLimiter(concurrency)), concurrency
