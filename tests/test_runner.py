@@ -114,3 +114,31 @@ def test_outputs_are_read_only_from_regular_files_in_the_work_dir(tmp_path: Path
             runner.open_output(tmp_path / name)
     with pytest.raises(OSError):
         runner.open_output(tmp_path / "real.xml", max_bytes=3)
+
+
+def test_a_run_that_fills_its_work_dir_is_stopped(tmp_path: Path) -> None:
+    """Each file is bounded by RLIMIT_FSIZE, their number is not: the work dir as a whole is watched."""
+    code = (
+        "import time\n"
+        "for i in range(12):\n"
+        "    open(f'f{i}', 'wb').write(b'x' * (1 << 20)); time.sleep(0.15)\n"
+        "print('wrote all')"
+    )
+    small = runner.run([sys.executable, "-c", code], tmp_path, limits=Limits(wall_s=20, disk_bytes=3 << 20))
+    assert "wrote all" not in small.stdout and not small.timed_out
+    assert "wrote more than 3 MiB" in small.stderr
+    assert len(list(tmp_path.glob("f*"))) < 12
+    roomy = tmp_path / "roomy"
+    roomy.mkdir()
+    fine = runner.run([sys.executable, "-c", code], roomy, limits=Limits(wall_s=20, disk_bytes=64 << 20))
+    assert "wrote all" in fine.stdout and "wrote more" not in fine.stderr
+
+
+def test_work_dirs_go_to_a_roomy_tmpfs_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VERIASSIST_WORK_ROOT", raising=False)
+    monkeypatch.setattr(runner, "_ROOMY_SHM_BYTES", 1 << 60)  # more than any /dev/shm has
+    assert runner.work_root() is None  # the system temp dir, then
+    monkeypatch.setattr(runner, "_ROOMY_SHM_BYTES", 0)
+    assert runner.work_root() == ("/dev/shm" if os.access("/dev/shm", os.W_OK) else None)
+    monkeypatch.setenv("VERIASSIST_WORK_ROOT", "/somewhere/else")
+    assert runner.work_root() == "/somewhere/else"

@@ -62,6 +62,7 @@ class Limits:
     cpu_s: int = 120
     memory_bytes: int = 4 << 30
     file_bytes: int = 256 << 20  # largest file it may write (a runaway VCD, a log)
+    disk_bytes: int = 1 << 30  # all of its work dir together (on /dev/shm, files are memory)
     processes: int = 512
     output_bytes: int = 256 << 10  # per stream, split between head and tail
 
@@ -163,12 +164,20 @@ def open_output(path: Path, max_bytes: int | None = None) -> BinaryIO:
 
 
 def work_root() -> str | None:
-    """Where work dirs go: a tmpfs when there is one, since each check writes and deletes a few files."""
+    """Where work dirs go: a tmpfs when there is a roomy one, since each check writes and deletes
+    a few files; else the system's temp dir (a container's 64 MiB /dev/shm would fill up)."""
     configured = os.environ.get("VERIASSIST_WORK_ROOT")
     if configured:
         return configured
     shm = "/dev/shm"
-    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+    try:
+        roomy = shutil.disk_usage(shm).free >= _ROOMY_SHM_BYTES and os.access(shm, os.W_OK)
+    except OSError:
+        return None
+    return shm if roomy else None
+
+
+_ROOMY_SHM_BYTES = 2 << 30
 
 
 def run(
@@ -201,17 +210,68 @@ def run(
         start_new_session=True,  # own process group, so a timeout can kill every descendant
     )
     out, err = _CappedBuffer(limits.output_bytes), _CappedBuffer(limits.output_bytes)
-    timed_out = _pump(proc, out, err, deadline=start + limits.wall_s, phase=phase)
+    watch = _DiskWatch(workdir, limits.disk_bytes)
+    stopped = _pump(proc, out, err, deadline=start + limits.wall_s, phase=phase, watch=watch)
+    if stopped == "disk":
+        err.add(f"\n[veriassist: stopped: {watch.reason}]\n".encode())
     returncode = proc.wait()
     return ProcessResult(
         argv=tuple(argv),
         returncode=returncode,
         stdout=out.text(),
         stderr=err.text(),
-        timed_out=timed_out,
+        timed_out=stopped == "timeout",
         duration_s=time.perf_counter() - start,
         dropped_bytes=out.dropped + err.dropped,
     )
+
+
+class _DiskWatch:
+    """Stops a run whose work dir outgrows its budget: RLIMIT_FSIZE bounds each file, not their
+    number, and on /dev/shm every byte written is memory. Looked at twice a second at most, so
+    a short simulation never pays for it."""
+
+    INTERVAL_S = 0.5
+    MAX_ENTRIES = 100_000
+
+    def __init__(self, workdir: Path, budget: int) -> None:
+        self.workdir, self.budget = workdir, budget
+        self.next_look = time.perf_counter() + self.INTERVAL_S
+        self.reason = ""
+
+    def exceeded(self) -> bool:
+        now = time.perf_counter()
+        if now < self.next_look:
+            return False
+        self.next_look = now + self.INTERVAL_S
+        if _usage(self.workdir, self.budget, self.MAX_ENTRIES) <= self.budget:
+            return False
+        self.reason = (
+            f"the run wrote more than {self.budget >> 20} MiB (or {self.MAX_ENTRIES} files) into its work dir"
+        )
+        return True
+
+
+def _usage(root: Path, stop_above: int, max_entries: int) -> int:
+    """Bytes the files under `root` occupy, counted only until past `stop_above` (or too many files)."""
+    total, entries, folders = 0, 0, [str(root)]
+    while folders:
+        try:
+            listing = os.scandir(folders.pop())
+        except OSError:
+            continue
+        with listing:
+            for entry in listing:
+                entries += 1
+                try:
+                    total += entry.stat(follow_symlinks=False).st_blocks * 512
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(entry.path)
+                except OSError:
+                    continue
+                if total > stop_above or entries > max_entries:
+                    return stop_above + 1
+    return total
 
 
 def _pump(
@@ -220,8 +280,9 @@ def _pump(
     err: _CappedBuffer,
     deadline: float,
     phase: Phase | None = None,
-) -> bool:
-    """Drain both pipes into capped buffers until EOF and exit, or the deadline; True if it timed out."""
+    watch: _DiskWatch | None = None,
+) -> str | None:
+    """Drain both pipes into capped buffers until EOF and exit; "timeout" or "disk" if it was stopped."""
     assert proc.stdout is not None and proc.stderr is not None
     selector = selectors.DefaultSelector()
     selector.register(proc.stdout, selectors.EVENT_READ, out)
@@ -231,15 +292,15 @@ def _pump(
     if exit_fd is not None:
         selector.register(exit_fd, selectors.EVENT_READ, None)
     waiting_for = 2 if exit_fd is None else 3  # stdout, stderr[, exit]
-    timed_out = False
+    stopped: str | None = None
     recent = b""  # the end of stdout so far, long enough to find a marker split across reads
     while waiting_for:
         remaining = deadline - time.perf_counter()
-        if remaining <= 0:
-            timed_out = True
+        if remaining <= 0 or (watch is not None and watch.exceeded()):
+            stopped = "timeout" if remaining <= 0 else "disk"
             _kill_group(proc)
             break
-        for key, _ in selector.select(timeout=min(remaining, 1.0)):
+        for key, _ in selector.select(timeout=min(remaining, _DiskWatch.INTERVAL_S)):
             chunk = os.read(key.fd, 65536) if key.data is not None else b""
             if chunk:
                 key.data.add(chunk)
@@ -258,15 +319,15 @@ def _pump(
         # left running in the background (the sandbox stops anything from leaving the group).
         _kill_group(proc)
         os.close(exit_fd)
-    elif not timed_out:  # no pidfd: wait for the exit the slower way, under the same deadline
+    elif stopped is None:  # no pidfd: wait for the exit the slower way, under the same deadline
         try:
             proc.wait(timeout=max(deadline - time.perf_counter(), 0.05))
         except subprocess.TimeoutExpired:
-            timed_out = True
+            stopped = "timeout"
             _kill_group(proc)
     proc.stdout.close()
     proc.stderr.close()
-    return timed_out
+    return stopped
 
 
 def _pidfd(pid: int) -> int | None:
