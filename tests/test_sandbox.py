@@ -67,6 +67,21 @@ def test_other_runs_and_temp_files_cannot_be_read(tmp_path: Path, sandbox_backen
     assert "another run" in _python(code, work, None).stdout
 
 
+def test_other_processes_cannot_be_looked_at_in_proc(tmp_path: Path, sandbox_backend: str) -> None:
+    """Command lines can hold secrets; under Landlock, /proc shows only the process's own entry."""
+    secret = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)", "--token=sk-SECRET"])
+    try:
+        script = f"cat /proc/{secret.pid}/cmdline 2>/dev/null | tr '\\0' ' '; echo; ls /proc 2>/dev/null | grep -c '^[0-9]'"
+        boxed = runner.run(["/bin/sh", "-c", script], tmp_path, sandbox=Sandbox(True)).stdout.splitlines()
+        control = runner.run(["/bin/sh", "-c", script], tmp_path).stdout.splitlines()
+    finally:
+        secret.kill()
+        secret.wait()
+    assert "sk-SECRET" in control[0] and int(control[1]) > 20
+    assert "sk-SECRET" not in boxed[0]
+    assert int(boxed[1]) <= 8  # bwrap: only the sandbox's own few processes; Landlock: none listed
+
+
 def test_dev_offers_the_usual_nodes_and_nothing_of_the_hosts(tmp_path: Path, sandbox_backend: str) -> None:
     script = (
         "echo to-stdout > /dev/stdout; echo to-null > /dev/null; head -c 4 /dev/urandom | wc -c; "
@@ -219,7 +234,8 @@ def test_an_unknown_backend_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_no_capabilities_inside_even_for_root(tmp_path: Path, sandbox_backend: str) -> None:
-    script = "grep -E '^Cap(Eff|Prm|Bnd|Amb)' /proc/self/status"
+    # exec: under Landlock a process reads only its own /proc entry if it is the one launched.
+    script = "exec grep -E '^Cap(Eff|Prm|Bnd|Amb)' /proc/self/status"
     caps = runner.run(["/bin/sh", "-c", script], tmp_path, sandbox=Sandbox(True)).stdout.split()
     assert caps[1::2] == ["0000000000000000"] * 4, caps
     # The control: this test machine runs as root, whose processes do have capabilities outside.

@@ -41,9 +41,14 @@ _SYSTEM_DIRS = (
     "/libx32",
     "/etc",
     "/opt",
-    "/proc",
     "/sys",
 )
+# Of /proc, only the process's own entry (opened by the launcher, whose pid it keeps across
+# exec) and system-wide facts: other processes' command lines and the like stay unreadable.
+_PROC_READ = (
+    "/proc/self", "/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/filesystems",
+    "/proc/sys/kernel", "/proc/sys/vm",
+)  # fmt: skip
 _DEV_READ = ("/dev/urandom", "/dev/random")
 _DEV_WRITE = ("/dev/null", "/dev/zero")
 
@@ -102,7 +107,7 @@ class Sandbox:
     ) -> list[str]:
         assert self.landlock is not None
         full = [self.landlock, "--rw", str(workdir)]
-        for path in (*_readable_dirs(), *_DEV_READ, *map(str, readable)):
+        for path in (*_readable_dirs(), *_PROC_READ, *_DEV_READ, *map(str, readable)):
             full += ["--ro", path]
         for path in _DEV_WRITE:
             full += ["--rw", path]
