@@ -90,11 +90,11 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
     counter = iter(range(10**6))
     samples_file = base / "samples.jsonl"
 
-    def raw_jobs(copies: int) -> list[tuple[str, list[str], str]]:
+    def raw_jobs(table: str, copies: int) -> list[tuple[str, list[str], str]]:
         jobs = []
         for problem in problems:
             for copy in range(copies):  # a folder each: every run writes wave.vcd where it runs
-                folder = base / f"raw{copies}" / f"{problem.task_id}-{copy}"
+                folder = base / f"raw-{table}" / f"{problem.task_id}-{copy}"
                 jobs.append((str(folder), lay_out(problem, folder), problem.testbench.toplevel))  # type: ignore[union-attr]
         return jobs
 
@@ -145,7 +145,7 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
 
     table(
         f"--reference, {len(problems)} problems",
-        raw_jobs(1),
+        raw_jobs("reference", 1),
         [
             ("run_bench (sandboxed)", api(True)),
             ("run_bench --no-sandbox", api(False)),
@@ -165,7 +165,7 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
         run_bench(BenchRequest(suite_path, jobs=workers, db=stored, mode="samples", samples_path=samples_file))
         table(
             f"--samples, {samples} per problem, {samples * len(problems)} checks",
-            raw_jobs(samples),
+            raw_jobs("samples", samples),
             [
                 ("run_bench (sandboxed)", api(True, mode="samples", samples_path=samples_file)),
                 ("run_bench --no-sandbox", api(False, mode="samples", samples_path=samples_file)),
