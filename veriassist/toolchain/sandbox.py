@@ -179,8 +179,9 @@ def _readable_dirs() -> tuple[str, ...]:
     dirs.append(str(Path(veriassist.__file__).resolve().parent))
     for tool in ("iverilog", "vvp", "verible-verilog-lint"):
         found = which(tool)
-        if found:  # a tool built into ~/.local or /opt/x: its bin and lib dirs
-            dirs.append(str(Path(found).resolve().parent.parent))
+        if found:  # a tool built into ~/.local or /opt/x: its bin and lib dirs, not all of ~/.local
+            prefix = Path(found).resolve().parent.parent
+            dirs += [str(prefix / sub) for sub in ("bin", "lib", "lib64")]
     return tuple(dict.fromkeys(d for d in dirs if d))
 
 
