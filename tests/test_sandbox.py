@@ -260,3 +260,21 @@ def test_files_it_may_read_it_cannot_chmod_or_touch(tmp_path: Path, sandbox_back
     assert (after.st_mode, after.st_mtime) == (before.st_mode, before.st_mtime)
     runner.run(["/bin/sh", "-c", script], work)  # the control: unsandboxed, both land
     assert victim.stat().st_mode & 0o777 == 0o777
+
+
+def test_what_runs_may_read_covers_a_user_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """cocotb runs import from wherever VeriAssist's dependencies are: a venv, the system, or
+    `pip install --user`; a tool under a home prefix gives its bin and lib dirs only."""
+    import site
+
+    monkeypatch.setattr(site, "ENABLE_USER_SITE", True)
+    monkeypatch.setattr(site, "getusersitepackages", lambda: str(tmp_path / "user-site"))
+    tool = tmp_path / "prefix" / "bin" / "vvp"
+    tool.parent.mkdir(parents=True)
+    tool.write_text("#!/bin/sh\n")  # a vvp built into a home prefix
+    monkeypatch.setattr(sandbox, "which", lambda name: str(tool) if name == "vvp" else None)
+    readable = sandbox._readable_dirs.__wrapped__()
+    assert str(tmp_path / "user-site") in readable and sys.prefix in readable
+    assert str(Path(sandbox.__file__).resolve().parent.parent) in readable  # the veriassist package
+    prefix = tmp_path / "prefix"
+    assert {str(prefix / "bin"), str(prefix / "lib")} <= set(readable) and str(prefix) not in readable

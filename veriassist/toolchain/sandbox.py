@@ -16,6 +16,7 @@ import functools
 import hashlib
 import os
 import platform
+import site
 import subprocess
 import sys
 import sysconfig
@@ -176,6 +177,8 @@ def _readable_dirs() -> tuple[str, ...]:
 
     dirs = [*_SYSTEM_DIRS, sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
     dirs += [sysconfig.get_path(name) for name in ("purelib", "platlib", "stdlib", "platstdlib")]
+    if site.ENABLE_USER_SITE:  # `pip install --user` puts cocotb and the rest under ~/.local
+        dirs.append(site.getusersitepackages())
     dirs.append(str(Path(veriassist.__file__).resolve().parent))
     for tool in ("iverilog", "vvp", "verible-verilog-lint"):
         found = which(tool)
