@@ -457,6 +457,56 @@ def test_ctrl_c_stops_the_run_records_it_interrupted_and_exits_130(tmp_path: Pat
         assert 3 <= len(store.samples(info.id)) < 400
 
 
+def test_ctrl_c_during_a_hung_simulation_ends_the_run_at_once(tmp_path: Path) -> None:
+    """Workers stop their simulation on Ctrl-C (instead of raising inside the pool): a sample
+    stuck in a zero-delay loop must not hold the exit until its 60 s timeout."""
+    hung = (  # from t=1, x toggles forever without time moving on
+        "module and_gate (input a, input b, output out);\n  reg x;\n  initial #1 x = 1;\n"
+        "  always @(x) x <= ~x;\n  assign out = a & b;\nendmodule\n"
+    )
+    samples = write_jsonl(tmp_path / "hung.jsonl", [("and_gate", hung)] * 4)
+    db = tmp_path / "hung.db"
+    argv = [sys.executable, "-m", "veriassist", "bench", str(DESIGNS), "--samples", str(samples)]
+    argv += ["--db", str(db), "--run", "hung", "-j", "2", "--timeout", "60", "--json"]
+    run = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 30
+    hung_seen = False  # a vvp still there half a second later: not the reference's 20 ms count run
+    while time.monotonic() < deadline and not hung_seen:
+        if _vvp_running_under(run.pid):
+            time.sleep(0.5)
+            hung_seen = _vvp_running_under(run.pid)
+        time.sleep(0.05)
+    assert hung_seen, "the hung simulation never started"
+    os.killpg(run.pid, signal.SIGINT)
+    started = time.monotonic()
+    _, err = run.communicate(timeout=50)
+    assert run.returncode == 130, err
+    assert time.monotonic() - started < 20  # not the 60 s the hung simulation had left
+    assert not _vvp_running_under(run.pid)
+    with Store(db) as store:
+        info = store.get_run("hung")
+        assert info.status is RunStatus.INTERRUPTED
+        assert store.samples(info.id) == []  # a simulation killed by Ctrl-C is no verdict: resume reruns it
+
+
+def _vvp_running_under(pid: int) -> bool:
+    """Whether a `vvp` runs among the descendants of `pid` (the sandbox gives it its own session)."""
+    listing = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,comm="], capture_output=True, text=True).stdout
+    parents, names = {}, {}
+    for line in listing.splitlines():
+        child, parent, name = line.split(None, 2)
+        parents[int(child)], names[int(child)] = int(parent), name.strip()
+    for child, name in names.items():
+        ancestor = parents.get(child)
+        while ancestor and ancestor != pid:
+            ancestor = parents.get(ancestor)
+        if name == "vvp" and ancestor == pid:
+            return True
+    return False
+
+
 # -- the suite lint in bench ---------------------------------------------------------
 
 LINT_DESIGNS = FIXTURES / "lint" / "designs"  # one planted defect per problem, two clean ones

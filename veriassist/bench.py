@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from veriassist import ctrl_c
 from veriassist.check import (
     CheckOptions,
     check,
@@ -567,7 +568,7 @@ def _executor(request: BenchRequest) -> Iterator[cf.Executor]:
         with Client(request.scheduler) as client:
             yield client.get_executor()
         return
-    pool = cf.ProcessPoolExecutor(max_workers=request.jobs)
+    pool = cf.ProcessPoolExecutor(max_workers=request.jobs, initializer=ctrl_c.in_worker)
     try:
         yield pool
     except BaseException:
@@ -590,7 +591,7 @@ def _run_checks(
     if not jobs:
         return
     plan = _plan_counts(jobs, store.reference_samples(), simulator)
-    with _executor(request) as executor:
+    with ctrl_c.raised_between_waits() as waits, _executor(request) as executor:
         # Count each problem's reference samples once, ahead of its samples; the others start at once.
         counting: dict[cf.Future[Any], str] = {
             executor.submit(count_reference, group[0]): task for task, group in plan.waiting.items()
@@ -605,7 +606,7 @@ def _run_checks(
                 as_reference[submitted] = key
         finished = 0
         while pending:
-            done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            done, pending = waits.first(pending)
             for future in done:
                 task = counting.pop(future, None)
                 if task is not None:
@@ -742,11 +743,12 @@ def _run_model(
     pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bench-loop")
     try:
         futures = {pool.submit(run_loop, p, model, settings, sample=i): (p, i) for p, i in todo}
-        for finished, future in enumerate(cf.as_completed(futures), start=1):
-            problem, sample = futures[future]
-            _record_outcome(store, run_id, problem.task_id, sample, future.result())
-            if progress:
-                progress(finished, len(todo))
+        with ctrl_c.raised_between_waits() as waits:
+            for finished, future in enumerate(waits.each(futures), start=1):
+                problem, sample = futures[future]
+                _record_outcome(store, run_id, problem.task_id, sample, future.result())
+                if progress:
+                    progress(finished, len(todo))
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise

@@ -18,12 +18,12 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from veriassist import hdl, mutate
+from veriassist import ctrl_c, hdl, mutate
 from veriassist.check import CheckOptions, check
 from veriassist.suites import Suite, lint_problem
 from veriassist.types import (
@@ -145,10 +145,13 @@ def lint_problems(
         return [results[i] for i in range(len(problems))]
     # Longest first, so no long problem starts last while the other workers sit idle.
     order = sorted(range(len(problems)), key=lambda i: _size(problems[i]), reverse=True)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with (
+        ctrl_c.raised_between_waits() as waits,
+        ProcessPoolExecutor(jobs, initializer=ctrl_c.in_worker) as pool,
+    ):
         futures = {pool.submit(lint_one, problems[i], options): i for i in order}
         try:
-            for future in as_completed(futures):
+            for future in waits.each(futures):
                 finished(futures[future], future.result())
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: drop the queued problems

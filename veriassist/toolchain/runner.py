@@ -8,6 +8,7 @@ limits, and reading what a run left behind. The sandbox (sandbox.py) wraps the a
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
@@ -195,6 +196,8 @@ def run(
     `readable`: paths outside the work dir the process must read (the sandbox hides the rest).
     """
     limits = limits or Limits()
+    if _stopped:
+        raise KeyboardInterrupt
     full = sandbox.wrap(argv, workdir, limits, readable) if sandbox else limits_shell(argv, limits)
     (workdir / "tmp").mkdir(exist_ok=True)
     env = env if env is not None else clean_env()
@@ -211,7 +214,14 @@ def run(
     )
     out, err = _CappedBuffer(limits.output_bytes), _CappedBuffer(limits.output_bytes)
     watch = _DiskWatch(workdir, limits.disk_bytes)
-    stopped = _pump(proc, out, err, deadline=start + limits.wall_s, phase=phase, watch=watch)
+    _running.add(proc.pid)
+    try:
+        stopped = _pump(proc, out, err, deadline=start + limits.wall_s, phase=phase, watch=watch)
+    finally:
+        _running.discard(proc.pid)
+    if _stopped:  # killed by stop_running: not a result anyone may take for a verdict
+        proc.wait()
+        raise KeyboardInterrupt
     if stopped == "disk":
         err.add(f"\n[veriassist: stopped: {watch.reason}]\n".encode())
     returncode = proc.wait()
@@ -337,6 +347,29 @@ def _pidfd(pid: int) -> int | None:
         return os.pidfd_open(pid)
     except (AttributeError, OSError):
         return None
+
+
+# Process groups of the runs in progress in this process: what `stop_running` kills.
+_running: set[int] = set()
+_stopped = False  # set by stop_running: runs raise KeyboardInterrupt until resume_running
+
+
+def stop_running() -> None:
+    """Kill every run this process has in progress and start no more: each `run`, in any
+    thread, raises KeyboardInterrupt instead of returning (a killed run is no verdict).
+
+    Safe in a signal handler: it raises nothing and takes no lock (see veriassist/ctrl_c.py).
+    """
+    global _stopped
+    _stopped = True
+    for group in list(_running):
+        with contextlib.suppress(OSError):
+            os.killpg(group, signal.SIGKILL)
+
+
+def resume_running() -> None:
+    global _stopped
+    _stopped = False
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

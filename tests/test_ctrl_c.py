@@ -1,0 +1,61 @@
+"""Ctrl-C in the bench's pools: raised between waits in the main thread, stopping runs elsewhere."""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from veriassist import ctrl_c
+from veriassist.toolchain import runner
+from veriassist.toolchain.runner import Limits
+
+
+def test_ctrl_c_during_a_wait_is_raised_between_waits_with_no_lock_left_held() -> None:
+    assert threading.current_thread() is threading.main_thread()
+    before = signal.getsignal(signal.SIGINT)
+    with cf.ThreadPoolExecutor(2) as pool:
+        futures = [pool.submit(time.sleep, 0.5) for _ in range(200)]  # many locks for wait to take
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+        with pytest.raises(KeyboardInterrupt), ctrl_c.raised_between_waits() as waits:
+            for _ in waits.each(futures):
+                pass
+        for future in futures:  # every future's lock is free: the pool can shut down
+            assert future._condition.acquire(blocking=False)
+            future._condition.release()
+            future.cancel()
+    assert signal.getsignal(signal.SIGINT) is before
+    assert not runner._stopped  # the process runs checks again afterwards
+
+
+def test_stop_running_kills_runs_in_other_threads_which_then_raise(tmp_path: Path) -> None:
+    outcome: list[BaseException | runner.ProcessResult] = []
+
+    def long_run() -> None:
+        try:
+            outcome.append(runner.run([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path))
+        except BaseException as error:  # KeyboardInterrupt is what is expected
+            outcome.append(error)
+
+    worker = threading.Thread(target=long_run)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not runner._running and time.monotonic() < deadline:
+        time.sleep(0.02)
+    started = time.monotonic()
+    try:
+        runner.stop_running()
+        worker.join(10)
+        assert time.monotonic() - started < 5
+        assert len(outcome) == 1 and isinstance(outcome[0], KeyboardInterrupt)  # no result: no verdict
+        with pytest.raises(KeyboardInterrupt):
+            runner.run(["true"], tmp_path)  # and no new run starts
+    finally:
+        runner.resume_running()
+    assert runner.run(["true"], tmp_path, limits=Limits(wall_s=5)).returncode == 0
