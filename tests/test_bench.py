@@ -267,7 +267,7 @@ def on_dask_cluster(suite: Path, samples: Path, db: Path) -> Any:
     """Score `samples` with the simulations on a two-worker Dask LocalCluster."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster:
         request = BenchRequest(
             suite,
             mode="samples",
