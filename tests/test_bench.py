@@ -491,6 +491,31 @@ def test_ctrl_c_during_a_hung_simulation_ends_the_run_at_once(tmp_path: Path) ->
         assert store.samples(info.id) == []  # a simulation killed by Ctrl-C is no verdict: resume reruns it
 
 
+def test_kill_9_of_the_bench_leaves_no_worker_behind(tmp_path: Path) -> None:
+    """The workers die with the bench (and their simulations with them): none waits for work for ever."""
+    reference = (DESIGNS / "and_gate" / "reference.sv").read_text()
+    samples = write_jsonl(tmp_path / "many.jsonl", [("and_gate", reference)] * 400)
+    db = tmp_path / "killed.db"
+    argv = [sys.executable, "-m", "veriassist", "bench", str(DESIGNS), "--samples", str(samples)]
+    argv += ["--db", str(db), "--run", "killed", "-j", "2", "--json"]
+    run = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and _rows_so_far(db, "killed") < 3:
+        time.sleep(0.05)
+    os.kill(run.pid, signal.SIGKILL)  # the bench alone, not its group
+    run.wait()
+    left: list[str] = []
+    for _ in range(50):
+        group = subprocess.run(["pgrep", "-g", str(run.pid)], capture_output=True, text=True).stdout
+        left = group.split()
+        if not left:
+            break
+        time.sleep(0.1)
+    for pid in left:  # do not leak them into the other tests, whatever the verdict
+        os.kill(int(pid), signal.SIGKILL)
+    assert left == []
+
+
 def _vvp_running_under(pid: int) -> bool:
     """Whether a `vvp` runs among the descendants of `pid` (the sandbox gives it its own session)."""
     listing = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,comm="], capture_output=True, text=True).stdout

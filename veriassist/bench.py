@@ -568,7 +568,7 @@ def _executor(request: BenchRequest) -> Iterator[cf.Executor]:
         with Client(request.scheduler) as client:
             yield client.get_executor()
         return
-    pool = cf.ProcessPoolExecutor(max_workers=request.jobs, initializer=ctrl_c.in_worker)
+    pool = ctrl_c.process_pool(request.jobs)
     try:
         yield pool
     except BaseException:

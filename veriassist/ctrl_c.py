@@ -1,4 +1,4 @@
-"""Ctrl-C for the bench's and the lint's pools, without hangs and without false verdicts.
+"""Ctrl-C (and kill -9) for the bench's and the lint's pools: no hangs, no false verdicts, no orphans.
 
 A KeyboardInterrupt raised at an arbitrary point can hang a concurrent.futures pool for good:
 - in the main thread, inside `wait` or `as_completed`, between the locks they take on every
@@ -14,6 +14,8 @@ two waits.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
+import os
 import signal
 import threading
 from collections.abc import Iterable, Iterator
@@ -25,9 +27,25 @@ from veriassist.toolchain import runner
 _POLL_S = 0.2  # how soon a Ctrl-C pressed during a wait is acted on
 
 
-def in_worker() -> None:
-    """Pool initializer: Ctrl-C (sent to the whole process group) stops this worker's simulations."""
+def process_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """A process pool whose workers take Ctrl-C, and the death of this process, as `_in_worker` says."""
+    return cf.ProcessPoolExecutor(max_workers=workers, initializer=_in_worker, initargs=(os.getpid(),))
+
+
+def _in_worker(parent: int) -> None:
+    """Pool initializer (initargs: the bench's pid). Ctrl-C, sent to the whole process group,
+    stops this worker's simulations; and the worker dies with the bench, so a `kill -9` of it
+    leaves no worker waiting for work for ever (its simulations then die with the worker)."""
     signal.signal(signal.SIGINT, lambda signum, frame: runner.stop_running())
+    try:
+        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: no such wiring, as before
+        return
+    if os.getppid() != parent:  # the bench died before the line above
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 class Waits:

@@ -18,7 +18,6 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -147,7 +146,7 @@ def lint_problems(
     order = sorted(range(len(problems)), key=lambda i: _size(problems[i]), reverse=True)
     with (
         ctrl_c.raised_between_waits() as waits,
-        ProcessPoolExecutor(jobs, initializer=ctrl_c.in_worker) as pool,
+        ctrl_c.process_pool(jobs) as pool,
     ):
         futures = {pool.submit(lint_one, problems[i], options): i for i in order}
         try:
