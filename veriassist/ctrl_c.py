@@ -79,9 +79,11 @@ def raised_between_waits() -> Iterator[Waits]:
     if threading.current_thread() is not threading.main_thread():
         yield waits  # only the main thread ever gets KeyboardInterrupt: nothing to defer
         return
+    # After a Ctrl-C, runs stay stopped (so the interrupted run's threads end at their next
+    # simulation rather than finishing their loops) until this process starts waiting again.
+    runner.resume_running()
     previous = signal.signal(signal.SIGINT, lambda signum, frame: waits.pressed.set())
     try:
         yield waits
     finally:
         signal.signal(signal.SIGINT, previous)
-        runner.resume_running()  # a long-lived caller (the MCP server) runs checks again later

@@ -191,8 +191,10 @@ def run(
     phase: Phase | None = None,
     readable: Sequence[Path] = (),
 ) -> ProcessResult:
-    """Run argv in workdir under limits (and the sandbox, when given); never raises on failure.
+    """Run argv in workdir under limits (and the sandbox, when given).
 
+    Never raises for what the program does (a crash, a timeout, a flood of output); raises
+    KeyboardInterrupt once `stop_running` was called, since a killed run is no result.
     `readable`: paths outside the work dir the process must read (the sandbox hides the rest).
     """
     limits = limits or Limits()
