@@ -194,6 +194,19 @@ def test_without_landlock_it_falls_back_to_bubblewrap(
         assert not Sandbox(True, backend="landlock").active
 
 
+def test_a_launcher_that_cannot_run_means_bubblewrap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache dir on a noexec mount, say: the launcher is there but cannot start."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    monkeypatch.delenv("VERIASSIST_SANDBOX", raising=False)
+    assert sandbox.landlock_exec() is not None or landlock_abi() < 6  # built here
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache) + "/")  # a new cache key, the same files
+    for built in (cache / "veriassist").glob("landlock_exec-*"):
+        built.chmod(0o600)  # not executable: exec fails with EACCES
+    assert sandbox.landlock_exec() is None
+    assert Sandbox(True).backend == ("bwrap" if runner.which("bwrap") else "none")
+
+
 def test_the_launcher_explains_what_it_cannot_do(tmp_path: Path) -> None:
     """Built here from its source, so this runs on any kernel: one with Landlock ABI 6 parses
     the options; an older one is refused first, in words (and auto mode uses bubblewrap)."""

@@ -202,9 +202,10 @@ def _landlock_exec(xdg_cache_home: str | None, home: str | None) -> str | None:
     binary = cache / f"landlock_exec-{digest}"
     if not binary.is_file() and not _build(source, binary):
         return None
-    probe = subprocess.run(
-        [str(binary), "--ro", "/", "--", "/bin/true"], capture_output=True, text=True, timeout=10, check=False
-    )
+    try:
+        probe = subprocess.run([str(binary), "--ro", "/", "--", "/bin/true"], capture_output=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired):  # e.g. a cache dir on a noexec mount
+        return None
     return str(binary) if probe.returncode == 0 else None  # e.g. a kernel older than Landlock ABI 6
 
 
