@@ -227,6 +227,6 @@ def _build(source: bytes, binary: Path) -> bool:
             if compiled.returncode != 0:
                 return False
             os.replace(built, binary)  # atomic: parallel workers may build at once
-    except OSError:
+    except (OSError, subprocess.TimeoutExpired):
         return False
     return True
