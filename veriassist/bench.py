@@ -25,8 +25,8 @@ from veriassist.check import (
     CheckOptions,
     check,
     counted_reference_samples,
+    counts_samples,
     is_the_reference,
-    needs_reference_run,
     reference_key,
     reference_samples,
     remember_reference_samples,
@@ -644,10 +644,10 @@ def _plan_counts(jobs: Sequence[Job], known: Mapping[str, int | None], simulator
     plan = _CountPlan()
     for job in jobs:
         candidate = job.candidate
-        is_reference = candidate is not None and is_the_reference(candidate, job.testbench)
-        if candidate is None or not (is_reference or needs_reference_run(candidate, job.testbench)):
+        if candidate is None or not counts_samples(job.testbench):
             plan.ready.append(job)
             continue
+        is_reference = is_the_reference(candidate, job.testbench)
         if job.task_id not in plan.keys:  # one hash of the reference and testbench per problem
             plan.keys[job.task_id] = _count_key(candidate.top, job.testbench, simulator)
         key = plan.keys[job.task_id]

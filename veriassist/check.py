@@ -341,18 +341,19 @@ def _reference_as(top: str, testbench: Testbench) -> str:
     return _renamed(text, old, top) if old and old != top else text
 
 
+def counts_samples(testbench: Testbench) -> bool:
+    """True when a candidate's sample count is held to the reference's (a comparing testbench)."""
+    return testbench.style is TestbenchStyle.COMPARE and testbench.reference is not None
+
+
 def is_the_reference(candidate: Candidate, testbench: Testbench) -> bool:
     """True when `candidate` is the testbench's reference, so that its run is the reference run."""
-    if testbench.style is not TestbenchStyle.COMPARE or testbench.reference is None:
-        return False
-    return _joined(candidate) == _reference_as(candidate.top, testbench)
+    return counts_samples(testbench) and _joined(candidate) == _reference_as(candidate.top, testbench)
 
 
 def needs_reference_run(candidate: Candidate, testbench: Testbench) -> bool:
     """True when judging `candidate` needs the reference's sample count from a run of its own."""
-    if testbench.style is not TestbenchStyle.COMPARE or testbench.reference is None:
-        return False
-    return not is_the_reference(candidate, testbench)
+    return counts_samples(testbench) and not is_the_reference(candidate, testbench)
 
 
 def reference_key(top: str, testbench: Testbench) -> str:

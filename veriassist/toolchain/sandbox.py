@@ -53,7 +53,7 @@ _PROC_READ = (
 _DEV_READ = ("/dev/urandom", "/dev/random")
 _DEV_WRITE = ("/dev/null", "/dev/zero")
 
-_DEV_NODES = ("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom")
+_DEV_NODES = (*_DEV_WRITE, *_DEV_READ)
 _DEV_LINKS = (  # what programs expect to find beside them, as bwrap's --dev makes them
     ("/dev/fd", "/proc/self/fd"),
     ("/dev/stdin", "/proc/self/fd/0"),
@@ -126,7 +126,7 @@ class Sandbox:
         prefix = [self.bwrap, "--ro-bind", "/", "/"]
         # Hide home directories (API keys, tokens, ssh keys, history) and temp dirs (other runs),
         # then put back what must be read from under them: this Python, our package, include dirs.
-        hidden = _hidden_roots()
+        hidden = _hidden_roots(os.path.expanduser("~"))
         for root in hidden:
             prefix += ["--tmpfs", root]
         back: list[str] = []
@@ -162,12 +162,13 @@ class Sandbox:
         return [*prefix, "--", *argv]
 
 
-def _hidden_roots() -> list[str]:
+@functools.cache  # asked before every simulation; the answer changes only with $HOME
+def _hidden_roots(home: str) -> tuple[str, ...]:
     """Home directories and temp dirs: what bubblewrap covers with an empty tmpfs."""
-    roots = ["/home", "/root", "/tmp", "/var/tmp", "/run/user", os.path.expanduser("~")]
+    roots = ["/home", "/root", "/tmp", "/var/tmp", "/run/user", home]
     found = [r for r in dict.fromkeys(os.path.realpath(r) for r in roots) if r != "/" and os.path.isdir(r)]
     # A root inside another is covered already (and mounting over it twice costs a mount).
-    return [r for r in found if not any(r.startswith(f"{other}/") for other in found)]
+    return tuple(r for r in found if not any(r.startswith(f"{other}/") for other in found))
 
 
 @functools.cache
