@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from veriassist.bench import BenchRequest, read_samples, run_bench
 from veriassist.cli import app
-from veriassist.store import RunStatus, Store
+from veriassist.eval.bench import BenchRequest, read_samples, run_bench
+from veriassist.eval.store import RunStatus, Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -119,7 +119,7 @@ def test_each_problems_reference_is_run_once_per_run_not_once_per_worker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Samples need the reference's sample count; -j workers must not each measure it again."""
-    import veriassist.check as core
+    import veriassist.check.checker as core
 
     runs = tmp_path / "reference-runs.log"
     real = core._check_verilog
@@ -296,7 +296,7 @@ def test_a_reference_run_leaves_the_counts_that_later_sample_runs_need(
 ) -> None:
     """`bench --reference` (the suite's sanity run) is each reference's own count: a later
     `--samples` run on the same database runs no reference at all."""
-    import veriassist.check as core
+    import veriassist.check.checker as core
 
     runs = tmp_path / "reference-runs.log"
     real = core._check_verilog
@@ -330,8 +330,8 @@ def test_model_runs_read_and_keep_the_stored_reference_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Golden checks in the agent loop need the reference counts too: measured once, kept in the store."""
-    import veriassist.bench as bench_module
-    import veriassist.check as core
+    import veriassist.check.checker as core
+    import veriassist.eval.bench as bench_module
     from veriassist.models import ScriptedModel
     from veriassist.suites import load_suite
 
@@ -647,17 +647,17 @@ def test_lint_alone_scores_every_problem_and_shows_the_flags_beside_the_results(
 def test_a_resumed_lint_run_reuses_the_recorded_findings_and_duplicates_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import veriassist.lint
+    import veriassist.suites.audit
 
     db, samples = tmp_path / "resume.db", lint_samples(tmp_path)
     linted: list[list[str]] = []
-    real = veriassist.lint.lint_problems
+    real = veriassist.suites.audit.lint_problems
 
     def counting(problems: Any, *args: Any, **kwargs: Any) -> Any:
         linted.append([p.task_id for p in problems])
         return real(problems, *args, **kwargs)
 
-    monkeypatch.setattr(veriassist.lint, "lint_problems", counting)
+    monkeypatch.setattr(veriassist.suites.audit, "lint_problems", counting)
 
     def request(*only: str) -> BenchRequest:
         return BenchRequest(

@@ -15,7 +15,7 @@ import pytest
 from support.openai_stub import Fail, Junk, ScriptedOpenAIServer, Step
 from test_loop import LOOP, reply
 
-from veriassist.store import Store
+from veriassist.eval.store import Store
 from veriassist.types import FailureKind
 
 pytestmark = pytest.mark.simulator

@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 from conftest import CHECK, GOOD_COUNTER, counter
 
-from veriassist.check import check
-from veriassist.feedback import render_feedback
+from veriassist.check.checker import check
+from veriassist.check.feedback import render_feedback
 from veriassist.types import Candidate, FailureKind, Severity, SourceFile, Testbench, TestbenchStyle
 
 pytestmark = pytest.mark.simulator
 
 
-def test_correct_counter_passes_with_every_sample_compared(counter_tb: Testbench, sandbox_backend: str) -> None:
+def test_correct_counter_passes_with_every_sample_compared(
+    counter_tb: Testbench, sandbox_backend: str
+) -> None:
     result = check(counter(GOOD_COUNTER), counter_tb)
     assert result.passed, result.summary
     assert result.kind is FailureKind.PASS
@@ -64,7 +66,7 @@ def test_undriven_output_is_x_and_fails(counter_tb: Testbench) -> None:
 
 
 def test_zero_delay_loop_times_out(counter_tb: Testbench) -> None:
-    from veriassist.check import CheckOptions
+    from veriassist.check.checker import CheckOptions
 
     text = GOOD_COUNTER.replace(
         "endmodule", "reg spin; always @(*) spin = ~spin;\nalways begin spin = ~spin; end\nendmodule"
@@ -138,7 +140,7 @@ def test_compare_style_without_reference_file_still_runs(counter_tb: Testbench) 
 def test_kept_work_dir_holds_the_waveform_and_is_the_callers_to_remove(counter_tb: Testbench) -> None:
     import shutil
 
-    from veriassist.check import CheckOptions
+    from veriassist.check.checker import CheckOptions
 
     result = check(counter(GOOD_COUNTER), counter_tb, CheckOptions(keep_workdir=True))
     try:

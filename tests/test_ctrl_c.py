@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from veriassist import ctrl_c
-from veriassist.toolchain import runner
+from veriassist.toolchain import ctrl_c, runner
 from veriassist.toolchain.runner import Limits
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from veriassist.check import CheckOptions, check
+from veriassist.check.checker import CheckOptions, check
 from veriassist.suites import load_suite
 from veriassist.types import Candidate, FailureKind, Problem, SourceFile
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import GOOD_COUNTER, counter
 
-from veriassist.check import CheckOptions, _check_verilog, check, reference_samples
-from veriassist.feedback import render_feedback
+from veriassist.check.checker import CheckOptions, _check_verilog, check, reference_samples
+from veriassist.check.feedback import render_feedback
 from veriassist.types import Candidate, FailureKind, SourceFile, Testbench, TestbenchStyle
 
 pytestmark = pytest.mark.simulator

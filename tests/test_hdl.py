@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from veriassist import hdl
+from veriassist.spec import spec_interface
 from veriassist.types import Interface, Port
 
 SV_TRICKY = """\
@@ -295,7 +296,7 @@ Give me the complete code.
 
 
 def test_spec_interface_reads_verilogeval_lists() -> None:
-    interface = hdl.spec_interface(VERILOGEVAL_SPEC)
+    interface = spec_interface(VERILOGEVAL_SPEC)
     assert interface is not None and interface.module == "TopModule"
     assert ports(interface) == [
         ("clk", "input", 1),
@@ -308,7 +309,7 @@ def test_spec_interface_reads_verilogeval_lists() -> None:
 
 
 def test_spec_interface_reads_rtllm_sections() -> None:
-    interface = hdl.spec_interface(RTLLM_SPEC)
+    interface = spec_interface(RTLLM_SPEC)
     assert interface is not None and interface.module == "adder_8bit"
     assert ports(interface) == [
         ("a", "input", 8),
@@ -322,15 +323,15 @@ def test_spec_interface_reads_rtllm_sections() -> None:
 
 def test_spec_interface_reads_declaration_lines_and_header_names() -> None:
     spec = "Module name: fifo\nInputs:\n  input wire [3:0] din;\n  input clk;\nOutputs:\n  output reg full;\n"
-    interface = hdl.spec_interface(spec)
+    interface = spec_interface(spec)
     assert interface is not None
     assert (interface.module, ports(interface)) == (
         "fifo",
         [("din", "input", 4), ("clk", "input", 1), ("full", "output", 1)],
     )
-    named_only = hdl.spec_interface("Complete the code:\nmodule top_module (\n  input a);\n")
+    named_only = spec_interface("Complete the code:\nmodule top_module (\n  input a);\n")
     assert named_only is not None and named_only.module == "top_module"
 
 
 def test_spec_interface_none_when_nothing_stated() -> None:
-    assert hdl.spec_interface("The module should always drive 0.\n - output of nothing here\n") is None
+    assert spec_interface("The module should always drive 0.\n - output of nothing here\n") is None

@@ -8,7 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from veriassist.cli import app
-from veriassist.lint import (
+from veriassist.suites import load_suite
+from veriassist.suites.audit import (
     Finding,
     LintOptions,
     constant_design,
@@ -17,7 +18,6 @@ from veriassist.lint import (
     lint_one,
     lint_suite,
 )
-from veriassist.suites import load_suite
 from veriassist.types import Severity, SourceFile
 
 LINT = Path(__file__).parent / "fixtures" / "lint"

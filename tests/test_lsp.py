@@ -19,7 +19,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import make_test_lsp_client
 
-from veriassist.lsp import EditorSettings, Job, JobCancelled, find_reference, find_testbench
+from veriassist.servers.lsp import EditorSettings, Job, JobCancelled, find_reference, find_testbench
 
 EDITOR = Path(__file__).parent / "fixtures" / "editor"
 AND_GATE = EDITOR / "and_gate"

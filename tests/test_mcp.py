@@ -13,7 +13,7 @@ import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 
-from veriassist.mcp_server import server
+from veriassist.servers.mcp import server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AND_GATE = FIXTURES / "editor" / "and_gate"

@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from veriassist.metrics import compare, compute, first_pass_iteration, pass_after_try, pass_at_k, percent
-from veriassist.store import IterationRecord, SampleRecord
+from veriassist.eval.metrics import compare, compute, first_pass_iteration, pass_after_try, pass_at_k, percent
+from veriassist.eval.store import IterationRecord, SampleRecord
 from veriassist.types import FailureKind
 
 

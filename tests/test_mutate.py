@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from veriassist import hdl
-from veriassist.mutate import mutants
+from veriassist.hdl.mutate import mutants
 
 SOURCE = """module m(input [3:0] a, b, input clk, output reg [3:0] y, output z);
   // a comment that must survive: a + b

@@ -14,9 +14,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from veriassist.cli_runs import report_command, runs_app
-from veriassist.report import write_report
-from veriassist.store import IterationRecord, SampleRecord, Store
+from veriassist.cli.runs import report_command, runs_app
+from veriassist.eval.report import write_report
+from veriassist.eval.store import IterationRecord, SampleRecord, Store
 from veriassist.types import FailureKind
 
 HOSTILE = "<script>alert('x')</script>"
@@ -275,7 +275,7 @@ def test_an_empty_unfinished_reference_run_still_renders_and_says_so(tmp_path: P
 def test_report_of_a_bench_run_with_exclude_flagged_shows_flags_exclusions_and_both_rates(
     tmp_path: Path,
 ) -> None:
-    from veriassist.bench import BenchRequest, run_bench
+    from veriassist.eval.bench import BenchRequest, run_bench
 
     suite = Path(__file__).parent / "fixtures" / "lint" / "designs"
     reference = {t: (suite / t / "reference.sv").read_text() for t in ("clean_counter", "clean_mux")}

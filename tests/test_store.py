@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from veriassist import store as store_module
-from veriassist.store import (
+from veriassist.eval import store as store_module
+from veriassist.eval.store import (
     IterationRecord,
     RunMismatchError,
     RunStatus,
@@ -176,7 +176,7 @@ def test_finish_run_records_how_it_ended(db_path: Path) -> None:
 WRITER = textwrap.dedent(
     """
     import sys
-    from veriassist.store import SampleRecord, Store
+    from veriassist.eval.store import SampleRecord, Store
     from veriassist.types import FailureKind
 
     db, total, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]

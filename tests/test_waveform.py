@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from veriassist.toolchain.waveform import waveform_window
+from veriassist.toolchain.vcd import waveform_window
 
 COUNTER = """
 `timescale 1ps/1ps

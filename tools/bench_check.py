@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from veriassist import hdl  # noqa: E402
-from veriassist.check import CheckOptions, check, reference_samples  # noqa: E402
+from veriassist.check.checker import CheckOptions, check, reference_samples  # noqa: E402
 from veriassist.suites import load_suite  # noqa: E402
 from veriassist.types import Candidate, Problem  # noqa: E402
 

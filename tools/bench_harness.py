@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from veriassist import hdl
-from veriassist.bench import BenchRequest, run_bench
+from veriassist.eval.bench import BenchRequest, run_bench
 from veriassist.suites import load_suite
 from veriassist.toolchain import icarus
 from veriassist.types import Problem
@@ -122,7 +122,7 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
 
     def cli_floor(_: int) -> object:
         """What every CLI run pays before and after its checks: a new interpreter and its imports."""
-        imports = "import veriassist.cli, veriassist.cli_bench, veriassist.bench"
+        imports = "import veriassist.cli, veriassist.cli.bench, veriassist.eval.bench"
         return subprocess.run([sys.executable, "-c", imports], check=True)
 
     def table(
@@ -162,7 +162,9 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
                     text = f"{head}// sample {i}\n{end}{tail}"
                     out.write(json.dumps({"task_id": problem.task_id, "completion": text}) + "\n")
         stored = base / "counts-stored.db"  # counts measured once here, then read by every timed run
-        run_bench(BenchRequest(suite_path, jobs=workers, db=stored, mode="samples", samples_path=samples_file))
+        run_bench(
+            BenchRequest(suite_path, jobs=workers, db=stored, mode="samples", samples_path=samples_file)
+        )
         table(
             f"--samples, {samples} per problem, {samples * len(problems)} checks",
             raw_jobs("samples", samples),

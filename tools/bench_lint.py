@@ -14,9 +14,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from veriassist.check import CheckOptions, check
-from veriassist.lint import LintOptions, lint_problems
+from veriassist.check.checker import CheckOptions, check
 from veriassist.suites import load_suite
+from veriassist.suites.audit import LintOptions, lint_problems
 from veriassist.types import Candidate, Problem
 
 

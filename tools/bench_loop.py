@@ -64,8 +64,9 @@ import veriassist.agent.evaluate as evaluate_module  # noqa: E402
 from veriassist.agent.evaluate import LoopContext  # noqa: E402
 from veriassist.agent.loop import run_loop  # noqa: E402
 from veriassist.agent.outcome import LoopSettings  # noqa: E402
-from veriassist.bench import BenchRequest, _record_outcome, run_bench  # noqa: E402
-from veriassist.check import CheckOptions  # noqa: E402
+from veriassist.check.checker import CheckOptions  # noqa: E402
+from veriassist.eval.bench import BenchRequest, _record_outcome, run_bench  # noqa: E402
+from veriassist.eval.store import Store  # noqa: E402
 from veriassist.models import (  # noqa: E402
     ChatModel,
     Completion,
@@ -74,7 +75,6 @@ from veriassist.models import (  # noqa: E402
     make_model,
     resolve_settings,
 )
-from veriassist.store import Store  # noqa: E402
 from veriassist.suites import load_suite  # noqa: E402
 from veriassist.types import CheckResult, Problem, TestbenchStyle  # noqa: E402
 

@@ -7,9 +7,10 @@ from typing import Literal
 
 from veriassist import hdl
 from veriassist.agent.outcome import LoopSettings
-from veriassist.check import check, compile_only
-from veriassist.feedback import render_feedback
+from veriassist.check.checker import check, compile_only
+from veriassist.check.feedback import render_feedback
 from veriassist.prompts import render
+from veriassist.spec import spec_interface
 from veriassist.types import Candidate, CheckResult, Interface, Problem, SourceFile, Testbench, TestbenchStyle
 
 
@@ -126,7 +127,7 @@ def _spec_interface(problem: Problem) -> Interface | None:
             )
         except hdl.HdlError:
             pass
-    found = hdl.spec_interface(problem.spec)
+    found = spec_interface(problem.spec)
     if found is None or not found.ports:
         return None
     return found

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from veriassist.agent.evaluate import Attempt, LoopContext, evaluate
 from veriassist.agent.outcome import LoopOutcome, LoopSettings, StepCallback
+from veriassist.eval.store import IterationRecord
 from veriassist.extract import extract
 from veriassist.models.base import ChatModel, Completion, Message
 from veriassist.models.errors import (
@@ -23,7 +24,6 @@ from veriassist.models.errors import (
     ScriptExhausted,
 )
 from veriassist.prompts import render
-from veriassist.store import IterationRecord
 from veriassist.types import FailureKind, Problem
 
 

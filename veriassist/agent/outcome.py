@@ -6,9 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from veriassist.check import CheckOptions
+from veriassist.check.checker import CheckOptions
+from veriassist.eval.store import IterationRecord
 from veriassist.models.base import Message
-from veriassist.store import IterationRecord
 from veriassist.types import FailureKind
 
 Strategy = Literal["veriassist", "zero-shot", "compile-only"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from veriassist import hdl
+from veriassist.spec import spec_interface
 from veriassist.suites import designs, rtllm, verilogeval_v1, verilogeval_v2
 from veriassist.suites.base import Suite, SuiteError
 from veriassist.types import Problem
@@ -141,7 +142,7 @@ def lint_problem(problem: Problem) -> list[str]:
         actual = hdl.module_interface(problem.reference.text, problem.top)
     except hdl.HdlError as error:
         return [f"{name}: {error}"]
-    stated = hdl.spec_interface(problem.spec)
+    stated = spec_interface(problem.spec)
     if stated is None or not stated.ports:
         return []
     return [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from veriassist import hdl
+from veriassist.spec import spec_interface
 from veriassist.suites.base import Suite, SuiteError, read_text, rename_or_error, require
 from veriassist.types import Problem, SourceFile, Testbench, TestbenchStyle
 
@@ -74,7 +75,7 @@ def _problem(folder: Path, task_id: str, root: Path, suite: str) -> Problem:
     toplevel, dut = _testbench_roles(testbench_text, testbench_path, notes)
     verified, reference_text = _reference(folder, dut, notes)
     reference = _reconcile(verified, reference_text, dut, notes)
-    stated = hdl.spec_interface(description)
+    stated = spec_interface(description)
     if stated is not None and stated.module and stated.module != dut:
         notes.append(f"{DESCRIPTION} names module {stated.module} but {TESTBENCH} instantiates {dut}")
     relative = folder.relative_to(root)

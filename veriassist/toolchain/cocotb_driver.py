@@ -25,7 +25,9 @@ def main(config_path: str) -> int:
         silence the VCD dump module that gives a failing test its waveform window."""
 
         def _test_command(self) -> list[Any]:
-            return [["-vcd" if arg == "-none" else arg for arg in command] for command in super()._test_command()]
+            return [
+                ["-vcd" if arg == "-none" else arg for arg in command] for command in super()._test_command()
+            ]
 
     runner = IcarusWithVcd()
     try:

@@ -1,6 +1,7 @@
 /* landlock_exec: run one untrusted program under Landlock and seccomp, then exec it.
  *
- *   landlock_exec [--rw PATH]... [--ro PATH]... [--cpu S] [--mem B] [--fsize B] [--nproc N] -- PROG ARG...
+ *   landlock_exec [--rw PATH]... [--ro PATH]... [--cpu S] [--mem B] [--fsize B] [--nproc N]
+ *                 [--uid U --gid G [--cover DIR]...] -- PROG ARG...
  *
  * The same walls as VeriAssist's bubblewrap sandbox, without namespaces (whose set-up and
  * teardown cost 3-9 ms per simulation on a busy machine, more than many simulations take):
@@ -13,6 +14,12 @@
  *   - no capabilities, even when run as root (as bubblewrap does): the bounding set is emptied
  *     and root cannot regain them on exec; chmod, chown, utime and xattr calls do nothing,
  *     since Landlock does not cover metadata and an owner (or root) could change any file's;
+ *   - no root: with --uid/--gid (given when VeriAssist runs as root) the program runs as that
+ *     user, with no supplementary groups, so root-only files (/etc/shadow, keys of mode 600)
+ *     stay unreadable even inside the --ro dirs. Each --cover DIR is a dir that user cannot
+ *     enter on the way to a --ro/--rw path (/root holding the Python install, say): in a
+ *     private mount namespace it is covered with an empty tmpfs it may enter, and the paths
+ *     beneath it are bind-mounted back, nothing else;
  *   - rlimits: CPU seconds, address space, file size, processes; no core dumps.
  * Needs Landlock ABI 6 (Linux 6.12) for the signal and socket scopes; anything less exits 125
  * with a message, and VeriAssist falls back to bubblewrap. Built by veriassist/toolchain/sandbox.py.
@@ -20,6 +27,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/audit.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
@@ -31,10 +39,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 /* The Landlock ABI, spelled out: Debian 12's kernel headers predate the parts we need. */
@@ -82,30 +93,40 @@ static void die(const char *what, const char *detail) {
     _exit(125);
 }
 
-static void add_path(int ruleset, const char *path, uint64_t access) {
-    int fd = open(path, O_PATH | O_CLOEXEC);
-    if (fd < 0) {
+struct rule {
+    const char *path;
+    uint64_t access;
+    int fd; /* O_PATH, kept open until the covers are in place; -1: not on this machine */
+};
+
+static void add_rule(int ruleset, struct rule *rule) {
+    rule->fd = open(rule->path, O_PATH | O_CLOEXEC);
+    if (rule->fd < 0) {
         if (errno == ENOENT) return; /* a path this machine does not have */
-        die("cannot open", path);
+        die("cannot open", rule->path);
     }
     struct stat st;
-    if (fstat(fd, &st) != 0) die("cannot stat", path);
-    struct path_beneath_attr rule = {
-        .allowed_access = S_ISDIR(st.st_mode) ? access : access & FS_FILE_ONLY,
-        .parent_fd = fd,
+    if (fstat(rule->fd, &st) != 0) die("cannot stat", rule->path);
+    struct path_beneath_attr attr = {
+        .allowed_access = S_ISDIR(st.st_mode) ? rule->access : rule->access & FS_FILE_ONLY,
+        .parent_fd = rule->fd,
     };
-    if (syscall(NR_ADD_RULE, ruleset, RULE_PATH_BENEATH, &rule, 0) != 0) die("cannot add a rule for", path);
-    close(fd);
+    if (syscall(NR_ADD_RULE, ruleset, RULE_PATH_BENEATH, &attr, 0) != 0) die("cannot add a rule for", rule->path);
 }
 
-static void set_limit(int resource, const char *value) {
+static unsigned long long number(const char *value) {
     char *end;
     errno = 0;
     unsigned long long n = strtoull(value, &end, 10);
-    if (errno || *end) {
+    if (errno || *end || !*value) {
         errno = EINVAL;
-        die("bad limit", value);
+        die("bad number", value);
     }
+    return n;
+}
+
+static void set_limit(int resource, const char *value) {
+    unsigned long long n = number(value);
     struct rlimit limit = {n, n};
     if (setrlimit(resource, &limit) != 0) die("cannot set limit", value);
 }
@@ -179,18 +200,94 @@ static void install_seccomp(void) {
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program) != 0) die("cannot install the seccomp filter", NULL);
 }
 
+/* Under each cover, an empty tmpfs the dropped user may enter (mode 0711: not list), with
+ * the rule paths beneath it bind-mounted back from the descriptors opened before it hid them.
+ * In a mount namespace of our own, made private first so that nothing leaks to the host's. */
+static int beneath(const char *path, const char *dir) {
+    size_t n = strlen(dir);
+    return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+static void make_dirs(char *path, size_t from) { /* every dir of path after its first `from` bytes */
+    for (char *slash = strchr(path + from + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        if (mkdir(path, 0711) != 0 && errno != EEXIST) die("cannot make", path);
+        *slash = '/';
+    }
+}
+
+static void cover(char **covers, int ncovers, struct rule *rules, int nrules) {
+    char *real[nrules];
+    int order[nrules]; /* shortest path first: a path beneath one bound back is there with it */
+    for (int r = 0; r < nrules; r++) {
+        real[r] = rules[r].fd >= 0 ? realpath(rules[r].path, NULL) : NULL;
+        int at = r;
+        for (; at > 0 && (!real[order[at - 1]] || (real[r] && strlen(real[order[at - 1]]) > strlen(real[r]))); at--)
+            order[at] = order[at - 1];
+        order[at] = r;
+    }
+    if (unshare(CLONE_NEWNS) != 0) die("cannot make a mount namespace", NULL);
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) die("cannot make the mounts private", NULL);
+    int source[nrules]; /* opened again in the new namespace: a bind takes its source from there */
+    for (int r = 0; r < nrules; r++) {
+        source[r] = -1;
+        for (int c = 0; real[r] && c < ncovers && source[r] < 0; c++)
+            if (beneath(real[r], covers[c]) && (source[r] = open(real[r], O_PATH | O_CLOEXEC)) < 0)
+                die("cannot open", real[r]);
+    }
+    for (int c = 0; c < ncovers; c++) {
+        const char *dir = covers[c];
+        if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0711,size=64k,nr_inodes=256") != 0)
+            die("cannot cover", dir);
+        const char *bound[nrules];
+        int nbound = 0;
+        for (int o = 0; o < nrules; o++) {
+            int r = order[o], inside = 0;
+            if (!real[r] || !beneath(real[r], dir)) continue;
+            for (int b = 0; b < nbound; b++) inside |= beneath(real[r], bound[b]);
+            if (inside) continue;
+            struct stat st;
+            if (fstat(source[r], &st) != 0) die("cannot stat", rules[r].path);
+            make_dirs(real[r], strlen(dir));
+            if (strcmp(real[r], dir) != 0) {
+                int made = S_ISDIR(st.st_mode) ? mkdir(real[r], 0711)
+                                               : close(open(real[r], O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
+                if (made != 0 && errno != EEXIST) die("cannot make", real[r]);
+            }
+            char fd_path[64];
+            snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", source[r]);
+            if (mount(fd_path, real[r], NULL, MS_BIND | MS_REC, NULL) != 0) die("cannot bind back", real[r]);
+            bound[nbound++] = real[r];
+        }
+    }
+    for (int r = 0; r < nrules; r++) {
+        free(real[r]);
+        if (source[r] >= 0) close(source[r]);
+    }
+}
+
 /* Root keeps no power: empty the bounding set (so exec cannot grant), lock root out of
- * regaining capabilities, then drop our own. Without privilege the first two steps fail
- * harmlessly: there is nothing to drop. */
-static void drop_capabilities(void) {
-    if (prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
-                                     SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED) != 0 &&
-        errno != EPERM)
-        die("cannot set the securebits", NULL);
+ * regaining capabilities, become the unprivileged user when asked (which clears every
+ * capability), then drop our own. Without privilege the first steps fail harmlessly: there is
+ * nothing to drop. */
+static void drop_privileges(long uid, long gid) {
     for (int cap = 0; cap <= 63; cap++)
         if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL && errno != EPERM)
             die("cannot drop a bounding capability", NULL);
     prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    /* With a new uid, the kernel's setuid fix-up must clear the capabilities: not locked off. */
+    int bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED;
+    if (uid < 0) bits |= SECBIT_NO_SETUID_FIXUP;
+    if (prctl(PR_SET_SECUREBITS, bits) != 0 && errno != EPERM) die("cannot set the securebits", NULL);
+    if (uid >= 0) {
+        if (setgroups(0, NULL) != 0) die("cannot clear the groups", NULL);
+        if (setresgid(gid, gid, gid) != 0) die("cannot change the group", NULL);
+        if (setresuid(uid, uid, uid) != 0) die("cannot change the user", NULL);
+        if (setuid(0) == 0 || setgid(0) == 0) {
+            errno = EPERM;
+            die("could become root again", NULL);
+        }
+    }
     struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
     struct __user_cap_data_struct none[2] = {{0, 0, 0}, {0, 0, 0}};
     if (syscall(SYS_capset, &header, none) != 0) die("cannot drop capabilities", NULL);
@@ -210,11 +307,18 @@ int main(int argc, char **argv) {
     int ruleset = syscall(NR_CREATE_RULESET, &attr, sizeof attr, 0);
     if (ruleset < 0) die("cannot create a Landlock ruleset", NULL);
 
+    struct rule rules[argc];
+    char *covers[argc];
+    int nrules = 0, ncovers = 0;
+    long uid = -1, gid = -1;
     int i = 1;
     for (; i + 1 < argc && strcmp(argv[i], "--") != 0; i += 2) {
         const char *option = argv[i], *value = argv[i + 1];
-        if (!strcmp(option, "--ro")) add_path(ruleset, value, FS_EXECUTE | FS_READ_FILE | FS_READ_DIR);
-        else if (!strcmp(option, "--rw")) add_path(ruleset, value, FS_WORK);
+        if (!strcmp(option, "--ro")) rules[nrules++] = (struct rule){value, FS_EXECUTE | FS_READ_FILE | FS_READ_DIR, -1};
+        else if (!strcmp(option, "--rw")) rules[nrules++] = (struct rule){value, FS_WORK, -1};
+        else if (!strcmp(option, "--cover")) covers[ncovers++] = argv[i + 1];
+        else if (!strcmp(option, "--uid")) uid = (long)number(value);
+        else if (!strcmp(option, "--gid")) gid = (long)number(value);
         else if (!strcmp(option, "--cpu")) set_limit(RLIMIT_CPU, value);
         else if (!strcmp(option, "--mem")) set_limit(RLIMIT_AS, value);
         else if (!strcmp(option, "--fsize")) set_limit(RLIMIT_FSIZE, value);
@@ -224,14 +328,20 @@ int main(int argc, char **argv) {
             die("unknown option", option);
         }
     }
-    if (i + 1 >= argc || strcmp(argv[i], "--") != 0) {
-        fprintf(stderr, "usage: landlock_exec [--rw P]... [--ro P]... [--cpu S] [--mem B] [--fsize B] [--nproc N] -- PROG ARG...\n");
+    if (i + 1 >= argc || strcmp(argv[i], "--") != 0 || (uid < 0) != (gid < 0) || (ncovers && uid < 0)) {
+        fprintf(stderr, "usage: landlock_exec [--rw P]... [--ro P]... [--cpu S] [--mem B] [--fsize B] [--nproc N] "
+                        "[--uid U --gid G [--cover DIR]...] -- PROG ARG...\n");
         return 125;
     }
+    for (int r = 0; r < nrules; r++) add_rule(ruleset, &rules[r]);
+    if (ncovers) cover(covers, ncovers, rules, nrules);
+    for (int r = 0; r < nrules; r++)
+        if (rules[r].fd >= 0) close(rules[r].fd);
     struct rlimit no_core = {0, 0};
     setrlimit(RLIMIT_CORE, &no_core);
+    drop_privileges(uid, gid);
+    /* After the change of user, which clears it. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die("cannot set the parent-death signal", NULL);
-    drop_capabilities();
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) die("cannot set no_new_privs", NULL);
     if (syscall(NR_RESTRICT_SELF, ruleset, 0) != 0) die("cannot enter the Landlock domain", NULL);
     close(ruleset);

@@ -48,7 +48,7 @@ def generate_command(
     """
     from veriassist.agent.loop import run_loop
     from veriassist.agent.outcome import LoopSettings
-    from veriassist.check import CheckOptions
+    from veriassist.check.checker import CheckOptions
     from veriassist.models import ModelError, make_model, resolve_settings
 
     if strategy not in ("veriassist", "zero-shot", "compile-only") or feedback not in (
@@ -102,7 +102,7 @@ def _usage(message: str) -> typer.Exit:
 
 
 def _load_problem(spec: str, top: str | None) -> Problem:
-    from veriassist import hdl
+    from veriassist.spec import spec_interface
     from veriassist.suites import SuiteError, load_suite
 
     if spec == "-":
@@ -118,7 +118,7 @@ def _load_problem(spec: str, top: str | None) -> Problem:
         if not path.is_file():
             raise _usage(f"no spec at {path}: give a spec file, a design folder, or - for stdin")
         text, name = path.read_text(), path.stem
-    found = hdl.spec_interface(text)
+    found = spec_interface(text)
     top = top or (found.module if found and found.module else None)
     if not top:
         raise _usage("the spec does not name the top module: pass --top NAME")

@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any
 from veriassist.toolchain import icarus, runner
 from veriassist.toolchain.cocotb_driver import BUILD_FAILED, TEST_FAILED_TO_RUN
 from veriassist.toolchain.sandbox import Sandbox
+from veriassist.toolchain.workdir import work_dir
 from veriassist.types import Candidate, CheckResult, FailureKind, Severity, TestOutcome
 
 if TYPE_CHECKING:
-    from veriassist.check import CheckOptions
+    from veriassist.check.checker import CheckOptions
     from veriassist.types import Testbench
 
 # An extra top that dumps the design's signals, so a failure comes with a waveform.
@@ -30,12 +31,10 @@ endmodule
 
 
 def run_cocotb(candidate: Candidate, testbench: Testbench, options: CheckOptions) -> CheckResult:
-    from veriassist.check import _workdir
-
     sandbox = Sandbox(options.sandbox)
     runner.require_tool("iverilog")
     runner.require_tool("vvp")
-    with _workdir(options.keep_workdir) as work:
+    with work_dir(options.keep_workdir) as work:
         names = _lay_out(work, candidate, testbench)
         config = {
             "sources": [str(work / "dut" / f.name) for f in candidate.files] + [str(work / "va_wave_dump.v")],
@@ -160,7 +159,7 @@ def _short_failure(message: str, text: str) -> str:
 
 
 def _waveform(vcd: Path, failed: TestOutcome, top: str) -> str:
-    from veriassist.toolchain.waveform import waveform_window
+    from veriassist.toolchain.vcd import waveform_window
 
     around = int(failed.sim_time_ns * 1000) if failed.sim_time_ns is not None else None  # VCD is in ps
     return waveform_window(vcd, around, scope=top)

@@ -20,8 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from veriassist import ctrl_c
-from veriassist.check import (
+from veriassist.check.checker import (
     CheckOptions,
     check,
     counted_reference_samples,
@@ -31,16 +30,17 @@ from veriassist.check import (
     reference_samples,
     remember_reference_samples,
 )
-from veriassist.feedback import render_feedback
-from veriassist.metrics import RunMetrics, compute
-from veriassist.store import RunInfo, RunStatus, SampleRecord, Store, git_commit
+from veriassist.check.feedback import render_feedback
+from veriassist.eval.metrics import RunMetrics, compute
+from veriassist.eval.store import RunInfo, RunStatus, SampleRecord, Store, git_commit
 from veriassist.suites import Suite, SuiteError, load_suite
+from veriassist.toolchain import ctrl_c
 from veriassist.types import Candidate, CheckResult, FailureKind, Problem, SourceFile, Testbench
 
 if TYPE_CHECKING:
     from veriassist.agent.outcome import LoopOutcome, LoopSettings
-    from veriassist.lint import Finding
     from veriassist.models import ChatModel
+    from veriassist.suites.audit import Finding
 
 __all__ = [
     "BenchError",
@@ -503,7 +503,7 @@ def _lint(
 
     Each problem's findings are committed as they arrive, so an interrupted lint resumes too.
     """
-    from veriassist.lint import Finding, LintOptions, lint_problems
+    from veriassist.suites.audit import Finding, LintOptions, lint_problems
 
     stored = store.lint_results(run_id)
     found = {task: tuple(Finding.from_json(f) for f in findings) for task, findings in stored.items()}
@@ -524,7 +524,7 @@ def _exclude_flagged(
     problems: Sequence[Problem], lint: dict[str, tuple[Finding, ...]], severity: str | None
 ) -> tuple[list[Problem], list[str], list[str]]:
     """The problems left to score, those left out, and a note on each one left out."""
-    from veriassist.lint import is_flagged, lint_flags
+    from veriassist.suites.audit import is_flagged, lint_flags
 
     if severity is None:
         return list(problems), [], []
@@ -547,7 +547,7 @@ def _exclude_flagged(
 
 def _attach_lint_flags(store: Store, run_id: int, lint: dict[str, tuple[Finding, ...]]) -> None:
     """Put each linted problem's flags on its samples (the agent loop records samples without them)."""
-    from veriassist.lint import lint_flags
+    from veriassist.suites.audit import lint_flags
 
     if not lint:
         return

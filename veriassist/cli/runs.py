@@ -18,8 +18,8 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from veriassist.metrics import RunMetrics
-    from veriassist.store import RunInfo, SampleRecord, Store
+    from veriassist.eval.metrics import RunMetrics
+    from veriassist.eval.store import RunInfo, SampleRecord, Store
 
 __all__ = ["ExportFormat", "report_command", "runs_app"]
 
@@ -44,7 +44,7 @@ def _console() -> Console:
 
 @contextmanager
 def _open(db: Path) -> Iterator[Store]:
-    from veriassist.store import Store, StoreError
+    from veriassist.eval.store import Store, StoreError
 
     # Reading must not create an empty database where the user mistyped a path.
     if not db.exists():
@@ -81,7 +81,7 @@ def _model_cell(run: RunInfo) -> str:
 
 
 def _metrics(store: Store, run: RunInfo) -> RunMetrics:
-    from veriassist.metrics import compute
+    from veriassist.eval.metrics import compute
 
     return compute(store.samples(run.id), store.iterations(run.id))
 
@@ -89,7 +89,7 @@ def _metrics(store: Store, run: RunInfo) -> RunMetrics:
 @runs_app.command("list")
 def list_command(db: DbOption = DEFAULT_DB) -> None:
     """List recorded runs."""
-    from veriassist.metrics import percent
+    from veriassist.eval.metrics import percent
 
     console = _console()
     with _open(db) as store:
@@ -116,8 +116,8 @@ def list_command(db: DbOption = DEFAULT_DB) -> None:
 @runs_app.command("show")
 def show_command(name: str, db: DbOption = DEFAULT_DB) -> None:
     """Show one run: what it was, pass@k, the try curve, failures and problems."""
-    from veriassist.metrics import percent
-    from veriassist.report import run_banners
+    from veriassist.eval.metrics import percent
+    from veriassist.eval.report import run_banners
 
     console = _console()
     with _open(db) as store:
@@ -187,8 +187,8 @@ def show_command(name: str, db: DbOption = DEFAULT_DB) -> None:
 @runs_app.command("compare")
 def compare_command(run_a: str, run_b: str, db: DbOption = DEFAULT_DB) -> None:
     """Per problem: fixed (fails in A, passes in B), broken, both, neither."""
-    from veriassist.metrics import compare, percent
-    from veriassist.report import run_banners
+    from veriassist.eval.metrics import compare, percent
+    from veriassist.eval.report import run_banners
 
     console = _console()
     with _open(db) as store:
@@ -270,7 +270,7 @@ def report_command(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write a self-contained HTML report of one run."""
-    from veriassist.report import write_report
+    from veriassist.eval.report import write_report
 
     with _open(db) as store:
         path = write_report(store, run, output)

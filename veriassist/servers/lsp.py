@@ -26,11 +26,12 @@ from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
 from veriassist import __version__, hdl
+from veriassist.spec import spec_interface
 from veriassist.toolchain import runner
 from veriassist.toolchain.source_lint import lint_source
 from veriassist.types import Diagnostic, Severity, SourceFile
 
-log = logging.getLogger("veriassist.lsp")
+log = logging.getLogger("veriassist.servers.lsp")
 
 HDL_SUFFIXES = (".v", ".sv")
 SPEC_SUFFIXES = (".md", ".txt")
@@ -323,7 +324,7 @@ _SPEC_MODULE = re.compile(r"\bmodule\s+`?([A-Za-z_]\w*)`?")
 
 def spec_top(spec: str, near: Path) -> str:
     """The module name the spec states, else design.toml's `top` next to it, else TopModule."""
-    stated = hdl.spec_interface(spec)
+    stated = spec_interface(spec)
     if stated is not None and stated.module:
         return stated.module
     named = _SPEC_MODULE.search(spec)  # "Implement `module and_gate`", "module foo (" in a comment
@@ -400,7 +401,7 @@ def _report(ls: VeriAssistServer, message: str, kind: types.MessageType) -> dict
 
 def _guarded(ls: VeriAssistServer, title: str, body: Any, *args: Any) -> dict[str, Any]:
     """Run a job body; what a user can act on becomes a message, never a stack trace."""
-    from veriassist.inputs import InputError
+    from veriassist.check.inputs import InputError
     from veriassist.models import ModelError
 
     try:
@@ -448,7 +449,7 @@ def _model(ls: VeriAssistServer, document: TextDocument) -> Any:
 
 def _loop_settings(ls: VeriAssistServer, *, golden: bool, iterations: int | None = None) -> Any:
     from veriassist.agent.outcome import LoopSettings
-    from veriassist.check import CheckOptions
+    from veriassist.check.checker import CheckOptions
 
     return LoopSettings(
         iterations=iterations or ls.settings.iterations,
@@ -547,7 +548,7 @@ def _generate(ls: VeriAssistServer, current: Job, uri: Any, selection: Any = Non
 
 
 def _fix(ls: VeriAssistServer, current: Job, uri: Any) -> dict[str, Any]:
-    from veriassist.inputs import guess_top, load_testbench
+    from veriassist.check.inputs import guess_top, load_testbench
     from veriassist.types import Problem
 
     document = _document(ls, uri)
@@ -618,9 +619,9 @@ def _testbench(ls: VeriAssistServer, current: Job, uri: Any) -> dict[str, Any]:
 
 
 def _check(ls: VeriAssistServer, current: Job, uri: Any) -> dict[str, Any]:
-    from veriassist.check import CheckOptions, check
-    from veriassist.feedback import render_feedback
-    from veriassist.inputs import guess_top, load_testbench
+    from veriassist.check.checker import CheckOptions, check
+    from veriassist.check.feedback import render_feedback
+    from veriassist.check.inputs import guess_top, load_testbench
     from veriassist.types import Candidate
 
     document = _document(ls, uri)

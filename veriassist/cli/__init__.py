@@ -51,10 +51,10 @@ def check(
 
     Exit status: 0 pass, 1 fail, 2 usage or tool error.
     """
-    from veriassist.check import CheckOptions
-    from veriassist.check import check as run_check
-    from veriassist.feedback import render_feedback
-    from veriassist.inputs import InputError, load_candidate, load_testbench
+    from veriassist.check.checker import CheckOptions
+    from veriassist.check.checker import check as run_check
+    from veriassist.check.feedback import render_feedback
+    from veriassist.check.inputs import InputError, load_candidate, load_testbench
     from veriassist.toolchain.runner import ToolMissing
 
     try:
@@ -148,14 +148,14 @@ def suites_show(
 
 
 # Benchmark runs and their records: each module keeps its heavy imports inside the commands.
-from veriassist.cli_bench import bench_command  # noqa: E402
-from veriassist.cli_runs import report_command, runs_app  # noqa: E402
+from veriassist.cli.bench import bench_command  # noqa: E402
+from veriassist.cli.runs import report_command, runs_app  # noqa: E402
 
 app.command("bench")(bench_command)
 app.add_typer(runs_app, name="runs")
 app.command("report")(report_command)
 
-from veriassist.cli_generate import generate_command  # noqa: E402
+from veriassist.cli.generate import generate_command  # noqa: E402
 
 app.command("generate")(generate_command)
 
@@ -175,14 +175,14 @@ if __name__ == "__main__":
 # The servers import pygls / the mcp SDK (about a second); load them only when asked for.
 def _lsp_command(stdio: Annotated[bool, typer.Option("--stdio", hidden=True)] = False) -> None:
     """Language server on stdio for VS Code, Neovim, Emacs: diagnostics, generate, fix, check."""
-    from veriassist.lsp import lsp_command
+    from veriassist.servers.lsp import lsp_command
 
     lsp_command(stdio)
 
 
 def _mcp_command() -> None:
     """MCP server on stdio for coding agents: check, simulate, lint, generate, fix, benchmark."""
-    from veriassist.mcp_server import mcp_command
+    from veriassist.servers.mcp import mcp_command
 
     mcp_command()
 
@@ -190,6 +190,6 @@ def _mcp_command() -> None:
 app.command("lsp")(_lsp_command)
 app.command("mcp")(_mcp_command)
 
-from veriassist.cli_lint import lint_command  # noqa: E402
+from veriassist.cli.suites import lint_command  # noqa: E402
 
 suites_app.command("lint")(lint_command)

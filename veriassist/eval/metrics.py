@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from veriassist.store import IterationRecord, SampleRecord
+from veriassist.eval.store import IterationRecord, SampleRecord
 from veriassist.types import FailureKind
 
 __all__ = [

@@ -35,9 +35,9 @@ def lint_command(
 
     Exit status: 0 no error-severity findings, 1 some, 2 usage or tool error.
     """
-    from veriassist.check import CheckOptions
-    from veriassist.lint import LintOptions, lint_problems
+    from veriassist.check.checker import CheckOptions
     from veriassist.suites import SuiteError, load_suite
+    from veriassist.suites.audit import LintOptions, lint_problems
     from veriassist.toolchain.runner import ToolMissing
     from veriassist.types import Severity
 

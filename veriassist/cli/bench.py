@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 if TYPE_CHECKING:
-    from veriassist.bench import BenchRequest, BenchResult
+    from veriassist.eval.bench import BenchRequest, BenchResult
 
 __all__ = ["bench_command"]
 
@@ -101,8 +101,8 @@ def bench_command(
     """
     import os
 
-    from veriassist.bench import BenchError, BenchInterrupted, BenchRequest
-    from veriassist.store import StoreError
+    from veriassist.eval.bench import BenchError, BenchInterrupted, BenchRequest
+    from veriassist.eval.store import StoreError
     from veriassist.toolchain.runner import ToolMissing
 
     given = {"reference": reference, "samples": samples is not None, "model": model is not None}
@@ -152,7 +152,7 @@ def bench_command(
 
 
 def _run(request: BenchRequest, quiet: bool) -> BenchResult:
-    from veriassist.bench import run_bench
+    from veriassist.eval.bench import run_bench
 
     if quiet:
         return run_bench(request)
@@ -183,7 +183,7 @@ def _lint_json(result: BenchResult) -> dict[str, Any] | None:
     """Both pass@1 figures, each problem's flags and findings, and what was left out."""
     if not result.lint:
         return None
-    from veriassist.lint import lint_flags
+    from veriassist.suites.audit import lint_flags
 
     metrics = result.metrics
     scored = {p.task_id for p in metrics.problems}
@@ -209,7 +209,7 @@ def _lint_json(result: BenchResult) -> dict[str, Any] | None:
 
 def to_json(result: BenchResult) -> dict[str, Any]:
     """The `--json` object: run, totals, pass@k, the lint (when run) and one entry per sample."""
-    from veriassist.bench import summary_of
+    from veriassist.eval.bench import summary_of
 
     records = result.records
     return {
@@ -244,8 +244,8 @@ def to_json(result: BenchResult) -> dict[str, Any]:
 
 
 def _print(result: BenchResult, request: BenchRequest) -> None:
-    from veriassist.bench import summary_of
-    from veriassist.metrics import percent
+    from veriassist.eval.bench import summary_of
+    from veriassist.eval.metrics import percent
 
     records = result.records
     passed = sum(1 for r in records if r.passed)
@@ -272,7 +272,7 @@ def _print(result: BenchResult, request: BenchRequest) -> None:
 
 def _print_lint(result: BenchResult) -> None:
     """Both pass@1 figures, so a quoted number can say which it is, then each flagged problem."""
-    from veriassist.metrics import percent
+    from veriassist.eval.metrics import percent
 
     lint = _lint_json(result)
     assert lint is not None

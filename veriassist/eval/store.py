@@ -480,7 +480,9 @@ class Store:
 
     def reference_samples(self) -> dict[str, int | None]:
         """Known reference sample counts by key."""
-        return {row["key"]: row["samples"] for row in self._query("SELECT key, samples FROM reference_samples")}
+        return {
+            row["key"]: row["samples"] for row in self._query("SELECT key, samples FROM reference_samples")
+        }
 
     def record_reference_samples(self, key: str, samples: int) -> None:
         with self._transaction() as db:

@@ -10,18 +10,18 @@ import functools
 import hashlib
 import shlex
 import shutil
-import tempfile
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from veriassist import hdl
+from veriassist.check import cocotb_sim
+from veriassist.check.verdict import new_nonce, read_simulation, scan_error_lines, stamp_testbench
+from veriassist.hdl.static_check import check_candidate
 from veriassist.toolchain import icarus, runner
 from veriassist.toolchain.sandbox import Sandbox
-from veriassist.toolchain.static_check import check_candidate
+from veriassist.toolchain.workdir import work_dir
 from veriassist.types import (
     Candidate,
     CheckResult,
@@ -33,7 +33,6 @@ from veriassist.types import (
     Testbench,
     TestbenchStyle,
 )
-from veriassist.verdict import new_nonce, read_simulation, scan_error_lines, stamp_testbench
 
 
 @dataclass(frozen=True)
@@ -68,9 +67,7 @@ def check(
     if early is not None:
         return replace(early, timings={"static_s": time.perf_counter() - started})
     if testbench.style is TestbenchStyle.COCOTB:
-        from veriassist.toolchain import cocotb_run
-
-        result = cocotb_run.run_cocotb(candidate, testbench, options)
+        result = cocotb_sim.run_cocotb(candidate, testbench, options)
     else:
         expected = expected_samples
         if expected is None and needs_reference_run(candidate, testbench):
@@ -176,16 +173,6 @@ def _reference_top(testbench: Testbench) -> str | None:
     return names[-1] if names else None
 
 
-@contextmanager
-def _workdir(keep: bool) -> Iterator[Path]:
-    path = Path(tempfile.mkdtemp(prefix="veriassist-", dir=runner.work_root()))
-    try:
-        yield path
-    finally:
-        if not keep:
-            shutil.rmtree(path, ignore_errors=True)
-
-
 def _check_verilog(
     candidate: Candidate,
     testbench: Testbench,
@@ -198,7 +185,7 @@ def _check_verilog(
     iverilog, vvp = runner.require_tool("iverilog"), runner.require_tool("vvp")
     nonce = new_nonce()
     timings: dict[str, float] = {}
-    with _workdir(options.keep_workdir) as work:
+    with work_dir(options.keep_workdir) as work:
         sources, names = _lay_out(work, candidate, testbench, nonce)
         # Compile and simulate in one sandboxed process: a sandbox costs milliseconds per start.
         # A nonce-stamped marker between them says where the compiler's output ends, and
@@ -323,7 +310,7 @@ def _summary(kind: FailureKind, samples: int | None, total: int | None, reason: 
 
 def _waveform(vcd: Path, around: int | None) -> str:
     try:
-        from veriassist.toolchain.waveform import waveform_window
+        from veriassist.toolchain.vcd import waveform_window
     except ImportError:  # pragma: no cover - the waveform stage is optional
         return ""
     return waveform_window(vcd, around)
@@ -409,7 +396,7 @@ def compile_only(
         return early
     sandbox = Sandbox(options.sandbox)
     runner.require_tool("iverilog")
-    with _workdir(options.keep_workdir) as work:
+    with work_dir(options.keep_workdir) as work:
         sources, names = _lay_out(work, candidate, empty, new_nonce())
         limits = replace(options.limits, wall_s=options.compile_timeout_s)
         compiled = runner.run(

@@ -22,9 +22,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from veriassist import ctrl_c, hdl, mutate
-from veriassist.check import CheckOptions, check
+from veriassist import hdl
+from veriassist.check.checker import CheckOptions, check
+from veriassist.hdl import mutate
+from veriassist.spec import spec_interface
 from veriassist.suites import Suite, lint_problem
+from veriassist.toolchain import ctrl_c
 from veriassist.types import (
     Candidate,
     CheckResult,
@@ -310,7 +313,7 @@ def _positional_findings(
 ) -> list[str]:
     """Port order matters only here: a design that follows the spec's order must be wired as the spec says."""
     messages = []
-    stated = hdl.spec_interface(problem.spec)
+    stated = spec_interface(problem.spec)
     order = [p.name for p in reference.ports]
     if stated is not None and stated.ports and {p.name for p in stated.ports} == set(order):
         spec_order = [p.name for p in stated.ports]

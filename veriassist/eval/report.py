@@ -14,9 +14,9 @@ from pathlib import Path
 import jinja2
 
 from veriassist import __version__
-from veriassist.metrics import RunMetrics, compute, percent
+from veriassist.eval.metrics import RunMetrics, compute, percent
+from veriassist.eval.store import RunInfo, RunStatus, SampleRecord, Store
 from veriassist.prompts import TEMPLATE_DIR
-from veriassist.store import RunInfo, RunStatus, SampleRecord, Store
 
 __all__ = ["TEMPLATES", "Banner", "render_report", "run_banners", "write_report"]
 

@@ -19,6 +19,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
 from veriassist import __version__, hdl
+from veriassist.spec import spec_interface
 from veriassist.types import Candidate, CheckResult, Problem, Testbench
 
 INSTRUCTIONS = """\
@@ -153,10 +154,10 @@ class RunSummary(BaseModel):
 @contextmanager
 def _tool_errors() -> Iterator[None]:
     """Expected failures become ToolErrors with the stage's own message."""
-    from veriassist.bench import BenchError
-    from veriassist.inputs import InputError
+    from veriassist.check.inputs import InputError
+    from veriassist.eval.bench import BenchError
+    from veriassist.eval.store import StoreError
     from veriassist.models import ModelError
-    from veriassist.store import StoreError
     from veriassist.suites import SuiteError
     from veriassist.toolchain.runner import ToolMissing
 
@@ -177,7 +178,7 @@ def _inputs(
     rtl: str, testbench: str, reference: str | None, top: str | None
 ) -> Iterator[tuple[Candidate, Testbench]]:
     """Lay the texts out as files so the CLI's own loaders recognise them."""
-    from veriassist.inputs import load_candidate, load_testbench
+    from veriassist.check.inputs import load_candidate, load_testbench
 
     if not rtl.strip():
         raise ToolError("rtl is empty: pass the design's source text")
@@ -212,7 +213,7 @@ def _diagnostics(result_diagnostics: Any) -> list[DiagnosticOut]:
 
 
 def _report(result: CheckResult, candidate: Candidate) -> CheckReport:
-    from veriassist.feedback import render_feedback
+    from veriassist.check.feedback import render_feedback
 
     return CheckReport(
         passed=result.passed,
@@ -235,7 +236,7 @@ def _report(result: CheckResult, candidate: Candidate) -> CheckReport:
 
 
 def _check(rtl: str, testbench: str, reference: str | None, top: str | None) -> tuple[CheckResult, Candidate]:
-    from veriassist.check import CheckOptions, check
+    from veriassist.check.checker import CheckOptions, check
 
     with _inputs(rtl, testbench, reference, top) as (candidate, loaded):
         return check(candidate, loaded, CheckOptions()), candidate
@@ -355,7 +356,7 @@ def generate_rtl(
     with _tool_errors():
         if not spec.strip():
             raise ToolError("spec is empty")
-        stated = hdl.spec_interface(spec)
+        stated = spec_interface(spec)
         name = top or (stated.module if stated is not None and stated.module else "TopModule")
         return _run_loop(
             Problem(task_id=name, spec=spec, top=name, suite="mcp"), False, iterations, model, base_url
@@ -398,7 +399,7 @@ def run_benchmark(
     """Score a suite (VerilogEval v1/v2, RTLLM, designs/): each problem's reference, or samples made elsewhere
     (`samples_path`: JSONL of task_id + completion). Records the run in the SQLite `db`.
     """
-    from veriassist.bench import BenchRequest, run_bench
+    from veriassist.eval.bench import BenchRequest, run_bench
 
     with _tool_errors():
         request = BenchRequest(
@@ -428,8 +429,8 @@ def run_benchmark(
 @server.tool()
 def summarize_run(run_name: str, db: str = "veriassist.db") -> RunSummary:
     """Summarise a recorded run: pass@k, pass rate after each try, the failure histogram and the cost."""
-    from veriassist.metrics import compute
-    from veriassist.store import Store
+    from veriassist.eval.metrics import compute
+    from veriassist.eval.store import Store
 
     path = Path(db).expanduser()
     if not path.is_file():

@@ -1,0 +1,1 @@
+"""Scoring suites: batch runs, their records (SQLite), metrics and reports."""

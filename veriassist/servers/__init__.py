@@ -1,0 +1,1 @@
+"""Thin shells over the stages for editors and coding agents: a language server and an MCP server."""
