@@ -13,7 +13,7 @@ import pytest
 from support.openai_stub import Fail, ScriptedOpenAIServer
 from test_loop import LOOP, reply
 
-pytestmark = pytest.mark.simulator
+pytestmark = [pytest.mark.simulator, pytest.mark.slow]
 
 ROOT = Path(__file__).parent.parent
 

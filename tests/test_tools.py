@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_DESIGNS = Path(__file__).parent / "fixtures" / "suites" / "designs"  # and_gate, counter4
 
-pytestmark = pytest.mark.simulator
+pytestmark = [pytest.mark.simulator, pytest.mark.slow]
 
 
 def tool(name: str, *args: str) -> str:

@@ -36,7 +36,9 @@ case "$job" in
     ;;
   test)
     ruff check veriassist tests tools
+    ruff format --check veriassist tests tools
     mypy
+    lint-imports --no-cache
     if [ -f editors/vscode/package.json ]; then (cd editors/vscode && npm ci --no-audit --no-fund --silent && npm run --silent compile); fi
     exec python -m pytest -n 2 -q
     ;;

@@ -10,7 +10,9 @@ Typical use::
 
 from __future__ import annotations
 
-from veriassist.models.api import APIModel, build_chat_model
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from veriassist.models.base import (
     ChatModel,
     Completion,
@@ -37,14 +39,33 @@ from veriassist.models.errors import (
     ReplayMiss,
     ScriptExhausted,
 )
-from veriassist.models.factory import make_model
 from veriassist.models.limits import CallLimiter
 from veriassist.models.manual import ManualModel
 from veriassist.models.pricing import BUILTIN_PRICES, Price
 from veriassist.models.record import RecordingModel, ReplayModel
-from veriassist.models.retry import RetryPolicy
 from veriassist.models.scripted import ScriptedModel
 from veriassist.models.settings import ModelSettings, ModelSpec, parse_model_spec, resolve_settings
+
+if TYPE_CHECKING:
+    from veriassist.models.api import APIModel, build_chat_model
+    from veriassist.models.factory import make_model
+    from veriassist.models.retry import RetryPolicy
+
+# These load LangChain (about a second), so they are imported on first use: the loop, the
+# check stage and `veriassist --help` need only the light names above (PEP 562).
+_LAZY = {
+    "APIModel": "veriassist.models.api",
+    "build_chat_model": "veriassist.models.api",
+    "make_model": "veriassist.models.factory",
+    "RetryPolicy": "veriassist.models.retry",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "BUILTIN_PRICES",
