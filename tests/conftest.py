@@ -1,30 +1,11 @@
+"""Fixtures shared by the tests; plain helpers live in tests/support."""
+
 from __future__ import annotations
 
-import ctypes
-from pathlib import Path
-
 import pytest
+from support import CHECK, SANDBOX_BACKENDS, source
 
-from veriassist.toolchain.runner import which
-from veriassist.toolchain.sandbox import landlock_exec
-from veriassist.types import Candidate, SourceFile, Testbench, TestbenchStyle
-
-FIXTURES = Path(__file__).parent / "fixtures"
-CHECK = FIXTURES / "check"
-
-
-def source(path: Path, name: str | None = None) -> SourceFile:
-    return SourceFile(name or path.name, path.read_text())
-
-
-def landlock_abi() -> int:
-    """The kernel's Landlock ABI version (<= 0: none), asked the way landlock_exec asks."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    return int(libc.syscall(444, None, 0, 1))  # landlock_create_ruleset(NULL, 0, VERSION)
-
-
-# The sandbox backends this machine has; tests of the walls run against each of them.
-SANDBOX_BACKENDS = [b for b, have in (("landlock", landlock_exec()), ("bwrap", which("bwrap"))) if have]
+from veriassist.types import Testbench, TestbenchStyle
 
 
 @pytest.fixture(params=SANDBOX_BACKENDS)
@@ -55,10 +36,3 @@ def adder_tb() -> Testbench:
         "adder_tb",
         support_files=(CHECK / "expected_sums.hex",),
     )
-
-
-def counter(text: str) -> Candidate:
-    return Candidate((SourceFile("top.sv", text),), "TopModule")
-
-
-GOOD_COUNTER = (CHECK / "counter_good.sv").read_text()

@@ -1,7 +1,7 @@
 """Speed of the agent loop itself, with the model replaced by a local stand-in server.
 
 Every model call goes through the real client code (LangChain + langchain-openai over
-HTTP) to `ScriptedOpenAIServer` (tests/support/openai_stub.py), a test stand-in on
+HTTP) to `ScriptedOpenAIServer` (veriassist/models/openai_stub.py), a test stand-in on
 127.0.0.1 that speaks the OpenAI chat-completions protocol and answers with scripted
 replies. No language model is involved; the simulator is real (sandboxed Icarus + cocotb).
 
@@ -56,9 +56,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from support.openai_stub import Reply, ScriptedOpenAIServer, Step  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 import veriassist.agent.evaluate as evaluate_module  # noqa: E402
 from veriassist.agent.evaluate import LoopContext  # noqa: E402
@@ -75,6 +73,7 @@ from veriassist.models import (  # noqa: E402
     make_model,
     resolve_settings,
 )
+from veriassist.models.openai_stub import Reply, ScriptedOpenAIServer, Step  # noqa: E402
 from veriassist.suites import load_suite  # noqa: E402
 from veriassist.types import CheckResult, Problem, TestbenchStyle  # noqa: E402
 
