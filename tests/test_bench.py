@@ -119,18 +119,18 @@ def test_each_problems_reference_is_run_once_per_run_not_once_per_worker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Samples need the reference's sample count; -j workers must not each measure it again."""
-    import veriassist.check.checker as core
+    from veriassist.check.simulators import IcarusCompare
 
     runs = tmp_path / "reference-runs.log"
-    real = core._check_verilog
+    real = IcarusCompare.run
 
-    def counting(candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
+    def counting(self, candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
         if candidate.files[0].name == "reference_as_dut.sv":
             with runs.open("a") as log:  # O_APPEND: one line per run, from any worker process
                 log.write(f"{candidate.top}\n")
-        return real(candidate, testbench, options, expected_samples=expected_samples)
+        return real(self, candidate, testbench, options, expected_samples=expected_samples)
 
-    monkeypatch.setattr(core, "_check_verilog", counting)  # forked workers inherit it
+    monkeypatch.setattr(IcarusCompare, "run", counting)  # forked workers inherit it
     lines = []
     for task in ("and_gate", "counter4"):
         right = (DESIGNS / task / "reference.sv").read_text()
@@ -296,18 +296,18 @@ def test_a_reference_run_leaves_the_counts_that_later_sample_runs_need(
 ) -> None:
     """`bench --reference` (the suite's sanity run) is each reference's own count: a later
     `--samples` run on the same database runs no reference at all."""
-    import veriassist.check.checker as core
+    from veriassist.check.simulators import IcarusCompare
 
     runs = tmp_path / "reference-runs.log"
-    real = core._check_verilog
+    real = IcarusCompare.run
 
-    def counting(candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
+    def counting(self, candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
         if candidate.files[0].name == "reference_as_dut.sv":
             with runs.open("a") as log:
                 log.write(f"{candidate.top}\n")
-        return real(candidate, testbench, options, expected_samples=expected_samples)
+        return real(self, candidate, testbench, options, expected_samples=expected_samples)
 
-    monkeypatch.setattr(core, "_check_verilog", counting)  # forked workers inherit it
+    monkeypatch.setattr(IcarusCompare, "run", counting)  # forked workers inherit it
     db = tmp_path / "r.db"
     sanity = run_bench(BenchRequest(DESIGNS, mode="reference", jobs=2, db=db))
     assert [r.passed for r in sanity.records] == [True, True]
@@ -330,25 +330,24 @@ def test_model_runs_read_and_keep_the_stored_reference_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Golden checks in the agent loop need the reference counts too: measured once, kept in the store."""
-    import veriassist.check.checker as core
     import veriassist.eval.bench as bench_module
+    from veriassist.check.simulators import IcarusCompare
     from veriassist.models import ScriptedModel
     from veriassist.suites import load_suite
 
     reference_runs: list[str] = []
-    real = core._check_verilog
+    real = IcarusCompare.run
 
-    def counting(candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
+    def counting(self, candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
         if candidate.files[0].name == "reference_as_dut.sv":
             reference_runs.append(candidate.top)
-        return real(candidate, testbench, options, expected_samples=expected_samples)
+        return real(self, candidate, testbench, options, expected_samples=expected_samples)
 
-    monkeypatch.setattr(core, "_check_verilog", counting)
+    monkeypatch.setattr(IcarusCompare, "run", counting)
     problems = load_suite(DESIGNS).problems
     answers = [f"```verilog\n{p.reference.text}```\n" for p in problems if p.reference is not None]
 
     def run(name: str) -> list[bool]:
-        core._expected_cache.clear()  # as in a new process: only the store remembers
         model = ScriptedModel(answers, name="scripted-test-stand-in")
         monkeypatch.setattr(bench_module, "_make_model", lambda request: (model, 1))
         request = BenchRequest(
@@ -622,7 +621,7 @@ def test_exclude_flagged_warning_leaves_only_clean_problems_and_the_human_output
     )  # fmt: skip
     assert code == 0, output
     assert "1/2 samples passed" in output  # clean_counter's wrong sample fails, clean_mux passes
-    assert "lint: 0 of 2 scored problems flagged, 4 excluded as flagged warning" in output
+    assert "audit: 0 of 2 scored problems flagged, 4 excluded as flagged warning" in output
     assert "pass@1 over all 2 scored problems: 50.00%" in output
     assert "pass@1 without flagged problems (2): 50.00%" in output
     for task in ("one_output", "positional_order", "wrong_module_name", "x_compare"):
@@ -630,13 +629,13 @@ def test_exclude_flagged_warning_leaves_only_clean_problems_and_the_human_output
         assert f"note: {task}: excluded by --exclude-flagged warning" in output
 
 
-def test_lint_alone_scores_every_problem_and_shows_the_flags_beside_the_results(tmp_path: Path) -> None:
+def test_audit_alone_scores_every_problem_and_shows_the_flags_beside_the_results(tmp_path: Path) -> None:
     code, output = bench(
-        LINT_DESIGNS, "--samples", lint_samples(tmp_path), "--lint", "--db", tmp_path / "l.db", "-j", "2"
+        LINT_DESIGNS, "--samples", lint_samples(tmp_path), "--audit", "--db", tmp_path / "l.db", "-j", "2"
     )
     assert code == 0, output
     assert "5/6 samples passed" in output
-    assert "lint: 4 of 6 scored problems flagged" in output
+    assert "audit: 4 of 6 scored problems flagged" in output
     assert "pass@1 over all 6 scored problems: 83.33%" in output
     assert "pass@1 without flagged problems (2): 50.00%" in output
     assert "  x_compare: warning:strength\n" in output
@@ -694,7 +693,7 @@ def test_a_resumed_lint_run_reuses_the_recorded_findings_and_duplicates_nothing(
     ]
 
 
-def test_a_model_run_with_lint_carries_the_flags_on_its_samples(tmp_path: Path) -> None:
+def test_a_model_run_with_the_old_lint_flag_carries_the_audit_flags_on_its_samples(tmp_path: Path) -> None:
     script = tmp_path / "script.json"
     stuck = (
         "module hold8 (input clk, input load, input [7:0] d, output [7:0] q);\n  assign q = 0;\nendmodule\n"
@@ -714,3 +713,81 @@ def test_a_model_run_with_lint_carries_the_flags_on_its_samples(tmp_path: Path) 
 def test_exclude_flagged_takes_only_a_severity_name(tmp_path: Path) -> None:
     code, output = bench(LINT_DESIGNS, "--reference", "--exclude-flagged", "fatal", "--db", tmp_path / "x.db")
     assert code == 2, output
+
+
+# -- SIGTERM and a second process on the same run ------------------------------------
+
+HUNG_AND_GATE = (  # from t=1, x toggles forever without time moving on
+    "module and_gate (input a, input b, output out);\n  reg x;\n  initial #1 x = 1;\n"
+    "  always @(x) x <= ~x;\n  assign out = a & b;\nendmodule\n"
+)
+
+
+def test_sigterm_ends_the_run_at_once_interrupted_resumable_and_with_no_work_dir_left(tmp_path: Path) -> None:
+    """`kill PID` (the bench alone, not its group) does what Ctrl-C does: the workers' hung
+    simulations are stopped, their work dirs removed, the run is marked interrupted."""
+    samples = write_jsonl(tmp_path / "hung.jsonl", [("and_gate", HUNG_AND_GATE)] * 4)
+    db, work_root = tmp_path / "term.db", tmp_path / "work"
+    work_root.mkdir()
+    argv = [sys.executable, "-m", "veriassist", "bench", str(DESIGNS), "--samples", str(samples)]
+    argv += ["--db", str(db), "--run", "termed", "-j", "2", "--timeout", "60", "--json"]
+    env = {**os.environ, "VERIASSIST_WORK_ROOT": str(work_root)}
+    run = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, env=env
+    )
+    try:
+        deadline = time.monotonic() + 30
+        hung_seen = False
+        while time.monotonic() < deadline and not hung_seen:
+            if _vvp_running_under(run.pid):
+                time.sleep(0.5)
+                hung_seen = _vvp_running_under(run.pid)
+            time.sleep(0.05)
+        assert hung_seen, "the hung simulation never started"
+        assert any(work_root.iterdir())  # the simulations' work dirs are there
+        run.send_signal(signal.SIGTERM)
+        _, err = run.communicate(timeout=50)  # not the 60 s the hung simulations had left
+    finally:
+        if run.poll() is None:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait()
+    assert run.returncode == 143, err
+    assert "terminated (SIGTERM); resume with --run termed" in err
+    assert "Traceback" not in err
+    assert not _vvp_running_under(run.pid)
+    assert list(work_root.iterdir()) == []
+    with Store(db) as store:
+        info = store.get_run("termed")
+        assert info.status is RunStatus.INTERRUPTED and info.end_reason == "interrupted (SIGTERM)"
+        assert store.samples(info.id) == []  # a killed simulation is no verdict: resume reruns it
+
+
+def test_a_second_bench_on_a_run_in_progress_is_refused_and_a_killed_ones_run_resumes(tmp_path: Path) -> None:
+    reference = (DESIGNS / "and_gate" / "reference.sv").read_text()
+    total = 200
+    samples = write_jsonl(tmp_path / "many.jsonl", [("and_gate", reference)] * total)
+    db = tmp_path / "busy.db"
+    args = [str(DESIGNS), "--samples", str(samples), "--db", str(db), "--run", "busy", "-j", "1"]
+    first = subprocess.Popen(
+        [sys.executable, "-m", "veriassist", "bench", *args, "--json"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _rows_so_far(db, "busy") < 3:
+            time.sleep(0.05)
+        assert first.poll() is None, "the first run should still be going"
+        code, output = bench(*args)
+        assert code == 2, output
+        assert "run 'busy' is being run by another process" in output
+        assert f"pid {first.pid}" in output
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)  # a crash: nobody marks the run ended
+        first.wait()
+    with Store(db) as store:
+        assert store.get_run("busy").status is RunStatus.RUNNING
+    data = bench_json(*args)  # the dead owner's lock went with it
+    assert data["totals"]["samples"] == total and data["totals"]["resumed"] >= 3
+    assert len(_rows(db, "busy")) == total

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.openai_stub import Fail, Junk, ScriptedOpenAIServer, Step
 from test_loop import LOOP, reply
 
 from veriassist.eval.store import Store
+from veriassist.models.openai_stub import Fail, Junk, ScriptedOpenAIServer, Step
 from veriassist.types import FailureKind
 
 pytestmark = pytest.mark.simulator

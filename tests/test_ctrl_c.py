@@ -60,3 +60,43 @@ def test_stop_running_kills_runs_in_other_threads_which_then_raise(tmp_path: Pat
     finally:
         runner.resume_running()
     assert runner.run(["true"], tmp_path, limits=Limits(wall_s=5)).returncode == 0
+
+
+def _sleep_in_a_run(workdir: str) -> str:
+    """Pool job: a 30 s run, which only a stop of this worker's runs can cut short."""
+    runner.run([sys.executable, "-c", "import time; time.sleep(30)"], Path(workdir), limits=Limits(wall_s=60))
+    return "finished"
+
+
+def test_sigterm_during_a_wait_is_raised_between_waits_and_passed_on_to_the_pools_workers(
+    tmp_path: Path,
+) -> None:
+    """`kill PID` reaches the bench alone; its workers must stop their runs as on Ctrl-C."""
+    before = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    pool = ctrl_c.process_pool(1)
+    try:
+        future = pool.submit(_sleep_in_a_run, str(tmp_path))
+        deadline = time.monotonic() + 30
+        while not future.running() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.5)  # the worker is inside its run
+        threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGTERM)).start()
+        with pytest.raises(KeyboardInterrupt), ctrl_c.raised_between_waits() as waits:
+            for _ in waits.each([future]):
+                pass
+        assert ctrl_c.last_signal() == "SIGTERM"
+        # The worker's run was killed and raised: no result, long before its 30 s.
+        assert isinstance(future.exception(timeout=20), KeyboardInterrupt)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        runner.resume_running()
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+
+
+def test_sigterm_outside_a_wait_raises_keyboard_interrupt_like_ctrl_c() -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), ctrl_c.sigterm_interrupts():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(30)  # the handler raises here, at once
+    assert ctrl_c.last_signal() == "SIGTERM"
+    assert signal.getsignal(signal.SIGTERM) is before

@@ -7,11 +7,14 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
-from support.openai_stub import Fail, ScriptedOpenAIServer
 from test_loop import LOOP, reply
+
+from veriassist.models.openai_stub import Delay, Fail, ScriptedOpenAIServer, Step
 
 pytestmark = [pytest.mark.simulator, pytest.mark.slow]
 
@@ -19,6 +22,11 @@ ROOT = Path(__file__).parent.parent
 
 
 def generate(server_url: str, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    argv, env = command(server_url, out, *extra)
+    return subprocess.run(argv, capture_output=True, text=True, env=env, cwd=out.parent, timeout=300)
+
+
+def command(server_url: str, out: Path, *extra: str) -> tuple[list[str], dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "VERIASSIST", "ANTHROPIC"))}
     env["XDG_CONFIG_HOME"] = str(out.parent / "config")  # no user config file
     env["XDG_CACHE_HOME"] = str(out.parent / "cache")
@@ -39,7 +47,7 @@ def generate(server_url: str, out: Path, *extra: str) -> subprocess.CompletedPro
         "--stand-in",
         *extra,
     ]
-    return subprocess.run(argv, capture_output=True, text=True, env=env, cwd=out.parent, timeout=300)
+    return argv, env
 
 
 def user_prompts(server: ScriptedOpenAIServer) -> list[str]:
@@ -71,6 +79,9 @@ def test_syntax_error_then_logic_bug_then_fix_through_the_openai_protocol(tmp_pa
     assert outcome["passed"] and outcome["judged_by"] == "golden" and outcome["stand_in"]
     assert [i["golden_kind"] for i in outcome["iterations"]] == ["syntax-error", "mismatch", "pass"]
     assert all(i["tokens_in"] > 0 for i in outcome["iterations"])
+    logged = [json.loads(line) for line in (out / "iterations.jsonl").read_text().splitlines()]
+    assert [i["golden_kind"] for i in logged] == ["syntax-error", "mismatch", "pass"]
+    assert logged[1]["prompt"] == prompts[3]  # the log holds what the model was sent
     assert (out / "updown_counter.sv").read_text().strip() == (LOOP / "updown_good.sv").read_text().strip()
     assert "cocotb" in (out / "test_updown_counter.py").read_text()
     transcript = (out / "transcript.md").read_text()
@@ -85,7 +96,7 @@ def test_junk_and_server_errors_end_the_attempt_without_a_crash(tmp_path: Path) 
         done = generate(server.url, tmp_path / "out", "--iterations", "3")
     assert done.returncode == 1, done.stderr
     outcome = json.loads((tmp_path / "out" / "outcome.json").read_text())
-    assert outcome["stop_reason"].startswith("model-error")
+    assert outcome["stop_reason"] == "model-error" and "500" in outcome["model_error"]
     assert outcome["verdict"] == "mismatch"  # the best design so far is still written
     assert (tmp_path / "out" / "updown_counter.sv").exists()
 
@@ -95,3 +106,36 @@ def test_unreachable_server_is_a_clear_usage_error(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "127.0.0.1:9" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_killed_generate_keeps_every_finished_iteration(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    correcting = threading.Event()
+
+    def respond(body: dict[str, Any]) -> Step | str:
+        prompt = str(body["messages"][-1]["content"])
+        if "single word KEEP" in prompt:
+            return "The walk-through agrees with the tests.\nKEEP"
+        if "Evidence from the simulation" in prompt:  # the correction turn, after iteration 1
+            correcting.set()
+            return Delay(600)  # held until the process is killed (the server's stop wakes it)
+        return reply("updown_bug.sv")
+
+    with ScriptedOpenAIServer(responder=respond) as server:
+        argv, env = command(server.url, out)
+        with (tmp_path / "stderr.txt").open("w") as stderr:
+            process = subprocess.Popen(argv, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=stderr)
+            try:
+                assert correcting.wait(timeout=240), (tmp_path / "stderr.txt").read_text()
+            finally:
+                process.kill()
+                process.wait(timeout=60)
+    # Killed while waiting for the model: iteration 1 was written before that call was made.
+    lines = (out / "iterations.jsonl").read_text().splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [(r["iteration"], r["own_kind"], r["golden_kind"]) for r in records] == [
+        (1, "test-failed", "mismatch")
+    ]
+    assert "`updown_counter`" in records[0]["prompt"] and "module updown_counter" in records[0]["reply"]
+    assert records[0]["tokens_in"] > 0 and "matches_a_python_model" in records[0]["feedback"]
+    assert not (out / "outcome.json").exists()  # the run never finished

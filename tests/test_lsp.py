@@ -219,8 +219,8 @@ async def test_code_actions_offer_fix_and_check_when_a_testbench_is_next_to_the_
 
 
 @pytest.mark.asyncio
-async def test_fix_without_a_testbench_says_where_it_looked(client: LanguageClient, tmp_path: Path) -> None:
-    lonely = tmp_path / "lonely"
+async def test_fix_without_a_testbench_says_where_it_looked(client: LanguageClient, workspace: Path) -> None:
+    lonely = workspace / "lonely"
     lonely.mkdir()
     uri = _open(client, lonely / "alu.sv", GOOD_AND)
     result = await _run(client, "veriassist.server.fix", uri)
@@ -228,6 +228,92 @@ async def test_fix_without_a_testbench_says_where_it_looked(client: LanguageClie
     assert "no testbench found next to alu.sv" in result["message"]
     assert "tb_alu.sv" in result["message"]
     assert any(m.type == types.MessageType.Error for m in client.messages)
+
+
+SECRET = "sk_live_4f3c2a9b1e7d"
+INCLUDES_TOKEN = 'module leak(output w);\n  assign w =\n`include "{name}"\n  ;\nendmodule\n'
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder beside the workspace (not under the root the client declared), holding a secret."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "api_token.txt").write_text(SECRET + "\n")
+    return folder
+
+
+def _messages(client: LanguageClient) -> list[str]:
+    return [d.message for found in client.diagnostics.values() for d in found]
+
+
+@pytest.mark.asyncio
+@needs_iverilog
+async def test_a_file_outside_the_workspace_is_linted_from_its_text_alone(
+    client: LanguageClient, outside: Path
+) -> None:
+    uri = _open(client, outside / "evil.sv", INCLUDES_TOKEN.format(name="api_token.txt"))
+    found = await _diagnostics(client, uri, lambda ds: len(ds) > 0)
+    refused = [d for d in found if d.source == "veriassist"]
+    assert refused and refused[0].range.start.line == 2, found
+    assert "outside the workspace folders" in refused[0].message
+    assert not [m for m in _messages(client) if SECRET in m]
+
+
+@pytest.mark.asyncio
+@needs_iverilog
+@pytest.mark.parametrize("how", ["relative", "absolute"])
+async def test_an_include_reaching_out_of_the_workspace_is_reported_and_not_read(
+    client: LanguageClient, workspace: Path, outside: Path, how: str
+) -> None:
+    name = "../outside/api_token.txt" if how == "relative" else str(outside / "api_token.txt")
+    uri = _open(client, workspace / "leak.sv", INCLUDES_TOKEN.format(name=name))
+    found = await _diagnostics(client, uri, lambda ds: any(d.source == "veriassist" for d in ds))
+    assert any("was not read" in d.message and d.range.start.line == 2 for d in found), found
+    assert not [m for m in _messages(client) if SECRET in m]
+
+
+@pytest.mark.asyncio
+@needs_iverilog
+async def test_an_include_inside_the_workspace_is_still_followed(
+    client: LanguageClient, workspace: Path
+) -> None:
+    (workspace / "width.vh").write_text("localparam W = 4;\n")
+    text = 'module inc(output [3:0] y);\n`include "width.vh"\n  assign y = W;\n  always @(*) ;\nendmodule\n'
+    uri = _open(client, workspace / "inc.sv", text)
+    found = await _diagnostics(client, uri, lambda ds: len(ds) > 0)
+    # Only the warning the file really has: W was found through the include.
+    assert [(d.range.start.line, d.source) for d in found] == [(3, "iverilog")], found
+
+
+@pytest.mark.asyncio
+async def test_commands_refuse_files_and_testbenches_outside_the_workspace(
+    client: LanguageClient, workspace: Path, outside: Path
+) -> None:
+    (outside / "testbench.sv").write_text('module tb; initial $display("secret"); endmodule\n')
+    evil = _open(client, outside / "and_gate.sv", GOOD_AND)
+    refused = await _run(client, "veriassist.server.check", evil)
+    assert refused["ok"] is False
+    assert "outside the workspace folders" in refused["message"]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(evil),
+            types.Range(types.Position(0, 0), types.Position(0, 0)),
+            types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    assert _commands(actions) == []
+
+    # A testbench setting may not point out of the workspace either.
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"veriassist": {"testbench": str(outside / "testbench.sv")}}
+        )
+    )
+    inside = _open(client, workspace / "and_gate.sv", GOOD_AND)
+    result = await _run(client, "veriassist.server.check", inside)
+    assert result["ok"] is False
+    assert "testbench.sv is outside the workspace folders" in result["message"]
 
 
 @pytest.mark.asyncio

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import importlib.util
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -13,10 +15,11 @@ import anyio
 import pytest
 from mcp import Client, StdioServerParameters
 
-from veriassist.servers.mcp import server
+from veriassist.servers.mcp import MAX_JOBS_ENV, server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AND_GATE = FIXTURES / "editor" / "and_gate"
+DESIGNS = FIXTURES / "suites" / "designs"
 TESTBENCH = (AND_GATE / "testbench.sv").read_text()
 REFERENCE = (AND_GATE / "reference.sv").read_text()
 GOOD_AND = "module and_gate (\n  input a,\n  input b,\n  output out\n);\n  assign out = a & b;\nendmodule\n"
@@ -202,3 +205,134 @@ async def test_over_stdio_an_agent_lists_tools_and_checks_a_design() -> None:
     assert {t.name for t in listed.tools} == TOOLS
     assert good.structured_content["passed"] is True
     assert bad.structured_content["passed"] is False
+
+
+@pytest.mark.asyncio
+async def test_every_input_is_described_and_every_tool_says_what_it_touches() -> None:
+    async with Client(server) as client:
+        listed = {t.name: t for t in (await client.list_tools()).tools}
+    for tool in listed.values():
+        for field, schema in tool.input_schema["properties"].items():
+            assert schema.get("description"), f"{tool.name}.{field}"
+        assert tool.annotations is not None, tool.name
+    pure = listed["check_design"].annotations
+    assert pure.read_only_hint is True and pure.open_world_hint is False
+    assert listed["generate_rtl"].annotations.open_world_hint is True  # it calls a model
+    assert listed["run_benchmark"].annotations.read_only_hint is False  # it writes the database
+    limit = listed["run_benchmark"].input_schema["properties"]["limit"]
+    assert any(option.get("minimum") == 1 for option in limit["anyOf"]), limit
+
+
+class _PoolSizes:
+    """Records each process pool's requested size and clamps it to the core count, so that even a
+    server without the cap cannot fork more workers than the machine has during this test."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sizes: list[int] = []
+        real = cf.ProcessPoolExecutor.__init__
+
+        def init(pool: Any, max_workers: int | None = None, *args: Any, **kwargs: Any) -> None:
+            if max_workers is not None:
+                self.sizes.append(max_workers)
+                max_workers = min(max_workers, os.cpu_count() or 1)
+            real(pool, max_workers, *args, **kwargs)
+
+        monkeypatch.setattr(cf.ProcessPoolExecutor, "__init__", init)
+
+
+@needs_iverilog
+@pytest.mark.asyncio
+async def test_run_benchmark_caps_jobs_at_the_core_count_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cores = os.cpu_count() or 1
+    pools = _PoolSizes(monkeypatch)
+    monkeypatch.delenv(MAX_JOBS_ENV, raising=False)
+    async with Client(server) as client:
+        capped = await _call(
+            client, "run_benchmark", suite_path=str(DESIGNS), db=str(tmp_path / "a.db"), jobs=10_000
+        )
+        monkeypatch.setenv(MAX_JOBS_ENV, "1")
+        overridden = await _call(
+            client, "run_benchmark", suite_path=str(DESIGNS), db=str(tmp_path / "b.db"), jobs=3
+        )
+    report = capped.structured_content
+    assert report["passed"] == report["samples"] == 2, report
+    assert report["jobs"] == cores
+    assert f"jobs capped from 10000 to {cores}" in report["notes"][0]
+    assert overridden.structured_content["jobs"] == 1
+    assert MAX_JOBS_ENV in overridden.structured_content["notes"][0]
+    assert pools.sizes and max(pools.sizes) <= cores, pools.sizes
+
+
+@needs_iverilog
+@pytest.mark.asyncio
+async def test_run_benchmark_lists_a_problem_whose_later_sample_failed(tmp_path: Path) -> None:
+    good = (DESIGNS / "and_gate" / "reference.sv").read_text()
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text(
+        "".join(
+            json.dumps({"task_id": task, "sample": n, "completion": text}) + "\n"
+            for task, n, text in [
+                ("and_gate", 0, good),
+                ("and_gate", 1, good.replace("a & b", "a | b")),
+                ("counter4", 0, (DESIGNS / "counter4" / "reference.sv").read_text()),
+            ]
+        )
+    )
+    async with Client(server) as client:
+        result = await _call(
+            client, "run_benchmark", suite_path=str(DESIGNS), mode="samples", samples_path=str(samples),
+            db=str(tmp_path / "s.db"),
+        )  # fmt: skip
+    report = result.structured_content
+    assert (report["samples"], report["passed"], report["failing_samples"]) == (3, 2, 1), report
+    assert report["failing"] == {"and_gate": "mismatch"}
+
+
+@pytest.mark.asyncio
+async def test_bad_benchmark_inputs_are_refused_with_their_reason_and_no_file_is_changed(
+    tmp_path: Path,
+) -> None:
+    empty = tmp_path / "notes.txt"
+    empty.write_text("")
+    suite = str(DESIGNS)
+    async with Client(server) as client:
+        refused = {
+            "limit": await _call(
+                client, "run_benchmark", suite_path=suite, db=str(tmp_path / "x.db"), limit=-5
+            ),
+            "jobs": await _call(client, "run_benchmark", suite_path=suite, db=str(tmp_path / "x.db"), jobs=0),
+            "empty db": await _call(client, "run_benchmark", suite_path=suite, db=str(empty)),
+            "folder db": await _call(client, "run_benchmark", suite_path=suite, db=str(tmp_path)),
+            "no folder": await _call(client, "run_benchmark", suite_path=suite, db=str(tmp_path / "no/x.db")),
+            "no suite": await _call(client, "run_benchmark", suite_path=str(tmp_path / "nope")),
+            "summary of empty": await _call(client, "summarize_run", run_name="r", db=str(empty)),
+        }
+    reasons = {what: _error_text(result) for what, result in refused.items()}
+    for what, text in reasons.items():
+        assert "Traceback" not in text, (what, text)
+        if what not in ("limit", "jobs"):  # the SDK's own validation message runs over several lines
+            assert "\n" not in text and len(text) < 400, (what, text)
+    assert "limit" in reasons["limit"] and "greater than or equal to 1" in reasons["limit"]
+    assert "jobs" in reasons["jobs"]
+    assert "is not a SQLite database" in reasons["empty db"]
+    assert "is not a SQLite database" in reasons["summary of empty"]
+    assert "is not a regular file" in reasons["folder db"]
+    assert "does not exist" in reasons["no folder"] and "does not exist" in reasons["no suite"]
+    assert empty.read_bytes() == b""  # never turned into a database
+    assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("tool", ["module_interface", "lint", "check_design"])
+async def test_source_that_includes_a_file_is_refused_without_reading_it(tmp_path: Path, tool: str) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("sk_live_4f3c2a9b1e7d\n")
+    source = f'module m(output w);\n  assign w =\n`include "{secret}"\n  ;\nendmodule\n'
+    arguments = {"source": source} if tool != "check_design" else {"rtl": source, "testbench": TESTBENCH}
+    async with Client(server) as client:
+        result = await _call(client, tool, **arguments)
+    text = _error_text(result)
+    assert "line 3" in text and "`include" in text, text
+    assert "sk_live" not in text

@@ -7,8 +7,7 @@ from fractions import Fraction
 import pytest
 
 from veriassist.eval.metrics import compare, compute, first_pass_iteration, pass_after_try, pass_at_k, percent
-from veriassist.eval.store import IterationRecord, SampleRecord
-from veriassist.types import FailureKind
+from veriassist.types import FailureKind, IterationRecord, SampleRecord
 
 
 def samples_for(task_id: str, n: int, c: int, kind: FailureKind = FailureKind.MISMATCH) -> list[SampleRecord]:

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.openai_stub import Delay, Fail, Junk, Reply, ScriptedOpenAIServer
 
 from veriassist.models import (
     CallLimiter,
@@ -34,6 +33,7 @@ from veriassist.models import (
     make_model,
     resolve_settings,
 )
+from veriassist.models.openai_stub import Delay, Fail, Junk, Reply, ScriptedOpenAIServer
 from veriassist.models.pricing import builtin_price
 
 PROMPT = [

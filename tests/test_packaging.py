@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import landlock_abi
+from support import landlock_abi
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +28,9 @@ def test_the_wheel_carries_every_template_and_renders_from_it(tmp_path: Path) ->
     assert templates, "templates/ is empty"
     assert {f"veriassist/templates/{name}" for name in templates} <= names
     assert "veriassist/toolchain/landlock_exec.c" in names  # the sandbox launcher's source
+    # Every package of the tree is in the wheel: pyproject.toml lists them by hand.
+    modules = {p.relative_to(ROOT).as_posix() for p in (ROOT / "veriassist").rglob("*.py")}
+    assert modules <= names, f"missing from the wheel: {sorted(modules - names)}"
 
     # Import the unpacked wheel, away from the checkout: prompts must come from inside it.
     installed = tmp_path / "site"

@@ -14,16 +14,8 @@ from pathlib import Path
 import pytest
 
 from veriassist.eval import store as store_module
-from veriassist.eval.store import (
-    IterationRecord,
-    RunMismatchError,
-    RunStatus,
-    SampleRecord,
-    Store,
-    StoreError,
-    git_commit,
-)
-from veriassist.types import FailureKind
+from veriassist.eval.store import RunMismatchError, RunStatus, Store, StoreError, git_commit
+from veriassist.types import FailureKind, IterationRecord, SampleRecord
 
 RUN_ARGS = {
     "suite_path": "/suites/designs",
@@ -176,8 +168,8 @@ def test_finish_run_records_how_it_ended(db_path: Path) -> None:
 WRITER = textwrap.dedent(
     """
     import sys
-    from veriassist.eval.store import SampleRecord, Store
-    from veriassist.types import FailureKind
+    from veriassist.eval.store import Store
+    from veriassist.types import FailureKind, SampleRecord
 
     db, total, mode = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     store = Store(db)
@@ -373,3 +365,45 @@ def test_threads_of_one_writer_can_share_a_store(db_path: Path) -> None:
             worker.join(timeout=60)
         assert len(store.done_keys(run.id)) == 80
     assert count(db_path, "iterations") == 80
+
+
+@pytest.mark.simulator
+def test_a_killed_bench_keeps_every_iteration_the_loop_finished(tmp_path: Path) -> None:
+    """`bench --model` commits each loop iteration as it finishes, not when the sample ends."""
+    from test_loop import reply
+
+    from veriassist.models.openai_stub import Delay, ScriptedOpenAIServer, Step
+
+    correcting = threading.Event()
+
+    def respond(body: dict[str, object]) -> Step | str:
+        prompt = str(body["messages"][-1]["content"])  # type: ignore[index]
+        if "single word KEEP" in prompt:
+            return "The walk-through agrees with the tests.\nKEEP"
+        if "Evidence from the simulation" in prompt:  # the correction turn, after iteration 1
+            correcting.set()
+            return Delay(600)  # held until the process is killed (the server's stop wakes it)
+        return reply("updown_bug.sv")
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI", "VERIASSIST", "ANTHROPIC"))}
+    env |= {"XDG_CONFIG_HOME": str(tmp_path / "config"), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    db = tmp_path / "runs.db"
+    designs = Path(__file__).parent.parent / "designs"
+    with ScriptedOpenAIServer(responder=respond) as server:
+        argv = [sys.executable, "-m", "veriassist", "bench", str(designs), "--only", "updown_counter"]
+        argv += ["--model", "openai:scripted-stand-in", "--base-url", server.url, "--stand-in"]
+        argv += ["--db", str(db), "--run", "killed", "--json", "-j", "1"]
+        with (tmp_path / "stderr.txt").open("w") as stderr:
+            bench = subprocess.Popen(argv, env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=stderr)
+            try:
+                assert correcting.wait(timeout=240), (tmp_path / "stderr.txt").read_text()
+            finally:
+                bench.kill()
+                bench.wait(timeout=60)
+    with Store(db) as store:
+        run = store.get_run("killed")
+        assert run.status is RunStatus.RUNNING and not store.samples(run.id)  # nobody finished it
+        (first,) = store.iterations(run.id)
+    assert (first.task_id, first.sample, first.iteration) == ("updown_counter", 0, 1)
+    assert (first.own_kind, first.golden_kind) == (FailureKind.TEST_FAILED, FailureKind.MISMATCH)
+    assert "module updown_counter" in first.reply and "matches_a_python_model" in first.feedback

@@ -114,7 +114,17 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
 
     def cli(*mode: str) -> Callable[[int], object]:
         def go(_: int) -> object:
-            argv = [sys.executable, "-m", "veriassist", "bench", str(suite_path), *mode, "-j", str(workers), "--json"]
+            argv = [
+                sys.executable,
+                "-m",
+                "veriassist",
+                "bench",
+                str(suite_path),
+                *mode,
+                "-j",
+                str(workers),
+                "--json",
+            ]
             argv += ["--db", str(next(fresh)), "--run", f"cli-{next(counter)}"]
             return subprocess.run(argv, capture_output=True, check=True)
 

@@ -23,7 +23,8 @@ from veriassist.types import Candidate, Problem
 def _check_reference(problem: Problem) -> bool:
     if problem.reference is None or problem.testbench is None:
         return False
-    return check(Candidate((problem.reference,), problem.top), problem.testbench, CheckOptions()).passed
+    reference = Candidate((problem.reference,), problem.top)
+    return check(reference, problem.testbench, CheckOptions(), expected_samples=None).passed
 
 
 def main() -> None:

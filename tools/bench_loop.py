@@ -59,6 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import veriassist.agent.evaluate as evaluate_module  # noqa: E402
+from veriassist.agent import turns  # noqa: E402
 from veriassist.agent.evaluate import LoopContext  # noqa: E402
 from veriassist.agent.loop import run_loop  # noqa: E402
 from veriassist.agent.outcome import LoopSettings  # noqa: E402
@@ -332,7 +333,7 @@ def conversations(problems: Sequence[Problem], settings: LoopSettings) -> list[C
         )
         found.append(
             Conversation(
-                first_prompt=LoopContext.for_problem(problem, settings).first_prompt,
+                first_prompt=turns.first_prompt(LoopContext.for_problem(problem, settings)),
                 chain=(first, second, code_only(problem.reference.text)),
                 testbench=smoke_testbench(problem),
             )

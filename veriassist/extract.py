@@ -62,6 +62,11 @@ def extract(reply: str, top: str | None = None) -> Extracted:
     return Extracted(rtl, tuple(modules), testbench, tuple(problems))
 
 
+def fenced_blocks(reply: str) -> list[str]:
+    """The bodies of the reply's fenced blocks, in order, whatever their language tags."""
+    return [body for _, _, body in _FENCE.findall(reply)]
+
+
 def _no_module_problem(reply: str) -> str:
     if not reply.strip():
         return "the reply was empty"

@@ -97,9 +97,47 @@ _VERILOGEVAL_CODES = {
 
 
 class Severity(enum.StrEnum):
+    """How bad a diagnostic or a suite-audit finding is (also `bench --exclude-flagged`)."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
+
+
+class Strategy(enum.StrEnum):
+    """What the agent loop asks of the model and how it corrects."""
+
+    VERIASSIST = "veriassist"  # RTL plus its own cocotb testbench, self-verify, simulate, correct
+    ZERO_SHOT = "zero-shot"  # one call, no correction
+    COMPILE_ONLY = "compile-only"  # RTL only, corrected on compiler evidence
+
+
+class FeedbackMode(enum.StrEnum):
+    """Which evidence the model is shown after an attempt."""
+
+    OWN_TESTBENCH = "own-testbench"  # its own testbench's results; the golden one stays hidden
+    GOLDEN = "golden"  # the golden testbench's results (AutoChip/MAGE style)
+
+
+class JudgedBy(enum.StrEnum):
+    """Which testbench's verdict a loop outcome reports."""
+
+    GOLDEN = "golden"
+    OWN_TESTBENCH = "own-testbench"
+    NONE = "none"  # compile-only with no golden testbench: nothing simulated it
+
+
+class StopReason(enum.StrEnum):
+    """Why the agent loop stopped. The values are what records and outputs store."""
+
+    PASSED = "passed"  # the evidence the model may see passes, and so does the verdict that counts
+    OWN_CHECK_PASSED = "own-check-passed"  # its own check passes; the golden verdict disagrees
+    ITERATIONS = "iterations"
+    ZERO_SHOT = "zero-shot"  # the strategy makes one attempt
+    TOKENS = "tokens"
+    TIME = "time"
+    FORMAT_ERRORS = "format-errors"  # too many replies in a row without usable code
+    MODEL_ERROR = "model-error"  # the outcome's `model_error` says which
 
 
 @dataclass(frozen=True)
@@ -217,3 +255,46 @@ class CheckResult:
         data["kind"] = self.kind.value
         data["workdir"] = None if self.workdir is None else str(self.workdir)
         return data
+
+
+@dataclass(frozen=True)
+class SampleRecord:
+    """The final outcome of one sample of one task."""
+
+    task_id: str
+    sample: int
+    passed: bool
+    kind: FailureKind
+    iterations: int = 1
+    golden_passed: bool | None = None
+    golden_kind: FailureKind | None = None
+    timings: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost: float | None = None  # None: unknown (local model, no price), not free
+    log_excerpt: str = ""
+    feedback: str = ""
+    lint_flags: tuple[str, ...] | None = None  # None: lint not run
+
+
+@dataclass(frozen=True)
+class IterationRecord:
+    """One loop iteration of one sample (agent runs); iterations are numbered from 1."""
+
+    task_id: str
+    sample: int
+    iteration: int
+    own_passed: bool | None = None
+    own_kind: FailureKind | None = None
+    golden_passed: bool | None = None
+    golden_kind: FailureKind | None = None
+    prompt: str = ""
+    reply: str = ""
+    feedback: str = ""  # the evidence (or the format problem) sent back to the model after this iteration
+    tokens_in: int = 0
+    tokens_out: int = 0
+    latency_s: float | None = None
+    code_hash: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # kinds are StrEnums: they serialise as their values

@@ -1,17 +1,30 @@
-"""One attempt's evidence: the model's own testbench (what it may see) and the golden one (what scores it)."""
+"""One attempt's evidence: the model's own testbench (what it may see) and the golden one (what scores it).
+
+Evidence only: what the model is told about it is rendered by `agent.turns` from templates.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
 
 from veriassist import hdl
 from veriassist.agent.outcome import LoopSettings
 from veriassist.check.checker import check, compile_only
 from veriassist.check.feedback import render_feedback
-from veriassist.prompts import render
+from veriassist.check.reference_counts import ReferenceCounts, check_counted
 from veriassist.spec import spec_interface
-from veriassist.types import Candidate, CheckResult, Interface, Problem, SourceFile, Testbench, TestbenchStyle
+from veriassist.types import (
+    Candidate,
+    CheckResult,
+    FeedbackMode,
+    Interface,
+    JudgedBy,
+    Problem,
+    SourceFile,
+    Strategy,
+    Testbench,
+    TestbenchStyle,
+)
 
 
 @dataclass(frozen=True)
@@ -22,12 +35,14 @@ class LoopContext:
     interface: Interface | None  # what the spec promises; a reply that differs is sent back
     want_testbench: bool
     self_verify: bool
-    system_prompt: str
-    first_prompt: str
+    # The golden reference's sample count, measured once for all of this loop's attempts.
+    counts: ReferenceCounts = field(default_factory=ReferenceCounts, compare=False)
 
     @classmethod
-    def for_problem(cls, problem: Problem, settings: LoopSettings) -> LoopContext:
-        want_testbench = settings.strategy == "veriassist"
+    def for_problem(
+        cls, problem: Problem, settings: LoopSettings, counts: ReferenceCounts | None = None
+    ) -> LoopContext:
+        want_testbench = settings.strategy is Strategy.VERIASSIST
         return cls(
             problem=problem,
             settings=settings,
@@ -35,26 +50,18 @@ class LoopContext:
             interface=_spec_interface(problem),
             want_testbench=want_testbench,
             self_verify=want_testbench,
-            system_prompt=render("system.j2"),
-            first_prompt=render(
-                "generate.j2",
-                spec=problem.spec,
-                top=problem.top,
-                interface=problem.interface,
-                want_testbench=want_testbench,
-                examples=render("examples.j2") if want_testbench else "",
-            ),
+            counts=counts if counts is not None else ReferenceCounts(),
         )
 
     @property
     def shows_golden(self) -> bool:
-        return self.settings.feedback == "golden" and self.problem.testbench is not None
+        return self.settings.feedback is FeedbackMode.GOLDEN and self.problem.testbench is not None
 
     @property
-    def judged_by(self) -> Literal["golden", "own-testbench", "none"]:
+    def judged_by(self) -> JudgedBy:
         if self.problem.testbench is not None:
-            return "golden"
-        return "own-testbench" if self.want_testbench else "none"
+            return JudgedBy.GOLDEN
+        return JudgedBy.OWN_TESTBENCH if self.want_testbench else JudgedBy.NONE
 
 
 @dataclass(frozen=True)
@@ -63,10 +70,15 @@ class Attempt:
     testbench: str | None
     own: CheckResult
     golden: CheckResult | None
-    done: bool  # stop: the evidence the model may see says it passes
-    feedback: str  # what the model is shown about this attempt
-    next_prompt: str
+    shown: CheckResult  # the verdict the model may see: golden in golden mode, else its own
+    missing_testbench: bool  # the strategy wants a testbench and the model has not written one
+    feedback: str  # the evidence of `shown`, as text the model can act on
     score: tuple[int, int, int]  # rank among attempts by the evidence the model may see
+
+    @property
+    def done(self) -> bool:
+        """Stop: the evidence the model may see says it passes."""
+        return self.shown.passed and not self.missing_testbench
 
     @property
     def final(self) -> CheckResult:
@@ -88,26 +100,20 @@ def evaluate(ctx: LoopContext, rtl: str, testbench: str | None) -> Attempt:
         own_tb = Testbench(
             TestbenchStyle.COCOTB, (SourceFile(f"test_{ctx.top}.py", testbench),), f"test_{ctx.top}"
         )
-        own = check(candidate, own_tb, options, expected_interface=ctx.interface)
-    golden = check(candidate, ctx.problem.testbench, options) if ctx.problem.testbench is not None else None
+        own = check(candidate, own_tb, options, expected_samples=None, expected_interface=ctx.interface)
+    golden = None
+    if ctx.problem.testbench is not None:
+        golden = check_counted(candidate, ctx.problem.testbench, options, ctx.counts)
     # The golden verdict is scored every iteration but shown to the model only in golden mode.
     shown = golden if ctx.shows_golden and golden is not None else own
-    missing_tb = ctx.want_testbench and testbench is None
-    feedback = render_feedback(shown, candidate)
-    if missing_tb:
-        feedback += (
-            "\nYour reply had no cocotb testbench (```python block): write one that checks the spec.\n"
-        )
-    template = "correct_compile.j2" if shown.kind.is_compile_failure else "correct_sim.j2"
-    next_prompt = render(template, rtl=rtl, testbench=testbench, feedback=feedback, golden=ctx.shows_golden)
     return Attempt(
         rtl=rtl,
         testbench=testbench,
         own=own,
         golden=golden,
-        done=shown.passed and not missing_tb,
-        feedback=feedback,
-        next_prompt=next_prompt,
+        shown=shown,
+        missing_testbench=ctx.want_testbench and testbench is None,
+        feedback=render_feedback(shown, candidate),
         score=(int(shown.passed), int(not shown.kind.is_compile_failure), -_failures(shown)),
     )
 

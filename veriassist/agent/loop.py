@@ -1,8 +1,9 @@
 """The loop: generate RTL and a testbench, self-verify, simulate, self-correct, until it passes.
 
-It only sequences stages (prompts, model, extract, check, feedback) and stops by
-typed exceptions. Revision happens only on evidence, and the best candidate so
-far is what comes back: a later, worse attempt never replaces it.
+It only sequences stages (turns, model, extract, evaluate) and stops by typed exceptions.
+Revision happens only on evidence, and the best candidate so far is what comes back: a
+later, worse attempt never replaces it. Each iteration's record goes to the sink before
+the next model call, so a killed run keeps every finished iteration.
 """
 
 from __future__ import annotations
@@ -11,32 +12,39 @@ import hashlib
 import time
 from dataclasses import dataclass
 
+from veriassist.agent import turns
 from veriassist.agent.evaluate import Attempt, LoopContext, evaluate
-from veriassist.agent.outcome import LoopOutcome, LoopSettings, StepCallback
-from veriassist.eval.store import IterationRecord
+from veriassist.agent.outcome import LoopOutcome, LoopSettings, RecordSink, StepCallback
+from veriassist.check.reference_counts import ReferenceCounts
 from veriassist.extract import extract
 from veriassist.models.base import ChatModel, Completion, Message
 from veriassist.models.errors import (
-    ModelError,
     ModelProtocolError,
     ModelRequestError,
     ModelRetriesExhausted,
     ScriptExhausted,
 )
-from veriassist.prompts import render
-from veriassist.types import FailureKind, Problem
+from veriassist.types import FailureKind, IterationRecord, Problem, StopReason, Strategy
 
 
 class StopLoop(Exception):
-    """Ends the loop; the message is the recorded stop reason."""
+    """Ends the loop for `reason`."""
+
+    def __init__(self, reason: StopReason) -> None:
+        super().__init__(reason.value)
+        self.reason = reason
 
 
 class LimitsExceeded(StopLoop):
-    pass
+    """A token or time budget ran out."""
 
 
 class FormatErrors(StopLoop):
-    pass
+    """Too many replies in a row held no usable code."""
+
+
+class Finished(StopLoop):
+    """The evidence says stop: a pass, or a strategy of one attempt."""
 
 
 # Errors about this conversation, not the model's setup: stop this attempt and keep the best
@@ -63,12 +71,12 @@ class _Spend:
         )
         budget = self.settings.token_budget
         if budget is not None and self.tokens_in + self.tokens_out >= budget:
-            raise LimitsExceeded("tokens")
+            raise LimitsExceeded(StopReason.TOKENS)
 
     def check_time(self) -> None:
         limit = self.settings.time_budget_s
         if limit is not None and time.monotonic() - self.started >= limit:
-            raise LimitsExceeded("time")
+            raise LimitsExceeded(StopReason.TIME)
 
 
 def run_loop(
@@ -78,34 +86,40 @@ def run_loop(
     *,
     sample: int = 0,
     on_step: StepCallback | None = None,
+    on_record: RecordSink | None = None,
+    counts: ReferenceCounts | None = None,
 ) -> LoopOutcome:
     """Run the strategy in `settings` on one problem; never raises for a bad design or a flaky model."""
     say = on_step or (lambda _: None)
-    ctx = LoopContext.for_problem(problem, settings)
+    ctx = LoopContext.for_problem(problem, settings, counts)
     spend = _Spend(settings, time.monotonic())
-    transcript: list[Message] = [Message("system", ctx.system_prompt)]
+    transcript = [Message("system", turns.system_prompt())]
     records: list[IterationRecord] = []
     best: Attempt | None = None
-    prompt, testbench, format_errors, stop = ctx.first_prompt, None, 0, "iterations"
+    prompt, testbench, format_errors = turns.first_prompt(ctx), None, 0
+    stop, model_error = StopReason.ITERATIONS, None
+
+    def keep(i: int, prompt: str, reply: Completion, feedback: str, attempt: Attempt | None) -> None:
+        records.append(_record(problem, sample, i, prompt, reply, feedback, attempt))
+        if on_record is not None:
+            on_record(records[-1])
+
     try:
         for i in range(1, settings.iterations + 1):
             spend.check_time()
             say(f"iteration {i}: asking {model.describe()}")
             reply = _ask(model, transcript, prompt, spend)
             got = extract(reply.text, ctx.top)
-            if got.problems:
+            if got.problems or got.rtl is None:
                 format_errors += 1
                 say(f"iteration {i}: no usable code ({'; '.join(got.problems)})")
-                feedback = render(
-                    "format_error.j2", problems=got.problems, top=ctx.top, want_testbench=ctx.want_testbench
-                )
-                records.append(_record(problem, sample, i, prompt, reply, feedback, None))
+                feedback = turns.format_error_prompt(ctx, got.problems)
+                keep(i, prompt, reply, feedback, None)
                 if format_errors >= settings.max_format_errors:
-                    raise FormatErrors("format-errors")
+                    raise FormatErrors(StopReason.FORMAT_ERRORS)
                 prompt = feedback
                 continue
             format_errors = 0
-            assert got.rtl is not None
             rtl, testbench = got.rtl, got.testbench or testbench
             if i == 1 and ctx.self_verify:
                 say("self-verification: walking through the design against its tests")
@@ -113,21 +127,18 @@ def run_loop(
             say(f"iteration {i}: compiling and simulating")
             attempt = evaluate(ctx, rtl, testbench)
             say(f"iteration {i}: {attempt.headline}")
-            records.append(_record(problem, sample, i, prompt, reply, attempt.feedback, attempt))
+            keep(i, prompt, reply, attempt.feedback, attempt)
             best = attempt if best is None or attempt.score > best.score else best
-            if settings.strategy == "zero-shot":
-                stop = "zero-shot"
-                break
-            if attempt.done:
-                # The model's evidence says done; the golden verdict may still disagree.
-                stop = "passed" if attempt.final.passed else "own-check-passed"
-                break
-            prompt = attempt.next_prompt
-    except StopLoop as reason:
-        stop = str(reason)
+            if settings.strategy is Strategy.ZERO_SHOT:
+                raise Finished(StopReason.ZERO_SHOT)
+            if attempt.done:  # the model's evidence says done; the golden verdict may still disagree
+                raise Finished(StopReason.PASSED if attempt.final.passed else StopReason.OWN_CHECK_PASSED)
+            prompt = turns.correction_prompt(ctx, attempt)
+    except StopLoop as stopped:
+        stop = stopped.reason
     except _TRANSIENT as error:
-        stop = f"model-error: {error}"
-    return _outcome(problem, ctx, best, records, transcript, spend, stop)
+        stop, model_error = StopReason.MODEL_ERROR, str(error)
+    return _outcome(ctx, best, records, transcript, spend, stop, model_error)
 
 
 def _ask(model: ChatModel, transcript: list[Message], prompt: str, spend: _Spend) -> Completion:
@@ -149,7 +160,7 @@ def _self_verify(
     spend: _Spend,
 ) -> tuple[str, str | None]:
     """The model walks through its own code; it may revise only by naming a concrete discrepancy."""
-    reply = _ask(model, transcript, render("self_verify.j2", rtl=rtl, testbench=testbench), spend)
+    reply = _ask(model, transcript, turns.self_verify_prompt(rtl, testbench), spend)
     revised = extract(reply.text, ctx.top)
     if revised.rtl is None or revised.problems:
         return rtl, testbench  # KEEP, or a reply we cannot use: keep what we had
@@ -184,23 +195,24 @@ def _record(
 
 
 def _outcome(
-    problem: Problem,
     ctx: LoopContext,
     best: Attempt | None,
     records: list[IterationRecord],
     transcript: list[Message],
     spend: _Spend,
-    stop: str,
+    stop: StopReason,
+    model_error: str | None,
 ) -> LoopOutcome:
     verdict = best.final if best else None
     return LoopOutcome(
-        task_id=problem.task_id,
+        task_id=ctx.problem.task_id,
         passed=bool(verdict and verdict.passed),
         kind=verdict.kind if verdict else FailureKind.NO_MODULE,
         rtl=best.rtl if best else None,
         testbench=best.testbench if best else None,
         iterations=tuple(records),
         stop_reason=stop,
+        model_error=model_error,
         tokens_in=spend.tokens_in,
         tokens_out=spend.tokens_out,
         cost=spend.cost,
@@ -211,4 +223,4 @@ def _outcome(
     )
 
 
-__all__ = ["FormatErrors", "LimitsExceeded", "ModelError", "StopLoop", "run_loop"]
+__all__ = ["Finished", "FormatErrors", "LimitsExceeded", "StopLoop", "run_loop"]

@@ -4,27 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
 
 from veriassist.check.checker import CheckOptions
-from veriassist.eval.store import IterationRecord
 from veriassist.models.base import Message
-from veriassist.types import FailureKind
+from veriassist.types import FailureKind, FeedbackMode, IterationRecord, JudgedBy, StopReason, Strategy
 
-Strategy = Literal["veriassist", "zero-shot", "compile-only"]
-FeedbackMode = Literal["own-testbench", "golden"]
 StepCallback = Callable[[str], None]
+# Called with each iteration's record as soon as it is made, before the next model call, so a
+# killed run keeps every finished iteration. An exception from it ends the loop (and propagates).
+RecordSink = Callable[[IterationRecord], None]
 
 
 @dataclass(frozen=True)
 class LoopSettings:
     iterations: int = 5
-    strategy: Strategy = "veriassist"
-    feedback: FeedbackMode = "own-testbench"  # golden: show the golden testbench's results (AutoChip/MAGE)
+    strategy: Strategy = Strategy.VERIASSIST
+    feedback: FeedbackMode = FeedbackMode.OWN_TESTBENCH
     token_budget: int | None = None
     time_budget_s: float | None = None
     max_format_errors: int = 3  # consecutive replies with no usable code before giving up
     check: CheckOptions = field(default_factory=CheckOptions)
+
+    def __post_init__(self) -> None:
+        # A plain string from a caller becomes the enum here, or fails here with the valid choices.
+        object.__setattr__(self, "strategy", Strategy(self.strategy))
+        object.__setattr__(self, "feedback", FeedbackMode(self.feedback))
 
 
 @dataclass(frozen=True)
@@ -35,11 +39,17 @@ class LoopOutcome:
     rtl: str | None  # the best RTL seen (never a worse one than an earlier iteration's)
     testbench: str | None  # the model's own cocotb testbench, last version
     iterations: tuple[IterationRecord, ...]
-    stop_reason: str  # passed | own-check-passed | iterations | zero-shot | tokens | time | format-errors | model-error: ...
+    stop_reason: StopReason
+    model_error: str | None = None  # set exactly when stop_reason is MODEL_ERROR: what the model said
     tokens_in: int = 0
     tokens_out: int = 0
     cost: float | None = None
     elapsed_s: float = 0.0
     transcript: tuple[Message, ...] = ()
     feedback: str = ""  # the last feedback produced
-    judged_by: Literal["golden", "own-testbench", "none"] = "none"
+    judged_by: JudgedBy = JudgedBy.NONE
+
+    @property
+    def stopped(self) -> str:
+        """Why it stopped, for a person: the reason, and the model's error when there was one."""
+        return f"{self.stop_reason}: {self.model_error}" if self.model_error else str(self.stop_reason)

@@ -1,23 +1,18 @@
 """Check one candidate design against one testbench: the operation everything rests on.
 
 The stages run in order and each can end the check early:
-static check -> interface check -> compile -> simulate -> read the verdict -> waveform.
+static check -> interface check -> the simulator (compile, simulate, verdict, waveform).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import shlex
-import shutil
-import threading
 import time
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import replace
 
 from veriassist import hdl
-from veriassist.check import cocotb_sim
-from veriassist.check.verdict import new_nonce, read_simulation, scan_error_lines, stamp_testbench
+from veriassist.check.simulation import CheckOptions, compile_failure, lay_out, module_names, reference_top
+from veriassist.check.simulators import simulator_for
 from veriassist.hdl.static_check import check_candidate
 from veriassist.toolchain import icarus, runner
 from veriassist.toolchain.sandbox import Sandbox
@@ -25,24 +20,13 @@ from veriassist.toolchain.workdir import work_dir
 from veriassist.types import (
     Candidate,
     CheckResult,
-    Diagnostic,
     FailureKind,
     Interface,
-    Severity,
-    SourceFile,
     Testbench,
     TestbenchStyle,
 )
 
-
-@dataclass(frozen=True)
-class CheckOptions:
-    timeout_s: float = 30.0  # simulation wall clock, as upstream VerilogEval's `timeout 30`
-    compile_timeout_s: float = 60.0
-    sandbox: bool = True
-    waveform: bool = True
-    keep_workdir: bool = False  # leave the work dir for inspection (its path goes in the logs)
-    limits: runner.Limits = field(default_factory=runner.Limits)
+__all__ = ["CheckOptions", "check", "compile_only"]
 
 
 def check(
@@ -50,13 +34,16 @@ def check(
     testbench: Testbench,
     options: CheckOptions | None = None,
     *,
+    expected_samples: int | None,
     expected_interface: Interface | None = None,
-    expected_samples: int | None = None,
 ) -> CheckResult:
     """Compile and simulate `candidate` against `testbench`; never raises for a bad candidate.
 
-    `expected_samples` is the reference's sample count when the caller already knows it
-    (the suite lint just ran the reference): it saves the run that would count them.
+    Args:
+        expected_samples: how many samples the reference shows under a comparing testbench,
+            which the candidate must show too (a run that ends early shows fewer); None when
+            there is no such count. Get it from check.reference_counts (one simulation of the
+            reference, cached): this function runs only the candidate's simulation.
 
     Raises:
         runner.ToolMissing: iverilog/vvp (or python for cocotb) is not installed.
@@ -66,13 +53,7 @@ def check(
     early = _refuse_early(candidate, testbench, expected_interface)
     if early is not None:
         return replace(early, timings={"static_s": time.perf_counter() - started})
-    if testbench.style is TestbenchStyle.COCOTB:
-        result = cocotb_sim.run_cocotb(candidate, testbench, options)
-    else:
-        expected = expected_samples
-        if expected is None and needs_reference_run(candidate, testbench):
-            expected = reference_samples(candidate.top, testbench, options)
-        result = _check_verilog(candidate, testbench, options, expected_samples=expected)
+    result = simulator_for(testbench).run(candidate, testbench, options, expected_samples=expected_samples)
     result.timings["static_s"] = time.perf_counter() - started - sum(result.timings.values())
     result.timings["total_s"] = time.perf_counter() - started
     return result
@@ -85,7 +66,18 @@ def _refuse_early(
     if not candidate.files or not any(f.text.strip() for f in candidate.files):
         return _fail(FailureKind.NO_MODULE, "the candidate is empty: it contains no Verilog module")
     reserved = _testbench_modules(testbench)
-    findings = check_candidate(((f.name, f.text) for f in candidate.files), reserved)
+    # Icarus compiles these ahead of the design, so their macros would reach its `ifdef`s.
+    before = [f.text for f in testbench.files if testbench.style is not TestbenchStyle.COCOTB]
+    if testbench.reference is not None:
+        before.append(testbench.reference.text)
+    findings = check_candidate(((f.name, f.text) for f in candidate.files), reserved, before)
+    if findings.rejections and not findings.modules:  # too large or unreadable: nothing was parsed
+        return CheckResult(
+            passed=False,
+            kind=FailureKind.REJECTED,
+            rejections=findings.rejections,
+            summary="rejected by the static check: " + findings.rejections[0],
+        )
     if not findings.modules:
         return _fail(FailureKind.NO_MODULE, "the candidate contains no `module ... endmodule`")
     if candidate.top not in findings.modules:
@@ -136,13 +128,7 @@ def _testbench_modules(testbench: Testbench) -> set[str]:
     return names
 
 
-# The testbench and reference are the same for every candidate of a problem: parse them once.
-@functools.lru_cache(maxsize=512)
-def _module_names(text: str) -> tuple[str, ...]:
-    try:
-        return tuple(hdl.module_names(text))
-    except hdl.HdlError:
-        return ()
+_module_names = module_names
 
 
 @functools.lru_cache(maxsize=256)
@@ -153,236 +139,10 @@ def _interface_of(text: str, module: str | None) -> Interface | None:
         return None
 
 
-@functools.lru_cache(maxsize=256)
-def _renamed(text: str, old: str, new: str) -> str:
-    return hdl.rename_module(text, old, new)
-
-
 def _reference_interface(testbench: Testbench) -> Interface | None:
     if testbench.reference is None:
         return None
-    return _interface_of(testbench.reference.text, _reference_top(testbench))
-
-
-def _reference_top(testbench: Testbench) -> str | None:
-    """The reference's own module name, before any renaming."""
-    assert testbench.reference is not None
-    names = _module_names(testbench.reference.text)
-    if testbench.reference_module in names:
-        return testbench.reference_module
-    return names[-1] if names else None
-
-
-def _check_verilog(
-    candidate: Candidate,
-    testbench: Testbench,
-    options: CheckOptions,
-    *,
-    expected_samples: int | None,
-) -> CheckResult:
-    sandbox = Sandbox(options.sandbox)
-    # Absolute paths: the shell would otherwise try each PATH entry in turn.
-    iverilog, vvp = runner.require_tool("iverilog"), runner.require_tool("vvp")
-    nonce = new_nonce()
-    timings: dict[str, float] = {}
-    with work_dir(options.keep_workdir) as work:
-        sources, names = _lay_out(work, candidate, testbench, nonce)
-        # Compile and simulate in one sandboxed process: a sandbox costs milliseconds per start.
-        # A nonce-stamped marker between them says where the compiler's output ends, and
-        # starts the simulation's own clock.
-        marker = f"{nonce}compile-exit="
-        script = (
-            f"{shlex.join([iverilog, *icarus.compile_argv(sources, testbench.toplevel)[1:]])} 2>&1; rc=$?; "
-            f'echo "{marker}$rc"; [ $rc -eq 0 ] || exit $rc; '
-            f"exec {shlex.join([vvp, *icarus.simulate_argv()[1:]])} 2>&1"
-        )
-        limits = replace(options.limits, wall_s=options.compile_timeout_s + options.timeout_s)
-        simulation = runner.Phase(marker.encode(), options.timeout_s)
-        ran = runner.run(["/bin/sh", "-c", script], work, limits=limits, sandbox=sandbox, phase=simulation)
-        compile_log, found, sim_log = ran.output.partition(marker)
-        exit_text, _, sim_log = sim_log.partition("\n")
-        compiled_ok = found and exit_text.strip() == "0"
-        timings["compile_simulate_s"] = ran.duration_s
-        diagnostics = icarus.parse_diagnostics(compile_log, names)
-        if not compiled_ok:
-            failed = _compile_failure(compile_log, ran.timed_out, diagnostics, timings, sandbox.active)
-            return replace(failed, workdir=work if options.keep_workdir else None)
-        reading = read_simulation(
-            testbench.style,
-            compile_log,
-            sim_log,
-            nonce,
-            _joined(candidate),
-            timed_out=ran.timed_out,
-            returncode=ran.returncode,
-            expected_samples=expected_samples,
-        )
-        diagnostics += icarus.parse_diagnostics(sim_log, names, simulation=True)
-        waveform = ""
-        wave = work / "wave.vcd"
-        if options.waveform and reading.kind is not FailureKind.PASS and wave.is_file():
-            wave_started = time.perf_counter()
-            waveform = _waveform(wave, reading.first_mismatch_time)
-            timings["waveform_s"] = time.perf_counter() - wave_started
-    passed = reading.kind is FailureKind.PASS
-    return CheckResult(
-        passed=passed,
-        kind=reading.kind,
-        diagnostics=tuple(diagnostics),
-        mismatches=reading.mismatches,
-        total_mismatches=reading.total_mismatches,
-        samples=reading.samples,
-        first_mismatch_time=reading.first_mismatch_time,
-        waveform=waveform,
-        compile_log=compile_log,
-        sim_log=sim_log.replace(nonce, ""),
-        timings=timings,
-        sandboxed=sandbox.active,
-        summary=_summary(reading.kind, reading.samples, reading.total_mismatches, reading.reason),
-        workdir=work if options.keep_workdir else None,
-    )
-
-
-def _lay_out(
-    work: Path, candidate: Candidate, testbench: Testbench, nonce: str
-) -> tuple[list[str], dict[str, str]]:
-    """Write the sources into the work dir; candidate last, so its `define`s cannot reach the testbench."""
-    sources: list[str] = []
-    names: dict[str, str] = {}  # path as iverilog prints it -> name the user knows
-    for sub in ("tb", "ref", "dut"):
-        (work / sub).mkdir()
-    for f in testbench.files:
-        path = f"tb/{f.name}"
-        (work / path).write_text(stamp_testbench(f.text, nonce))
-        sources.append(path)
-        names[path] = f.name
-    if testbench.reference is not None and testbench.reference_module:
-        ref_text = testbench.reference.text
-        old = _reference_top(testbench)
-        if old and old != testbench.reference_module:
-            ref_text = _renamed(ref_text, old, testbench.reference_module)
-        path = f"ref/{testbench.reference.name}"
-        (work / path).write_text(ref_text)
-        sources.append(path)
-        names[path] = testbench.reference.name
-    for f in candidate.files:
-        path = f"dut/{f.name}"
-        (work / path).write_text(f.text)
-        sources.append(path)
-        names[path] = f.name
-    for support in testbench.support_files:
-        shutil.copy(support, work / support.name)
-    return sources, names
-
-
-def _compile_failure(
-    compile_log: str,
-    timed_out: bool,
-    diagnostics: list[Diagnostic],
-    timings: dict[str, float],
-    sandboxed: bool,
-) -> CheckResult:
-    if timed_out:
-        kind = FailureKind.TIMEOUT
-    else:
-        kind = scan_error_lines(compile_log.splitlines()) or FailureKind.COMPILE_ERROR
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
-    first = errors[0] if errors else None
-    where = f" ({first.file}:{first.line}: {first.message})" if first else ""
-    return CheckResult(
-        passed=False,
-        kind=kind,
-        diagnostics=tuple(diagnostics),
-        compile_log=compile_log,
-        timings=timings,
-        sandboxed=sandboxed,
-        summary=f"compilation failed: {kind.value}{where}",
-    )
-
-
-def _summary(kind: FailureKind, samples: int | None, total: int | None, reason: str) -> str:
-    if kind is FailureKind.PASS:
-        return f"passed: 0 mismatches in {samples} samples" if samples else "passed"
-    if kind in (FailureKind.MISMATCH, FailureKind.MISMATCH_WITH_RESET) and samples:
-        return f"failed: {total} of {samples} samples mismatch"
-    return f"failed: {kind.value}" + (f": {reason}" if reason else "")
-
-
-def _waveform(vcd: Path, around: int | None) -> str:
-    try:
-        from veriassist.toolchain.vcd import waveform_window
-    except ImportError:  # pragma: no cover - the waveform stage is optional
-        return ""
-    return waveform_window(vcd, around)
-
-
-# The reference's sample count, so a candidate that ends the run early cannot pass.
-_expected_cache: dict[str, int | None] = {}
-_expected_lock = threading.Lock()
-
-
-def _reference_as(top: str, testbench: Testbench) -> str:
-    assert testbench.reference is not None
-    old = _reference_top(testbench)
-    text = testbench.reference.text
-    return _renamed(text, old, top) if old and old != top else text
-
-
-def counts_samples(testbench: Testbench) -> bool:
-    """True when a candidate's sample count is held to the reference's (a comparing testbench)."""
-    return testbench.style is TestbenchStyle.COMPARE and testbench.reference is not None
-
-
-def is_the_reference(candidate: Candidate, testbench: Testbench) -> bool:
-    """True when `candidate` is the testbench's reference, so that its run is the reference run."""
-    return counts_samples(testbench) and _joined(candidate) == _reference_as(candidate.top, testbench)
-
-
-def needs_reference_run(candidate: Candidate, testbench: Testbench) -> bool:
-    """True when judging `candidate` needs the reference's sample count from a run of its own."""
-    return counts_samples(testbench) and not is_the_reference(candidate, testbench)
-
-
-def reference_key(top: str, testbench: Testbench) -> str:
-    """What a reference sample count depends on: the top's name, the reference and the testbench."""
-    assert testbench.reference is not None
-    parts = [top, testbench.reference.text, *(f.text for f in testbench.files)]
-    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
-
-
-def remember_reference_samples(top: str, testbench: Testbench, samples: int | None) -> None:
-    """Seed this process's cache with a count another process already measured (a bench worker)."""
-    if testbench.reference is not None:
-        with _expected_lock:
-            _expected_cache[reference_key(top, testbench)] = samples
-
-
-def counted_reference_samples(top: str, testbench: Testbench) -> int | None:
-    """The count this process has for the reference (None: not run yet, or it did not pass)."""
-    if testbench.reference is None:
-        return None
-    with _expected_lock:
-        return _expected_cache.get(reference_key(top, testbench))
-
-
-def reference_samples(top: str, testbench: Testbench, options: CheckOptions) -> int | None:
-    """How many samples the reference shows under `testbench` (None: no count to hold a candidate to).
-
-    Runs the reference once per process and testbench; later calls read the cache.
-    """
-    if testbench.style is not TestbenchStyle.COMPARE or testbench.reference is None:
-        return None
-    key = reference_key(top, testbench)
-    with _expected_lock:
-        if key in _expected_cache:
-            return _expected_cache[key]
-    as_candidate = Candidate((SourceFile("reference_as_dut.sv", _reference_as(top, testbench)),), top)
-    quiet = replace(options, waveform=False, keep_workdir=False)
-    result = _check_verilog(as_candidate, testbench, quiet, expected_samples=None)
-    expected = result.samples if result.passed else None
-    with _expected_lock:
-        _expected_cache[key] = expected
-    return expected
+    return _interface_of(testbench.reference.text, reference_top(testbench))
 
 
 def compile_only(
@@ -397,15 +157,15 @@ def compile_only(
     sandbox = Sandbox(options.sandbox)
     runner.require_tool("iverilog")
     with work_dir(options.keep_workdir) as work:
-        sources, names = _lay_out(work, candidate, empty, new_nonce())
+        layout = lay_out(work, candidate, empty)
         limits = replace(options.limits, wall_s=options.compile_timeout_s)
         compiled = runner.run(
-            icarus.compile_argv(sources, candidate.top), work, limits=limits, sandbox=sandbox
+            icarus.compile_argv(layout.sources, candidate.top), work, limits=limits, sandbox=sandbox
         )
-    diagnostics = icarus.parse_diagnostics(compiled.output, names)
+    diagnostics = icarus.parse_diagnostics(compiled.output, layout.names)
     timings = {"compile_s": compiled.duration_s}
     if compiled.returncode != 0 or compiled.timed_out:
-        return _compile_failure(compiled.output, compiled.timed_out, diagnostics, timings, sandbox.active)
+        return compile_failure(compiled.output, compiled.timed_out, diagnostics, timings, sandbox.active)
     return CheckResult(
         passed=True,
         kind=FailureKind.PASS,

@@ -7,7 +7,7 @@ from pathlib import Path
 from veriassist import hdl
 from veriassist.types import Candidate, SourceFile, Testbench, TestbenchStyle
 
-_SOURCE_SUFFIXES = {".v", ".sv", ".vh", ".svh", ".py", ".md", ".txt.j2"}
+_SOURCE_SUFFIXES = {".v", ".sv", ".vh", ".svh", ".py", ".md"}  # never a testbench's data file
 _MAX_SUPPORT_BYTES = 16 << 20
 
 

@@ -1,7 +1,8 @@
 """From simulator logs to a verdict that the candidate cannot forge.
 
 Before compiling, every print in the (trusted) testbench is stamped with a secret
-nonce made fresh for the run. Only stamped lines count as the testbench speaking:
+nonce made fresh for the run, which the testbench reads at run time from vvp's
+command line (see RunSecret). Only stamped lines count as the testbench speaking:
 a candidate that prints `Mismatches: 0 in 100 samples` or a pass banner itself
 prints an unstamped line, which is ignored. Failure evidence is read from every
 line, since a candidate that makes itself fail forges nothing.
@@ -11,26 +12,123 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from veriassist.types import FailureKind, OutputMismatch, TestbenchStyle
+from veriassist.types import FailureKind, OutputMismatch
 
 _PRINT_CALL = re.compile(r'(\$(?:display|write|strobe|monitor)[bho]?\s*\(\s*)"((?:[^"\\\n]|\\.)*)"')
+# A format specifier; %% and %m/%l print without taking an argument.
+_SPECIFIER = re.compile(r"%(?:%|[-+0-9.]*([a-zA-Z]))")
+_NO_ARGUMENT = frozenset("mMlL")
+NONCE_CHARS = 20
 
 
 def new_nonce() -> str:
-    return f"@va{secrets.token_hex(8)}@"
+    nonce = f"@va{secrets.token_hex(8)}@"
+    assert len(nonce) == NONCE_CHARS
+    return nonce
 
 
-def stamp_testbench(text: str, nonce: str) -> str:
-    """Prefix every line the testbench prints with the nonce."""
+@dataclass(frozen=True)
+class RunSecret:
+    """The nonce of one simulation, and how the stamped testbench gets it without it being in a file.
 
-    def stamp(match: re.Match[str]) -> str:
-        body = match[2].replace("\\n", "\\n" + nonce)
-        return f'{match[1]}"{nonce}{body}"'
+    The nonce goes to vvp as a plusarg; a helper module with a random name reads it back at
+    run time. So neither the stamped sources nor sim.vvp hold it, and a candidate (refused
+    plusarg and file tasks by the static check) cannot learn it to print a line of its own.
+    """
 
-    return _PRINT_CALL.sub(stamp, text)
+    nonce: str
+    module: str  # the helper module's name, also the plusarg's key
+
+    @classmethod
+    def new(cls) -> RunSecret:
+        return cls(new_nonce(), f"va_{secrets.token_hex(6)}")
+
+    @property
+    def plusarg(self) -> str:
+        return f"+{self.module}={self.nonce}"
+
+    @property
+    def helper(self) -> str:
+        """The helper module's source (compiled as a second top level)."""
+        width = 8 * NONCE_CHARS
+        return (
+            f"module {self.module};\n"
+            f"  function automatic [{width}:1] nonce(input integer unused);\n"
+            f"    reg [{width}:1] value;\n"
+            "    begin\n"
+            f'      if (!$value$plusargs("{self.module}=%s", value)) value = 0;\n'
+            "      nonce = value;\n"
+            "    end\n"
+            "  endfunction\n"
+            "endmodule\n"
+        )
+
+
+def stamp_testbench(text: str, module: str) -> str:
+    """Make every line the testbench prints start with the nonce, read at run time from `module`."""
+    nonce = f"{module}.nonce(0)"
+    out: list[str] = []
+    pos = 0
+    for match in _PRINT_CALL.finditer(text):
+        if match.start() < pos:
+            continue  # inside a call already rewritten
+        out.append(text[pos : match.start()])
+        head, body = match[1], match[2]
+        segments = body.split("\\n")
+        parsed = _arguments(text, match.end()) if len(segments) > 1 else None
+        if parsed is None:
+            # One line (or a call we cannot split): the nonce leads, any later lines go unstamped.
+            out.append(f'{head}"%s{body}", {nonce}')
+            pos = match.end()
+            continue
+        arguments, close = parsed
+        stamped: list[str] = []
+        used = 0
+        for segment in segments:
+            takes = sum(1 for s in _SPECIFIER.finditer(segment) if s[1] and s[1] not in _NO_ARGUMENT)
+            stamped += [nonce, *arguments[used : used + takes]]
+            used += takes
+        stamped += arguments[used:]
+        fmt = "\\n".join("%s" + segment for segment in segments)
+        out.append(f'{head}"{fmt}", {", ".join(stamped)}')
+        pos = close
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _arguments(text: str, start: int) -> tuple[list[str], int] | None:
+    """The arguments after a print call's format string, and where its closing `)` is."""
+    arguments: list[str] = []
+    depth, i, begun = 0, start, start
+    while i < len(text):
+        char = text[i]
+        if char == '"':
+            i += 1
+            while i < len(text) and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            if depth == 0:
+                if char != ")":
+                    return None
+                if text[begun:i].strip():
+                    arguments.append(text[begun:i].strip())
+                return arguments, i
+            depth -= 1
+        elif char == "," and depth == 0:
+            if i > begun and text[begun:i].strip():
+                arguments.append(text[begun:i].strip())
+            elif i != start:
+                return None  # an empty argument: leave the call as it is
+            begun = i + 1
+        elif char == ";":
+            return None
+        i += 1
+    return None
 
 
 def split_log(log: str, nonce: str) -> tuple[list[str], list[str]]:
@@ -92,8 +190,26 @@ def scan_error_lines(lines: list[str]) -> FailureKind | None:
     return None
 
 
-def read_simulation(
-    style: TestbenchStyle,
+def read_banner(
+    compile_log: str, sim_log: str, nonce: str, *, timed_out: bool, returncode: int
+) -> SimulationReading:
+    """Judge a self-checking (RTLLM-style) run: the stamped pass banner, from a simulator that exited cleanly."""
+    trusted, _ = split_log(sim_log, nonce)
+    if timed_out:
+        return SimulationReading(FailureKind.TIMEOUT, reason="the simulation did not finish in time")
+    # RTLLM's criterion is the banner alone; its testbenches print "Error" lines as test results.
+    coded = scan_error_lines(compile_log.splitlines())
+    if any("TIMEOUT" in line for line in trusted):
+        coded = FailureKind.TIMEOUT
+    if coded is None and any(_PASS_BANNER.search(line) for line in trusted):
+        return _unless_abnormal(SimulationReading(FailureKind.PASS), returncode)
+    return SimulationReading(
+        coded or _crash_or(returncode, FailureKind.TEST_FAILED),
+        reason="the testbench did not print its pass banner",
+    )
+
+
+def read_compare(
     compile_log: str,
     sim_log: str,
     nonce: str,
@@ -101,25 +217,33 @@ def read_simulation(
     *,
     timed_out: bool,
     returncode: int,
-    expected_samples: int | None = None,
+    expected_samples: int | None,
 ) -> SimulationReading:
-    """Judge one Verilog simulation (COMPARE or BANNER style)."""
+    """Judge a VerilogEval-style run: the stamped `Mismatches: N in M samples`, M as the reference's."""
     trusted, everything = split_log(sim_log, nonce)
     if timed_out:
         return SimulationReading(FailureKind.TIMEOUT, reason="the simulation did not finish in time")
-    if style is TestbenchStyle.BANNER:
-        # RTLLM's criterion is the banner alone; its testbenches print "Error" lines as test results.
-        coded = scan_error_lines(compile_log.splitlines())
-        if any("TIMEOUT" in line for line in trusted):
-            coded = FailureKind.TIMEOUT
-        if coded is None and any(_PASS_BANNER.search(line) for line in trusted):
-            return SimulationReading(FailureKind.PASS)
-        return SimulationReading(
-            coded or _crash_or(returncode, FailureKind.TEST_FAILED),
-            reason="the testbench did not print its pass banner",
-        )
     coded = scan_error_lines(compile_log.splitlines() + everything)
-    return _read_compare(trusted, coded, candidate_text, returncode, expected_samples)
+    reading = _read_compare(trusted, coded, candidate_text, returncode, expected_samples)
+    return _unless_abnormal(reading, returncode)
+
+
+def _unless_abnormal(reading: SimulationReading, returncode: int) -> SimulationReading:
+    """A pass needs vvp's exit 0: it exits 0 on $finish, on $stop (run with -n) and when events run
+    out; $fatal and runtime errors give 1; a signal gives a negative code (128+N through a shell)."""
+    if reading.kind is not FailureKind.PASS or returncode == 0:
+        return reading
+    if returncode < 0:
+        how = f"was killed by signal {-returncode}"
+    elif returncode > 128:  # a shell or the sandbox reports a signal as 128+N
+        how = f"exited with code {returncode} (signal {returncode - 128})"
+    else:
+        how = f"exited with code {returncode}"
+    return replace(
+        reading,
+        kind=FailureKind.SIMULATOR_CRASH,
+        reason=f"the simulator {how}, so what it printed is no verdict",
+    )
 
 
 def _read_compare(
@@ -170,4 +294,5 @@ def _read_compare(
 
 
 def _crash_or(returncode: int, otherwise: FailureKind) -> FailureKind:
-    return FailureKind.SIMULATOR_CRASH if returncode < 0 else otherwise
+    killed = returncode < 0 or returncode > 128  # by a signal, as Popen or a shell reports it
+    return FailureKind.SIMULATOR_CRASH if killed else otherwise

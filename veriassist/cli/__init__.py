@@ -13,6 +13,12 @@ from typing import Annotated
 
 import typer
 
+from veriassist.cli.bench import bench_command
+from veriassist.cli.errors import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_PASS, check_seconds, usage_error
+from veriassist.cli.generate import generate_command
+from veriassist.cli.runs import report_command, runs_app
+from veriassist.cli.suites import audit_command
+
 app = typer.Typer(
     name="veriassist",
     help="Spec to working Verilog: an LLM writes RTL and its own testbench; Icarus Verilog checks it.",
@@ -20,15 +26,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-suites_app = typer.Typer(help="Benchmark suites: list problems, find broken ones.", no_args_is_help=True)
+suites_app = typer.Typer(
+    help="Benchmark suites: list problems, audit them for broken ones.", no_args_is_help=True
+)
 app.add_typer(suites_app, name="suites")
-
-EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-
-
-def _die(message: str) -> typer.Exit:
-    typer.echo(f"veriassist: error: {message}", err=True)
-    return typer.Exit(EXIT_USAGE)
 
 
 @app.command()
@@ -52,17 +53,22 @@ def check(
     Exit status: 0 pass, 1 fail, 2 usage or tool error.
     """
     from veriassist.check.checker import CheckOptions
-    from veriassist.check.checker import check as run_check
     from veriassist.check.feedback import render_feedback
     from veriassist.check.inputs import InputError, load_candidate, load_testbench
+    from veriassist.check.reference_counts import ReferenceCounts, check_counted
     from veriassist.toolchain.runner import ToolMissing
+    from veriassist.toolchain.sandbox import Sandbox
 
+    check_seconds(timeout, "--timeout")
     try:
+        backend = Sandbox(not no_sandbox).backend  # the walls the checker will put up
         testbench = load_testbench(tb, ref, top)
         design = load_candidate(candidate, top, testbench)
-        result = run_check(design, testbench, CheckOptions(timeout_s=timeout, sandbox=not no_sandbox))
-    except (InputError, ToolMissing) as error:
-        raise _die(str(error)) from None
+        options = CheckOptions(timeout_s=timeout, sandbox=not no_sandbox)
+        # With --ref, the reference runs first: the design must compare as many samples as it does.
+        result = check_counted(design, testbench, options, ReferenceCounts())
+    except (InputError, ToolMissing, ValueError) as error:  # ValueError: a bad VERIASSIST_SANDBOX
+        raise usage_error(str(error)) from None
     feedback = render_feedback(result, design)
     if as_json:
         payload = {
@@ -90,6 +96,7 @@ def check(
             "tests": [{"name": t.name, "passed": t.passed, "message": t.message} for t in result.tests],
             "rejections": list(result.rejections),
             "sandboxed": result.sandboxed,
+            "sandbox": backend if result.sandboxed else "none",
             "feedback": feedback,
             "timings": result.timings,
         }
@@ -114,7 +121,7 @@ def suites_show(
     try:
         suite = load_suite(path, format=format, task=task)
     except SuiteError as error:
-        raise _die(str(error)) from None
+        raise usage_error(str(error)) from None
     rows = [
         {
             "task_id": p.task_id,
@@ -147,32 +154,18 @@ def suites_show(
         console.print(f"note: {note}")
 
 
-# Benchmark runs and their records: each module keeps its heavy imports inside the commands.
-from veriassist.cli.bench import bench_command  # noqa: E402
-from veriassist.cli.runs import report_command, runs_app  # noqa: E402
-
+# The other commands live in their own modules; like those above, each keeps its heavy imports
+# (pyslang, LangChain, the store, the servers) inside its body, so `veriassist --help` loads none.
+suites_app.command("audit")(audit_command)
+suites_app.command("lint", hidden=True)(audit_command)  # the audit's old name, kept for scripts
 app.command("bench")(bench_command)
 app.add_typer(runs_app, name="runs")
 app.command("report")(report_command)
-
-from veriassist.cli.generate import generate_command  # noqa: E402
-
 app.command("generate")(generate_command)
 
 
-def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.echo("veriassist: interrupted", err=True)
-        sys.exit(130)
-
-
-if __name__ == "__main__":
-    main()
-
-
 # The servers import pygls / the mcp SDK (about a second); load them only when asked for.
+@app.command("lsp")
 def _lsp_command(stdio: Annotated[bool, typer.Option("--stdio", hidden=True)] = False) -> None:
     """Language server on stdio for VS Code, Neovim, Emacs: diagnostics, generate, fix, check."""
     from veriassist.servers.lsp import lsp_command
@@ -180,6 +173,7 @@ def _lsp_command(stdio: Annotated[bool, typer.Option("--stdio", hidden=True)] = 
     lsp_command(stdio)
 
 
+@app.command("mcp")
 def _mcp_command() -> None:
     """MCP server on stdio for coding agents: check, simulate, lint, generate, fix, benchmark."""
     from veriassist.servers.mcp import mcp_command
@@ -187,9 +181,13 @@ def _mcp_command() -> None:
     mcp_command()
 
 
-app.command("lsp")(_lsp_command)
-app.command("mcp")(_mcp_command)
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("veriassist: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
-from veriassist.cli.suites import lint_command  # noqa: E402
 
-suites_app.command("lint")(lint_command)
+if __name__ == "__main__":
+    main()

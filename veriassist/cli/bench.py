@@ -12,39 +12,24 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from veriassist.cli.errors import (
+    EXIT_FAIL,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    check_seconds,
+    usage_error,
+)
+from veriassist.types import FeedbackMode, Severity, Strategy
+
 if TYPE_CHECKING:
     from veriassist.eval.bench import BenchRequest, BenchResult
 
 __all__ = ["bench_command"]
 
-EXIT_COMPLETED, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-
 
 class ExecutorChoice(StrEnum):
     LOCAL = "local"
     DASK = "dask"
-
-
-class FeedbackChoice(StrEnum):
-    OWN_TESTBENCH = "own-testbench"
-    GOLDEN = "golden"
-
-
-class SeverityChoice(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-class StrategyChoice(StrEnum):
-    VERIASSIST = "veriassist"
-    ZERO_SHOT = "zero-shot"
-    COMPILE_ONLY = "compile-only"
-
-
-def _usage(message: str) -> typer.Exit:
-    typer.echo(f"veriassist bench: error: {message}", err=True)
-    return typer.Exit(EXIT_USAGE)
 
 
 def bench_command(
@@ -62,8 +47,8 @@ def bench_command(
         typer.Option("--stand-in", help="Mark the run as made by a test stand-in (e.g. a scripted server)."),
     ] = False,
     iterations: Annotated[int, typer.Option("--iterations", min=1, help="Loop iterations per sample.")] = 5,
-    strategy: Annotated[StrategyChoice, typer.Option("--strategy")] = StrategyChoice.VERIASSIST,
-    feedback: Annotated[FeedbackChoice, typer.Option("--feedback")] = FeedbackChoice.OWN_TESTBENCH,
+    strategy: Annotated[Strategy, typer.Option("--strategy")] = Strategy.VERIASSIST,
+    feedback: Annotated[FeedbackMode, typer.Option("--feedback")] = FeedbackMode.OWN_TESTBENCH,
     samples_per_task: Annotated[int, typer.Option("--samples-per-task", min=1, help="n for pass@k.")] = 1,
     jobs: Annotated[
         int | None, typer.Option("-j", "--jobs", min=1, help="Workers; default: all cores.")
@@ -83,32 +68,41 @@ def bench_command(
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Only these task ids (repeat, or comma-separate).")
     ] = None,
-    lint: Annotated[
-        bool, typer.Option("--lint", help="Lint the problems first; show and record their flags.")
+    audit: Annotated[
+        bool,
+        typer.Option(
+            "--audit", help="Audit the problems first (as `suites audit`); show and record their flags."
+        ),
     ] = False,
+    audit_alias: Annotated[bool, typer.Option("--lint", hidden=True)] = False,  # --audit's old name
     exclude_flagged: Annotated[
-        SeverityChoice | None,
+        Severity | None,
         typer.Option(
             "--exclude-flagged",
-            help="Lint, then score only problems without findings of this severity or worse.",
+            help="Audit, then score only problems without findings of this severity or worse.",
         ),
     ] = None,
 ) -> None:
-    """Score a suite and record every sample. Ctrl-C stops; the same --run resumes.
+    """Score a suite and record every sample. Ctrl-C or SIGTERM stops; the same --run resumes.
 
     Exit status: 0 the run completed (whatever the pass rate), 1 it failed,
-    2 usage or suite error, 130 interrupted.
+    2 usage, suite or database error, 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
     """
     import os
+    import sqlite3
 
     from veriassist.eval.bench import BenchError, BenchInterrupted, BenchRequest
     from veriassist.eval.store import StoreError
+    from veriassist.toolchain import ctrl_c
     from veriassist.toolchain.runner import ToolMissing
 
     given = {"reference": reference, "samples": samples is not None, "model": model is not None}
     modes = [name for name, chosen in given.items() if chosen]
     if len(modes) != 1:
-        raise _usage("choose exactly one of --reference, --samples FILE or --model SPEC")
+        raise usage_error("choose exactly one of --reference, --samples FILE or --model SPEC", "bench")
+    check_seconds(timeout, "--timeout", "bench")
+    if not db.parent.is_dir():  # sqlite would only say "unable to open database file"
+        raise usage_error(f"--db {db}: the directory {db.parent} does not exist", "bench")
     request = BenchRequest(
         suite_path=suite_path,
         mode=modes[0],  # type: ignore[arg-type]  # one of the three names above
@@ -119,8 +113,8 @@ def bench_command(
         base_url=base_url,
         stand_in=stand_in,
         iterations=iterations,
-        strategy=strategy.value,
-        feedback=feedback.value,
+        strategy=strategy,
+        feedback=feedback,
         samples_per_task=samples_per_task,
         jobs=jobs or os.cpu_count() or 1,
         db=db,
@@ -131,20 +125,30 @@ def bench_command(
         scheduler=scheduler,
         limit=limit,
         only=tuple(t.strip() for item in only or () for t in item.split(",") if t.strip()),
-        lint=lint,
-        exclude_flagged=exclude_flagged.value if exclude_flagged is not None else None,
+        lint=audit or audit_alias,
+        exclude_flagged=exclude_flagged,
     )
     quiet = as_json or not sys.stdout.isatty()
     try:
-        result = _run(request, quiet)
+        # SIGTERM (`kill`, a job scheduler, `docker stop`) stops the run the way Ctrl-C does.
+        with ctrl_c.sigterm_interrupts():
+            result = _run(request, quiet)
     except (BenchError, StoreError, ToolMissing) as error:
-        raise _usage(str(error)) from None
+        raise usage_error(str(error), "bench") from None
+    except sqlite3.Error as error:
+        raise usage_error(f"--db {db}: {error}", "bench") from None
     except BenchInterrupted as stop:
-        typer.echo(f"veriassist bench: interrupted; resume with --run {stop.run_name}", err=True)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        terminated = ctrl_c.last_signal() == "SIGTERM"
+        how = "terminated (SIGTERM)" if terminated else "interrupted"
+        typer.echo(f"veriassist bench: {how}; resume with --run {stop.run_name}", err=True)
+        raise typer.Exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED) from None
+    except KeyboardInterrupt:  # before any work was recorded
+        terminated = ctrl_c.last_signal() == "SIGTERM"
+        typer.echo(f"veriassist bench: {'terminated (SIGTERM)' if terminated else 'interrupted'}", err=True)
+        raise typer.Exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED) from None
     except Exception as error:
         typer.echo(f"veriassist bench: the run failed: {type(error).__name__}: {error}", err=True)
-        raise typer.Exit(EXIT_FAILED) from None
+        raise typer.Exit(EXIT_FAIL) from None
     if as_json:
         typer.echo(json.dumps(to_json(result), indent=2))
     else:
@@ -179,8 +183,11 @@ def _fraction(value: Fraction) -> dict[str, Any]:
     return {"fraction": f"{value.numerator}/{value.denominator}", "value": float(value)}
 
 
-def _lint_json(result: BenchResult) -> dict[str, Any] | None:
-    """Both pass@1 figures, each problem's flags and findings, and what was left out."""
+def _audit_json(result: BenchResult) -> dict[str, Any] | None:
+    """Both pass@1 figures, each problem's flags and findings, and what was left out.
+
+    Under the key "lint" in `--json`, as the records name it (`lint_flags`), so scripts keep working.
+    """
     if not result.lint:
         return None
     from veriassist.suites.audit import lint_flags
@@ -227,7 +234,7 @@ def to_json(result: BenchResult) -> dict[str, Any]:
             "kinds": dict(Counter(r.kind.value for r in records).most_common()),
         },
         "pass_at_k": {str(k): _fraction(v) for k, v in sorted(result.metrics.pass_at.items())},
-        "lint": _lint_json(result),
+        "lint": _audit_json(result),
         "results": [
             {
                 "task_id": r.task_id,
@@ -256,7 +263,7 @@ def _print(result: BenchResult, request: BenchRequest) -> None:
     for k, value in sorted(result.metrics.pass_at.items()):
         typer.echo(f"pass@{k}: {percent(value)} ({value.numerator}/{value.denominator})")
     if result.lint:
-        _print_lint(result)
+        _print_audit(result)
     failures = Counter(r.kind.value for r in records if not r.passed)
     if failures:
         typer.echo("failures: " + ", ".join(f"{kind} {count}" for kind, count in failures.most_common()))
@@ -270,25 +277,25 @@ def _print(result: BenchResult, request: BenchRequest) -> None:
     typer.echo(f"details: veriassist runs show {result.run.name} --db {request.db}")
 
 
-def _print_lint(result: BenchResult) -> None:
+def _print_audit(result: BenchResult) -> None:
     """Both pass@1 figures, so a quoted number can say which it is, then each flagged problem."""
     from veriassist.eval.metrics import percent
 
-    lint = _lint_json(result)
-    assert lint is not None
+    audit = _audit_json(result)
+    assert audit is not None
     metrics = result.metrics
-    scored, flagged = lint["problems_scored"], lint["problems_flagged"]
+    scored, flagged = audit["problems_scored"], audit["problems_flagged"]
     excluded = len(result.excluded)
-    left_out = f", {excluded} excluded as flagged {lint['exclude_flagged']}" if excluded else ""
-    typer.echo(f"lint: {flagged} of {scored} scored problems flagged{left_out}")
+    left_out = f", {excluded} excluded as flagged {audit['exclude_flagged']}" if excluded else ""
+    typer.echo(f"audit: {flagged} of {scored} scored problems flagged{left_out}")
     if metrics.problems:
         typer.echo(f"pass@1 over all {scored} scored problems: {percent(metrics.pass_at_1)}")
-        if lint["pass_at_1_unflagged"] is None:
+        if audit["pass_at_1_unflagged"] is None:
             typer.echo("pass@1 without flagged problems: none left (every scored problem is flagged)")
         else:
-            unflagged = Fraction(lint["pass_at_1_unflagged"]["fraction"])
+            unflagged = Fraction(audit["pass_at_1_unflagged"]["fraction"])
             typer.echo(f"pass@1 without flagged problems ({scored - flagged}): {percent(unflagged)}")
-    for task, entry in lint["problems"].items():
+    for task, entry in audit["problems"].items():
         if not entry["flags"]:
             continue
         if not entry["scored"]:  # why is in the notes below

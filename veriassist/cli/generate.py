@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from veriassist.types import Problem
+from veriassist.cli.errors import usage_error
+from veriassist.types import FeedbackMode, IterationRecord, Problem, Strategy
+
+if TYPE_CHECKING:
+    from veriassist.agent.outcome import LoopOutcome
+
+ITERATION_LOG = "iterations.jsonl"  # in --out: one line per iteration, written as each finishes
 
 
 def generate_command(
@@ -26,10 +33,8 @@ def generate_command(
     ] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
     iterations: Annotated[int, typer.Option("--iterations", min=1)] = 5,
-    strategy: Annotated[
-        str, typer.Option("--strategy", help="veriassist | zero-shot | compile-only")
-    ] = "veriassist",
-    feedback: Annotated[str, typer.Option("--feedback", help="own-testbench | golden")] = "own-testbench",
+    strategy: Annotated[Strategy, typer.Option("--strategy")] = Strategy.VERIASSIST,
+    feedback: Annotated[FeedbackMode, typer.Option("--feedback")] = FeedbackMode.OWN_TESTBENCH,
     temperature: Annotated[float | None, typer.Option("--temperature")] = None,
     record: Annotated[Path | None, typer.Option("--record", help="Write every model exchange here.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the reply cache.")] = False,
@@ -46,16 +51,9 @@ def generate_command(
     Exit status: 0 the design passes its tests (golden when present, else its own), 1 it does not,
     2 usage or provider error.
     """
-    from veriassist.agent.loop import run_loop
-    from veriassist.agent.outcome import LoopSettings
-    from veriassist.check.checker import CheckOptions
+    from veriassist.agent.run import run_problem
     from veriassist.models import ModelError, make_model, resolve_settings
 
-    if strategy not in ("veriassist", "zero-shot", "compile-only") or feedback not in (
-        "own-testbench",
-        "golden",
-    ):
-        raise _usage("--strategy must be veriassist|zero-shot|compile-only; --feedback own-testbench|golden")
     problem = _load_problem(spec, top)
     overrides = {"model": model, "base_url": base_url, "temperature": temperature, "record_dir": record}
     if no_cache:
@@ -65,40 +63,50 @@ def generate_command(
     try:
         chat = make_model(resolve_settings(overrides))
     except ModelError as error:
-        raise _usage(str(error)) from None
-    settings = LoopSettings(
-        iterations=iterations,
-        strategy=strategy,  # type: ignore[arg-type]
-        feedback=feedback,  # type: ignore[arg-type]
-        check=CheckOptions(sandbox=not no_sandbox),
-    )
+        raise usage_error(str(error)) from None
     started = time.monotonic()
 
     def step(message: str) -> None:
         typer.echo(f"[{time.monotonic() - started:6.1f}s] {message}", err=True)
 
     try:
-        outcome = run_loop(problem, chat, settings, on_step=step)
+        outcome = run_problem(
+            problem,
+            chat,
+            iterations=iterations,
+            strategy=strategy,
+            feedback=feedback,
+            sandbox=not no_sandbox,
+            on_step=step,
+            on_record=_iteration_log(out / ITERATION_LOG),
+        )
     except ModelError as error:
-        raise _usage(str(error)) from None
-    if not outcome.iterations and outcome.stop_reason.startswith("model-error"):
+        raise usage_error(str(error)) from None
+    if not outcome.iterations and outcome.model_error is not None:
         # No iteration finished (the provider failed first): an error, not a verdict on a design.
-        raise _usage(outcome.stop_reason.removeprefix("model-error: "))
+        raise usage_error(outcome.model_error)
     stand_in_run = stand_in or chat.is_stand_in
     _write_outputs(out, problem, outcome, chat.describe(), chat.kind, stand_in_run)
     verdict = "PASSED" if outcome.passed else "FAILED"
     typer.echo(
         f"{verdict} ({outcome.judged_by} verdict: {outcome.kind.value}) after {len(outcome.iterations)} iteration(s); "
-        f"stopped: {outcome.stop_reason}; tokens {outcome.tokens_in}+{outcome.tokens_out}; wrote {out}/"
+        f"stopped: {outcome.stopped}; tokens {outcome.tokens_in}+{outcome.tokens_out}; wrote {out}/"
     )
     if stand_in_run:
         typer.echo("note: the model was a test stand-in; this is not a model's result", err=True)
     raise typer.Exit(0 if outcome.passed else 1)
 
 
-def _usage(message: str) -> typer.Exit:
-    typer.echo(f"veriassist: error: {message}", err=True)
-    return typer.Exit(2)
+def _iteration_log(path: Path) -> Callable[[IterationRecord], None]:
+    """A sink that appends each iteration to `path` as it finishes, so a killed run keeps them."""
+    path.unlink(missing_ok=True)  # this run's log, not an earlier run's
+
+    def write(record: IterationRecord) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(record.to_json()) + "\n")
+
+    return write
 
 
 def _load_problem(spec: str, top: str | None) -> Problem:
@@ -113,19 +121,21 @@ def _load_problem(spec: str, top: str | None) -> Problem:
             try:
                 problem = load_suite(path.parent, format="designs").get(path.name)
             except (SuiteError, KeyError) as error:
-                raise _usage(f"cannot load design {path}: {error}") from None
+                raise usage_error(f"cannot load design {path}: {error}") from None
             return problem
         if not path.is_file():
-            raise _usage(f"no spec at {path}: give a spec file, a design folder, or - for stdin")
+            raise usage_error(f"no spec at {path}: give a spec file, a design folder, or - for stdin")
         text, name = path.read_text(), path.stem
     found = spec_interface(text)
     top = top or (found.module if found and found.module else None)
     if not top:
-        raise _usage("the spec does not name the top module: pass --top NAME")
+        raise usage_error("the spec does not name the top module: pass --top NAME")
     return Problem(task_id=name, spec=text, top=top)
 
 
-def _write_outputs(out: Path, problem: Problem, outcome, model: str, kind: str, stand_in: bool) -> None:  # type: ignore[no-untyped-def]
+def _write_outputs(
+    out: Path, problem: Problem, outcome: LoopOutcome, model: str, kind: str, stand_in: bool
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if outcome.rtl:
         (out / f"{problem.top}.sv").write_text(outcome.rtl)
@@ -136,7 +146,7 @@ def _write_outputs(out: Path, problem: Problem, outcome, model: str, kind: str, 
         lines.append("- **test stand-in: not a model's result**")
     lines += [
         f"- result: {'passed' if outcome.passed else 'failed'} ({outcome.judged_by}: {outcome.kind.value})",
-        f"- stopped: {outcome.stop_reason}",
+        f"- stopped: {outcome.stopped}",
         "",
     ]
     for message in outcome.transcript:
@@ -156,6 +166,7 @@ def _write_outputs(out: Path, problem: Problem, outcome, model: str, kind: str, 
         "verdict": outcome.kind.value,
         "judged_by": outcome.judged_by,
         "stop_reason": outcome.stop_reason,
+        "model_error": outcome.model_error,
         "model": model,
         "model_kind": kind,
         "stand_in": stand_in,

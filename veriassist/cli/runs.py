@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from veriassist.cli.errors import EXIT_FAIL, usage_error
+
 # Imported where used: `veriassist --help` and every other command start faster without them.
 if TYPE_CHECKING:
     from rich.console import Console
 
     from veriassist.eval.metrics import RunMetrics
-    from veriassist.eval.store import RunInfo, SampleRecord, Store
+    from veriassist.eval.store import RunInfo, Store
+    from veriassist.types import SampleRecord
 
 __all__ = ["ExportFormat", "report_command", "runs_app"]
 
@@ -44,17 +47,27 @@ def _console() -> Console:
 
 @contextmanager
 def _open(db: Path) -> Iterator[Store]:
-    from veriassist.eval.store import Store, StoreError
+    """The store at `db`; every database problem ends the command with one line and status 2."""
+    import sqlite3
+
+    from veriassist.eval.store import DatabaseError, Store, StoreError
 
     # Reading must not create an empty database where the user mistyped a path.
     if not db.exists():
-        raise typer.BadParameter(f"no database at {db}", param_hint="--db")
-    store = Store(db)
+        raise usage_error(f"--db {db}: no database there")
+    if db.is_file() and db.stat().st_size == 0:  # SQLite would make it one; reading must not
+        raise usage_error(f"--db {db}: an empty file, not a veriassist database")
+    try:
+        store = Store(db)
+    except (StoreError, sqlite3.Error) as error:
+        raise usage_error(str(error)) from None
     try:
         yield store
-    except StoreError as error:
-        _console().print(f"[red]error:[/red] {error}")
-        raise typer.Exit(1) from error
+    except (DatabaseError, sqlite3.Error) as error:
+        raise usage_error(f"--db {db}: {error}") from None
+    except StoreError as error:  # a request the records cannot answer (an unknown run)
+        typer.echo(f"veriassist: error: {error}", err=True)
+        raise typer.Exit(EXIT_FAIL) from None
     finally:
         store.close()
 

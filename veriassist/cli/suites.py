@@ -1,22 +1,30 @@
-"""`veriassist suites lint`: find benchmark problems whose scores would measure the suite."""
+"""`veriassist suites audit` (formerly `suites lint`): find benchmark problems whose scores would
+measure the suite rather than the design."""
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from veriassist.cli.errors import EXIT_FAIL, EXIT_PASS, usage_error
 
-def lint_command(
+
+def audit_command(
     path: Annotated[Path, typer.Argument(help="Suite directory (or VerilogEval v1 .jsonl file).")],
     format: Annotated[str | None, typer.Option("--format", help="Force a format.")] = None,
     task: Annotated[str | None, typer.Option("--task", help="Dataset within the suite.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
-    jobs: Annotated[int, typer.Option("-j", "--jobs", help="Problems linted at once (0: one per core).")] = 0,
-    mutants: Annotated[int, typer.Option("--mutants", help="Mutants of each reference to try, at most.")] = 4,
+    jobs: Annotated[
+        int, typer.Option("-j", "--jobs", min=0, help="Problems audited at once (0: one per core).")
+    ] = 0,
+    mutants: Annotated[
+        int, typer.Option("--mutants", min=0, help="Mutants of each reference to try, at most.")
+    ] = 4,
     all_mutants: Annotated[
         bool,
         typer.Option(
@@ -41,6 +49,8 @@ def lint_command(
     from veriassist.toolchain.runner import ToolMissing
     from veriassist.types import Severity
 
+    if not math.isfinite(threshold) or not 0 <= threshold <= 1:
+        raise usage_error(f"--threshold must be a fraction between 0 and 1, not {threshold}")
     try:
         suite = load_suite(path, format=format, task=task)
         options = LintOptions(
@@ -52,8 +62,7 @@ def lint_command(
         )
         results = lint_problems(suite.problems, jobs or os.cpu_count() or 1, options)
     except (SuiteError, ToolMissing) as error:
-        typer.echo(f"veriassist: error: {error}", err=True)
-        raise typer.Exit(2) from None
+        raise usage_error(str(error)) from None
     findings = [f for r in results for f in r.findings]
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     if as_json:
@@ -64,7 +73,7 @@ def lint_command(
             "flagged": sum(1 for r in results if r.findings),
         }
         typer.echo(json.dumps(payload, indent=2))
-        raise typer.Exit(1 if errors else 0)
+        raise typer.Exit(EXIT_FAIL if errors else EXIT_PASS)
     from rich.console import Console
     from rich.table import Table
 
@@ -87,4 +96,4 @@ def lint_command(
         f"{len(findings) - errors - warnings} notes; mutants killed {killed}/{total}",
         highlight=False,
     )
-    raise typer.Exit(1 if errors else 0)
+    raise typer.Exit(EXIT_FAIL if errors else EXIT_PASS)

@@ -20,25 +20,36 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from veriassist.check.checker import (
-    CheckOptions,
-    check,
-    counted_reference_samples,
+from veriassist.check.checker import CheckOptions, check
+from veriassist.check.feedback import render_feedback
+from veriassist.check.reference_counts import (
+    ReferenceCounts,
     counts_samples,
     is_the_reference,
+    measure,
     reference_key,
-    reference_samples,
-    remember_reference_samples,
 )
-from veriassist.check.feedback import render_feedback
 from veriassist.eval.metrics import RunMetrics, compute
-from veriassist.eval.store import RunInfo, RunStatus, SampleRecord, Store, git_commit
+from veriassist.eval.store import RunInfo, RunStatus, Store, git_commit
+from veriassist.extract import extract, fenced_blocks
 from veriassist.suites import Suite, SuiteError, load_suite
 from veriassist.toolchain import ctrl_c
-from veriassist.types import Candidate, CheckResult, FailureKind, Problem, SourceFile, Testbench
+from veriassist.types import (
+    Candidate,
+    CheckResult,
+    FailureKind,
+    FeedbackMode,
+    JudgedBy,
+    Problem,
+    SampleRecord,
+    Severity,
+    SourceFile,
+    Strategy,
+    Testbench,
+)
 
 if TYPE_CHECKING:
-    from veriassist.agent.outcome import LoopOutcome, LoopSettings
+    from veriassist.agent.outcome import LoopOutcome
     from veriassist.models import ChatModel
     from veriassist.suites.audit import Finding
 
@@ -91,8 +102,8 @@ class BenchRequest:
     base_url: str | None = None
     stand_in: bool = False  # the model is a test stand-in (a scripted server): records say so
     iterations: int = 5
-    strategy: str = "veriassist"
-    feedback: str = "own-testbench"
+    strategy: Strategy = Strategy.VERIASSIST
+    feedback: FeedbackMode = FeedbackMode.OWN_TESTBENCH
     samples_per_task: int = 1
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     db: Path = Path("veriassist.db")
@@ -104,7 +115,7 @@ class BenchRequest:
     limit: int | None = None  # only the first K problems
     only: tuple[str, ...] = ()  # only these task ids
     lint: bool = False  # lint the selected problems and record their flags on every sample
-    exclude_flagged: str | None = None  # a Severity name: score only problems without findings that bad
+    exclude_flagged: Severity | None = None  # score only problems without findings this bad or worse
 
     @property
     def lints(self) -> bool:
@@ -146,10 +157,11 @@ def read_samples(path: Path) -> dict[str, list[str]]:
     """Completions per task id, in sample order, from a JSONL file or a directory.
 
     A JSONL line is `{"task_id": ..., "completion": ...}`; the i-th line of a task is its
-    sample i. A directory holds `<task_id>.sv` (sample 0) or `<task_id>/sample<N>.sv`.
+    sample i, unless the task's lines number their samples (`"sample": N`, from 0). A
+    directory holds `<task_id>.sv` (sample 0) or `<task_id>/sample<N>.sv`.
 
     Raises:
-        BenchError: unreadable file, a bad line, or a directory with no samples.
+        BenchError: unreadable file, a bad line, a sample given twice, or a directory with no samples.
     """
     if path.is_dir():
         return _samples_from_dir(path)
@@ -158,6 +170,7 @@ def read_samples(path: Path) -> dict[str, list[str]]:
     except OSError as error:
         raise BenchError(f"{path}: cannot read samples ({error.strerror})") from None
     found: dict[str, list[str]] = {}
+    numbered: dict[str, dict[int, tuple[int, str]]] = {}  # task -> sample -> (line, completion)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -169,7 +182,22 @@ def read_samples(path: Path) -> dict[str, list[str]]:
             isinstance(record.get(key), str) for key in ("task_id", "completion")
         ):
             raise BenchError(f"{path}:{number}: expected an object with text fields task_id and completion")
-        found.setdefault(record["task_id"], []).append(record["completion"])
+        task, index = record["task_id"], record.get("sample")
+        if task in (numbered if index is None else found):
+            raise BenchError(f"{path}:{number}: task {task!r} numbers some of its samples and not others")
+        if index is None:
+            found.setdefault(task, []).append(record["completion"])
+            continue
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise BenchError(f"{path}:{number}: 'sample' must be a whole number from 0, not {index!r}")
+        earlier = numbered.setdefault(task, {}).get(index)
+        if earlier is not None:  # two completions for one sample: which one would be scored?
+            raise BenchError(f"{path}:{number}: task {task!r} sample {index} is already on line {earlier[0]}")
+        numbered[task][index] = (number, record["completion"])
+    for task, by_index in numbered.items():
+        if sorted(by_index) != list(range(len(by_index))):
+            raise BenchError(f"{path}: task {task!r} numbers its samples with gaps ({sorted(by_index)})")
+        found[task] = [by_index[i][1] for i in range(len(by_index))]
     if not found:
         raise BenchError(f"{path}: holds no samples")
     return found
@@ -180,22 +208,34 @@ _SAMPLE_FILE = re.compile(r"sample(\d+)\.s?v$")
 
 def _samples_from_dir(path: Path) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
+    source: dict[str, Path] = {}  # task -> where its samples came from: a task given twice is an error
     for entry in sorted(path.iterdir()):
         if entry.is_file() and entry.suffix in (".sv", ".v"):
-            found[entry.stem] = [entry.read_text(errors="replace")]
+            task, texts = entry.stem, [entry.read_text(errors="replace")]
         elif entry.is_dir():
-            numbered = {int(m.group(1)): f for f in entry.iterdir() if (m := _SAMPLE_FILE.fullmatch(f.name))}
+            numbered: dict[int, Path] = {}
+            for f in sorted(entry.iterdir()):
+                if not (m := _SAMPLE_FILE.fullmatch(f.name)):
+                    continue
+                if (other := numbered.setdefault(int(m.group(1)), f)) is not f:
+                    raise BenchError(
+                        f"{entry}: sample {int(m.group(1))} of task {entry.name!r} twice: {other.name}, {f.name}"
+                    )
             if not numbered:
                 continue
             if sorted(numbered) != list(range(len(numbered))):
                 raise BenchError(f"{entry}: sample files must be numbered sample0, sample1, ... without gaps")
-            found[entry.name] = [numbered[i].read_text(errors="replace") for i in sorted(numbered)]
+            task, texts = entry.name, [numbered[i].read_text(errors="replace") for i in sorted(numbered)]
+        else:
+            continue
+        if task in source:
+            raise BenchError(f"{path}: samples of task {task!r} twice: {source[task].name} and {entry.name}")
+        found[task], source[task] = texts, entry
     if not found:
         raise BenchError(f"{path}: no <task_id>.sv files or <task_id>/sample<N>.sv folders")
     return found
 
 
-_FENCE = re.compile(r"```[^\n]*\n(.*?)(?:```|\Z)", re.DOTALL)
 _MODULE = re.compile(r"\bmodule\b")
 
 
@@ -206,12 +246,10 @@ def candidate_from_text(problem: Problem, text: str) -> Candidate | None:
     (VerilogEval v1 completions do), so the header is put in front of it. Otherwise the
     modules are taken out of any fences and prose the way the agent loop takes them.
     """
-    from veriassist.extract import extract
-
     if not text.strip():
         return None
     if not _MODULE.search(text):
-        blocks = _FENCE.findall(text)
+        blocks = fenced_blocks(text)
         header = problem.metadata.get("prompt") or problem.interface or ""
         text = f"{header}\n" + ("\n".join(blocks) if blocks else text)
     # With no complete module, the text goes as it is: the compiler says what is wrong.
@@ -305,15 +343,17 @@ def run_job(job: Job) -> SampleRecord:
         summary = "the sample holds no code"
         return SampleRecord(job.task_id, job.sample, False, FailureKind.NO_MODULE, log_excerpt=summary)
     if job.reference_counted:
-        remember_reference_samples(job.candidate.top, job.testbench, job.reference_samples)
-    return _record(job, check(job.candidate, job.testbench, job.options))
+        expected = job.reference_samples
+    else:  # not planned by _plan_counts (a job made elsewhere): measure it here, in the open
+        expected = ReferenceCounts().expected(job.candidate, job.testbench, job.options)
+    return _record(job, check(job.candidate, job.testbench, job.options, expected_samples=expected))
 
 
 def run_reference_job(job: Job) -> tuple[SampleRecord, int | None]:
     """Check a sample that is the reference itself: its run also gives the reference's count
     (None when it did not pass), which later samples of the problem are held to."""
     assert job.candidate is not None
-    result = check(job.candidate, job.testbench, job.options)
+    result = check(job.candidate, job.testbench, job.options, expected_samples=None)
     return _record(job, result), result.samples if result.passed else None
 
 
@@ -423,8 +463,8 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
         raise BenchError("--executor dask needs --scheduler ADDRESS")
     if request.jobs < 1:
         raise BenchError("-j must be at least 1")
-    if request.exclude_flagged is not None and request.exclude_flagged not in SEVERITIES:
-        raise BenchError(f"--exclude-flagged takes one of {', '.join(SEVERITIES)}")
+    if request.exclude_flagged is not None and request.exclude_flagged not in tuple(Severity):
+        raise BenchError(f"--exclude-flagged takes one of {', '.join(Severity)}")
     with cf.ThreadPoolExecutor(1) as aside:
         asked = aside.submit(versions, request.sandbox)  # `iverilog -V` runs while the suite loads
         suite = load(request)
@@ -473,11 +513,17 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
                 skipped = len(jobs) - len(todo)
             else:
                 workers = max(request.jobs, concurrency)
-                with _counts_shared(problems, store, made_by["iverilog"] or ""):
-                    skipped = _run_model(problems, model, request, workers, store, run.id, done, progress)
+                counts = _seeded_counts(problems, store, made_by["iverilog"] or "")
+                try:
+                    skipped = _run_model(
+                        problems, model, request, workers, store, run.id, done, progress, counts
+                    )
+                finally:  # also after Ctrl-C: what was measured holds
+                    _keep_counts(problems, counts, store, made_by["iverilog"] or "")
         except KeyboardInterrupt:
             _attach_lint_flags(store, run.id, lint)
-            store.finish_run(run.id, RunStatus.INTERRUPTED, "interrupted (Ctrl-C)")
+            how = "SIGTERM" if ctrl_c.last_signal() == "SIGTERM" else "Ctrl-C"
+            store.finish_run(run.id, RunStatus.INTERRUPTED, f"interrupted ({how})")
             raise BenchInterrupted(run.name) from None
         except BaseException as error:
             store.finish_run(run.id, RunStatus.FAILED, f"{type(error).__name__}: {error}")
@@ -492,8 +538,6 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
 
 
 # -- the suite lint ------------------------------------------------------------------
-
-SEVERITIES = ("error", "warning", "info")  # lint.Severity's values, without importing the lint
 
 
 def _lint(
@@ -662,32 +706,38 @@ def _plan_counts(jobs: Sequence[Job], known: Mapping[str, int | None], simulator
     return plan
 
 
+def _counted(problems: Sequence[Problem]) -> list[tuple[str, Testbench]]:
+    return [(p.top, p.testbench) for p in problems if p.testbench and counts_samples(p.testbench)]
+
+
+def _seeded_counts(problems: Sequence[Problem], store: Store, simulator: str) -> ReferenceCounts:
+    """Model runs judge in this process: a cache holding the counts the store already has."""
+    known = store.reference_samples()
+    counts = ReferenceCounts()
+    for top, testbench in _counted(problems):
+        key = _count_key(top, testbench, simulator)
+        if key in known:
+            counts.remember(top, testbench, known[key])
+    return counts
+
+
+def _keep_counts(problems: Sequence[Problem], counts: ReferenceCounts, store: Store, simulator: str) -> None:
+    """Store the counts the loops measured, so later runs on this database need no reference run."""
+    known = store.reference_samples()
+    for top, testbench in _counted(problems):
+        key, samples = _count_key(top, testbench, simulator), counts.known(top, testbench)
+        if key not in known and samples is not None:
+            store.record_reference_samples(key, samples)
+
+
 def _count_key(top: str, testbench: Testbench, simulator: str) -> str:
     return hashlib.sha256(f"{reference_key(top, testbench)}\0{simulator}".encode()).hexdigest()
-
-
-@contextmanager
-def _counts_shared(problems: Sequence[Problem], store: Store, simulator: str) -> Iterator[None]:
-    """Model runs judge in this process: seed its reference counts from the store, keep new ones after."""
-    known = store.reference_samples()
-    counted = [(p.top, p.testbench) for p in problems if p.testbench and p.testbench.reference is not None]
-    keys = {top_tb: _count_key(*top_tb, simulator) for top_tb in counted}
-    for (top, testbench), key in keys.items():
-        if key in known:
-            remember_reference_samples(top, testbench, known[key])
-    try:
-        yield
-    finally:  # also after Ctrl-C: what was measured holds
-        for (top, testbench), key in keys.items():
-            samples = counted_reference_samples(top, testbench)
-            if key not in known and samples is not None:
-                store.record_reference_samples(key, samples)
 
 
 def count_reference(job: Job) -> int | None:
     """The reference's sample count under the job's testbench; runs in a worker process."""
     assert job.candidate is not None
-    return reference_samples(job.candidate.top, job.testbench, job.options)
+    return measure(job.candidate.top, job.testbench, job.options)
 
 
 # -- the agent loop ------------------------------------------------------------------
@@ -710,17 +760,6 @@ def _make_model(request: BenchRequest) -> tuple[ChatModel, int]:
         raise BenchError(str(error)) from None
 
 
-def _loop_settings(request: BenchRequest) -> LoopSettings:
-    from veriassist.agent.outcome import LoopSettings
-
-    return LoopSettings(
-        iterations=request.iterations,
-        strategy=request.strategy,  # type: ignore[arg-type]  # the CLI restricts the choices
-        feedback=request.feedback,  # type: ignore[arg-type]
-        check=CheckOptions(timeout_s=request.timeout_s, sandbox=request.sandbox),
-    )
-
-
 def _run_model(
     problems: Sequence[Problem],
     model: ChatModel,
@@ -730,11 +769,26 @@ def _run_model(
     run_id: int,
     done: set[tuple[str, int]],
     progress: Progress | None,
+    counts: ReferenceCounts,
 ) -> int:
     """Run the loop per problem and sample in threads: model calls overlap with simulations."""
-    from veriassist.agent.loop import run_loop
+    from veriassist.agent.run import run_problem
 
-    settings = _loop_settings(request)
+    def solve(problem: Problem, sample: int) -> LoopOutcome:
+        return run_problem(
+            problem,
+            model,
+            iterations=request.iterations,
+            strategy=request.strategy,
+            feedback=request.feedback,
+            timeout_s=request.timeout_s,
+            sandbox=request.sandbox,
+            sample=sample,
+            # Each iteration is committed as it finishes, so a killed run keeps them all.
+            on_record=lambda iteration: store.record_iteration(run_id, iteration),
+            counts=counts,  # one reference run per problem, shared by its samples and kept in the store
+        )
+
     wanted = [(p, i) for p in problems for i in range(request.samples_per_task)]
     todo = [(p, i) for p, i in wanted if (p.task_id, i) not in done]
     if progress:
@@ -742,7 +796,7 @@ def _run_model(
     # The model's CallLimiter caps calls in flight; the other threads simulate meanwhile.
     pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bench-loop")
     try:
-        futures = {pool.submit(run_loop, p, model, settings, sample=i): (p, i) for p, i in todo}
+        futures = {pool.submit(solve, p, i): (p, i) for p, i in todo}
         with ctrl_c.raised_between_waits() as waits:
             for finished, future in enumerate(waits.each(futures), start=1):
                 problem, sample = futures[future]
@@ -757,10 +811,8 @@ def _run_model(
 
 
 def _record_outcome(store: Store, run_id: int, task_id: str, sample: int, outcome: LoopOutcome) -> None:
-    # Iterations first: a sample row means its history is complete.
-    for iteration in outcome.iterations:
-        store.record_iteration(run_id, replace(iteration, task_id=task_id, sample=sample))
-    golden = outcome.judged_by == "golden"
+    # The loop recorded each iteration as it finished: a sample row means its history is complete.
+    golden = outcome.judged_by is JudgedBy.GOLDEN
     store.record_sample(
         run_id,
         SampleRecord(
@@ -775,7 +827,7 @@ def _record_outcome(store: Store, run_id: int, task_id: str, sample: int, outcom
             tokens_in=outcome.tokens_in,
             tokens_out=outcome.tokens_out,
             cost=outcome.cost,
-            log_excerpt=_excerpt(f"{outcome.kind.value}: stopped by {outcome.stop_reason}"),
+            log_excerpt=_excerpt(f"{outcome.kind.value}: stopped by {outcome.stopped}"),
             feedback=outcome.feedback,
         ),
     )

@@ -14,8 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from veriassist.eval.store import IterationRecord, SampleRecord
-from veriassist.types import FailureKind
+from veriassist.types import FailureKind, IterationRecord, SampleRecord
 
 __all__ = [
     "REPORTED_K",

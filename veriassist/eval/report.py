@@ -15,8 +15,9 @@ import jinja2
 
 from veriassist import __version__
 from veriassist.eval.metrics import RunMetrics, compute, percent
-from veriassist.eval.store import RunInfo, RunStatus, SampleRecord, Store
+from veriassist.eval.store import RunInfo, RunStatus, Store
 from veriassist.prompts import TEMPLATE_DIR
+from veriassist.types import FeedbackMode, SampleRecord
 
 __all__ = ["TEMPLATES", "Banner", "render_report", "run_banners", "write_report"]
 
@@ -105,7 +106,7 @@ def run_banners(run: RunInfo) -> list[Banner]:
         )
     elif run.model_kind == "manual":
         banners.append(Banner("info", "hand-written designs", "No model produced these designs."))
-    if run.feedback_mode == "golden":
+    if run.feedback_mode == FeedbackMode.GOLDEN:
         banners.append(
             Banner(
                 "warn",

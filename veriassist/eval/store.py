@@ -1,8 +1,10 @@
 """SQLite records of benchmark runs, written the moment each result finishes.
 
-One process writes (the runner); any number may read. The database runs in WAL
+One process writes a run (the runner); any number may read. The database runs in WAL
 mode and every write commits on its own, so a run stopped by Ctrl-C, `kill -9`
-or power loss keeps every finished sample and resumes where it stopped.
+or power loss keeps every finished sample and resumes where it stopped. A run is
+held by the process that started it (an advisory lock the kernel drops when that
+process ends, however it ends), so a second process cannot do the same work.
 Re-recording a finished key never adds a row, so a resumed run cannot count a
 sample twice.
 
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import fcntl
 import hashlib
 import json
+import os
 import sqlite3
 import subprocess
 import threading
@@ -24,13 +28,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from veriassist.types import FailureKind
+# The records live with the other stage records; they are re-exported here for callers of the store.
+from veriassist.types import FailureKind, FeedbackMode, IterationRecord, SampleRecord
 
 __all__ = [
     "FEEDBACK_MODES",
     "MODEL_KINDS",
     "STAND_IN_KINDS",
+    "DatabaseError",
     "IterationRecord",
+    "RunBusyError",
     "RunInfo",
     "RunMismatchError",
     "RunStatus",
@@ -44,7 +51,8 @@ __all__ = [
 MODEL_KINDS = ("reference", "samples", "api", "scripted", "replay", "manual")
 # Kinds whose results never come from a model: a report must not show them as one.
 STAND_IN_KINDS = frozenset({"scripted"})
-FEEDBACK_MODES = ("none", "own-testbench", "golden")
+# "none": a run with no model loop (references, samples made elsewhere), so nothing is fed back.
+FEEDBACK_MODES = ("none", *FeedbackMode)
 
 
 class RunStatus(enum.StrEnum):
@@ -60,6 +68,17 @@ class StoreError(Exception):
 
 class RunMismatchError(StoreError):
     """A run name already exists with a different suite or settings."""
+
+
+class RunBusyError(StoreError):
+    """Another process is running this run now."""
+
+
+class DatabaseError(StoreError):
+    """The database cannot be opened or used: not a database, a missing directory, a disk error."""
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 # Numbered schema migrations, applied in order; `PRAGMA user_version` holds how
@@ -179,46 +198,6 @@ class RunInfo:
     resumes: int = 0
 
 
-@dataclass(frozen=True)
-class SampleRecord:
-    """The final outcome of one sample of one task."""
-
-    task_id: str
-    sample: int
-    passed: bool
-    kind: FailureKind
-    iterations: int = 1
-    golden_passed: bool | None = None
-    golden_kind: FailureKind | None = None
-    timings: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
-    tokens_in: int = 0
-    tokens_out: int = 0
-    cost: float | None = None  # None: unknown (local model, no price), not free
-    log_excerpt: str = ""
-    feedback: str = ""
-    lint_flags: tuple[str, ...] | None = None  # None: lint not run
-
-
-@dataclass(frozen=True)
-class IterationRecord:
-    """One loop iteration of one sample (agent runs)."""
-
-    task_id: str
-    sample: int
-    iteration: int
-    own_passed: bool | None = None
-    own_kind: FailureKind | None = None
-    golden_passed: bool | None = None
-    golden_kind: FailureKind | None = None
-    prompt: str = ""
-    reply: str = ""
-    feedback: str = ""  # what was sent back to the model after this iteration
-    tokens_in: int = 0
-    tokens_out: int = 0
-    latency_s: float | None = None
-    code_hash: str | None = None
-
-
 def git_commit(path: str | Path) -> str | None:
     """The HEAD commit of the git checkout holding `path`, `-dirty` if modified; None if not one."""
     try:
@@ -269,21 +248,42 @@ class Store:
     """The records database. Use one `Store` per process; only one process should write."""
 
     def __init__(self, path: str | Path) -> None:
+        """Open the database at `path`, creating it (and only it) when nothing is there.
+
+        Raises:
+            DatabaseError: `path` is not a SQLite database (which is then left untouched), its
+                directory does not exist, or SQLite cannot use it.
+            StoreError: the database is from a newer veriassist.
+        """
         self.path = Path(path)
-        # Autocommit mode: we open transactions ourselves, so nothing sits uncommitted.
-        # Threads of the one writer process may share this Store; the lock serialises them.
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0, check_same_thread=False)
         self._lock = threading.RLock()
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # FULL syncs the WAL on each commit: a committed row survives power loss too.
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        self._held: dict[str, int] = {}  # run name -> fd of its lock file, while this Store runs it
+        try:
+            _create_if_missing(self.path)
+            # Autocommit mode: we open transactions ourselves, so nothing sits uncommitted.
+            # Threads of the one writer process may share this Store; the lock serialises them.
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise DatabaseError(f"{self.path}: {error}") from None
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # FULL syncs the WAL on each commit: a committed row survives power loss too.
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.Error as error:
+            self._db.close()
+            raise DatabaseError(f"{self.path}: {error}") from None
+        except BaseException:
+            self._db.close()
+            raise
 
     # -- lifecycle -------------------------------------------------------------
 
     def close(self) -> None:
+        for name in list(self._held):
+            self._release(name)
         self._db.close()
 
     def __enter__(self) -> Store:
@@ -348,8 +348,12 @@ class Store:
         `stand_in` marks a run whose model is not a model (a replay of a scripted
         session); `model_kind="scripted"` is always a stand-in.
 
+        The run is held by this Store until `finish_run` or `close` (or the end of this process,
+        however it ends); while it is held, no other Store, here or in another process, can start it.
+
         Raises:
             RunMismatchError: the name exists with a different suite, model or settings.
+            RunBusyError: another process (or Store) holds the run.
         """
         if model_kind not in MODEL_KINDS:
             raise StoreError(f"model_kind {model_kind!r} is not one of {', '.join(MODEL_KINDS)}")
@@ -367,6 +371,16 @@ class Store:
             "strategy": strategy,
             "feedback_mode": feedback_mode,
         }
+        self._hold(name)
+        try:
+            return self._start_run(name, wanted, versions)
+        except BaseException:
+            self._release(name)
+            raise
+
+    def _start_run(
+        self, name: str, wanted: dict[str, Any], versions: Mapping[str, str | None] | None
+    ) -> RunInfo:
         with self._transaction() as db:
             row = db.execute("SELECT * FROM runs WHERE name = ?", (name,)).fetchone()
             if row is None:
@@ -416,6 +430,44 @@ class Store:
             ).rowcount
         if not updated:
             raise StoreError(f"no run with id {run_id}")
+        ended = self._query("SELECT name FROM runs WHERE id = ?", (run_id,))
+        if ended:
+            self._release(ended[0]["name"])
+
+    def _lock_path(self, name: str) -> Path:
+        # Beside the database, like SQLite's own -wal and -shm files; named by a hash, since a
+        # run name may hold any character.
+        digest = hashlib.sha256(name.encode()).hexdigest()[:32]
+        return self.path.with_name(f"{self.path.name}-locks") / f"{digest}.lock"
+
+    def _hold(self, name: str) -> None:
+        """Take the run's advisory lock (flock: the kernel drops it when the holder dies)."""
+        if name in self._held:
+            return
+        path = self._lock_path(name)
+        try:
+            path.parent.mkdir(exist_ok=True)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as error:
+            raise DatabaseError(f"cannot lock run {name!r} at {path}: {error.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
+            os.close(fd)
+            by = f" (pid {holder})" if holder.isdigit() else ""
+            raise RunBusyError(
+                f"run {name!r} is being run by another process{by}; wait for it to end, stop it,"
+                " or pick another --run name"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)  # who holds it, for the message above
+        self._held[name] = fd
+
+    def _release(self, name: str) -> None:
+        fd = self._held.pop(name, None)
+        if fd is not None:
+            os.close(fd)  # drops the flock
 
     def list_runs(self) -> list[RunInfo]:
         rows = self._query("SELECT * FROM runs ORDER BY started, id")
@@ -580,6 +632,48 @@ class Store:
         sha = _sha256(text)
         db.execute("INSERT INTO messages (sha256, text) VALUES (?, ?) ON CONFLICT DO NOTHING", (sha, text))
         return sha
+
+
+def _create_if_missing(path: Path) -> None:
+    """Make a new, empty database at `path` unless something is there; refuse a file that is
+    not a database, so that a mistyped --db can never turn someone's file into one. (An empty
+    file is an empty database, as SQLite has it: `sqlite3.connect` leaves one behind.)
+
+    The new database is made beside `path` and linked into place, so another process never
+    sees it half made (an empty file there would otherwise be taken for someone's file).
+    """
+    try:
+        with path.open("rb") as existing:
+            header = existing.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        header = None
+    except IsADirectoryError:
+        raise DatabaseError(f"{path} is a directory, not a database") from None
+    except OSError as error:
+        raise DatabaseError(f"cannot open {path}: {error.strerror}") from None
+    if header is not None:
+        if header and header != _SQLITE_HEADER:
+            raise DatabaseError(f"{path} is not a veriassist database (not SQLite); it was left as it is")
+        return
+    if not path.parent.is_dir():
+        raise DatabaseError(f"cannot create {path}: the directory {path.parent} does not exist")
+    fresh = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.new")
+    try:
+        db = sqlite3.connect(fresh)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")  # written into the header: every opener sees WAL
+        finally:
+            db.close()
+        try:
+            os.link(fresh, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        except OSError:  # a file system without hard links: a rename, which could race, still works
+            os.rename(fresh, path)
+    except OSError as error:
+        raise DatabaseError(f"cannot create {path}: {error.strerror}") from None
+    finally:
+        fresh.unlink(missing_ok=True)
 
 
 def _split_sql(script: str) -> list[str]:

@@ -3,6 +3,12 @@
 These helpers run once per candidate, so each parses the text once with a fresh
 `SourceManager` (no state leaks between calls) and never touches the disk:
 `include directives are not followed.
+
+The text is untrusted (suites, the MCP server and the language server pass in
+whatever they were given), so `parse_guard` bounds what pyslang is asked to do
+first: a size cap, no macro expansion that could blow up, and a nesting depth the
+parser reports instead of crashing on. Any such text is an `HdlError`, never a
+pyslang exception or a hang.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from typing import Any
 
 from pyslang import Bag, DiagnosticEngine, SourceManager
 from pyslang.ast import ArgumentDirection, Compilation, CompilationOptions, VisitAction
-from pyslang.parsing import Token, TokenKind
+from pyslang.parsing import ParserOptions, PreprocessorOptions, Token, TokenKind
 from pyslang.syntax import SyntaxKind, SyntaxNode, SyntaxTree
 
 from veriassist.types import Interface, Port
@@ -53,24 +59,168 @@ class _Parsed:
     data: bytes  # the text as UTF-8: pyslang offsets are byte offsets
 
 
+MAX_SOURCE_CHARS = 4_000_000  # a generous testbench; the static check caps designs lower
+MAX_MACRO_EXPANSION = 2_000_000  # characters all macro uses may add, counted before expanding any
+_MAX_MACRO_NESTING = 32  # macros inside macros (bodies or arguments)
+MAX_NESTING = 1024  # parser recursion (slang's default): deeper is a ParseTreeTooDeep diagnostic, not a crash
+
+# Icarus predefines __ICARUS__; slang predefines its own name and the LRM's coverage constants.
+# Parsing with Icarus's set makes a conditional read the way the simulator will read it.
+ICARUS_PREDEFINES = ("__ICARUS__=1",)
+_SLANG_ONLY = (
+    "__slang__", "__slang_major__", "__slang_minor__", "SV_COV_START", "SV_COV_STOP", "SV_COV_RESET",
+    "SV_COV_CHECK", "SV_COV_MODULE", "SV_COV_HIER", "SV_COV_ASSERTION", "SV_COV_FSM_STATE",
+    "SV_COV_STATEMENT", "SV_COV_TOGGLE", "SV_COV_OVERFLOW", "SV_COV_ERROR", "SV_COV_NOCOV",
+    "SV_COV_OK", "SV_COV_PARTIAL",
+)  # fmt: skip
+# Macros some tool defines on its own (Icarus's `__VAMS_ENABLE__` comes with -gverilog-ams).
+TOOL_MACROS = frozenset({"__ICARUS__", "__VAMS_ENABLE__", "__FILE__", "__LINE__", *_SLANG_ONLY})
+
+
+def parse_options() -> Bag:
+    """pyslang options for untrusted text: no includes at all, Icarus's macros, bounded nesting."""
+    preprocessor = PreprocessorOptions()
+    # Depth 0 refuses every `include before opening anything: no absolute paths, FIFOs or /dev/zero.
+    preprocessor.maxIncludeDepth = 0
+    preprocessor.predefines = list(ICARUS_PREDEFINES)
+    preprocessor.undefines = list(_SLANG_ONLY)
+    parser = ParserOptions()
+    parser.maxRecursionDepth = MAX_NESTING
+    return Bag([preprocessor, parser])
+
+
+_DEFINE_WORD = re.compile(r"`define\b")
+_DEFINE = re.compile(r"`define[ \t]+([A-Za-z_][\w$]*)(\([^)\n]*\))?((?:\\\r?\n|\\.|[^\\\n])*)")
+_MACRO_USE = re.compile(r"`([A-Za-z_][\w$]*)")
+_WORD = re.compile(r"`?[A-Za-z_][\w$]*")
+_PAREN_SCAN = re.compile(r'"(?:\\.|[^"\\\n])*"|//[^\n]*|/\*.*?(?:\*/|\Z)|[()]', re.DOTALL)
+_WORDS = re.compile(r"[A-Za-z_][\w$]*")
+
+
+class _MacroBudget:
+    """An upper bound on what expanding every macro use in a text adds, computed without expanding.
+
+    Each macro gets (size, copies): its expanded size with arguments counted as empty, and how
+    many copies of an argument its expansion can hold. A use then adds size + copies x (argument
+    size). Nested macros multiply, which is how a few lines become gigabytes; the bound sees it.
+    """
+
+    TOO_BIG = MAX_MACRO_EXPANSION + 1
+
+    def __init__(self, text: str) -> None:
+        # name -> (parameters, or None for an object-like macro; body), one per `define
+        self.defs: dict[str, list[tuple[tuple[str, ...] | None, str]]] = {}
+        for match in _DEFINE.finditer(text):
+            params = tuple(_WORDS.findall(match[2])) if match[2] is not None else None
+            self.defs.setdefault(match[1], []).append((params, match[3]))
+        self.known: dict[str, tuple[int, int]] = {}
+        self.busy: set[str] = set()
+
+    def macro(self, name: str, depth: int) -> tuple[int, int]:
+        if name in self.known:
+            return self.known[name]
+        if name in self.busy:
+            return self.TOO_BIG, self.TOO_BIG  # recursive: it never ends
+        self.busy.add(name)
+        size, copies = 0, 0
+        for params, body in self.defs[name]:
+            if params is not None and ("``" in body or any(f"`{p}" in body for p in params)):
+                # Pasting can build a macro's name out of an argument: nothing to bound it by.
+                size, copies = self.TOO_BIG, self.TOO_BIG
+                break
+            body_size, body_copies = self.measure(body, 0, len(body), frozenset(params or ()), depth + 1)
+            size, copies = max(size, body_size), max(copies, body_copies)
+        self.busy.discard(name)
+        self.known[name] = (size, copies)
+        return size, copies
+
+    def measure(self, text: str, start: int, end: int, params: frozenset[str], depth: int) -> tuple[int, int]:
+        """(expanded size, copies of `params`) of text[start:end]."""
+        if depth > _MAX_MACRO_NESTING:
+            return self.TOO_BIG, self.TOO_BIG
+        size, copies = end - start, 0
+        pattern = _WORD if params else _MACRO_USE  # plain words matter only inside a macro's body
+        pos = start
+        while size <= MAX_MACRO_EXPANSION and (match := pattern.search(text, pos, end)):
+            pos = match.end()
+            word = match[0]
+            if word[0] != "`":
+                copies += word in params
+                continue
+            if word[1:] not in self.defs:
+                continue  # a directive, a tool's macro, or undefined (which expands to nothing)
+            body_size, body_copies = self.macro(word[1:], depth)
+            if all(params is None for params, _ in self.defs[word[1:]]):
+                size += body_size
+                continue
+            close = _closing_paren(text, pos, end)
+            arg_size, arg_copies = self.measure(text, pos, close, params, depth + 1)
+            size += body_size + body_copies * arg_size
+            copies += body_copies * arg_copies
+            pos = close
+        return min(size, self.TOO_BIG), min(copies, self.TOO_BIG)
+
+
+def _closing_paren(text: str, pos: int, end: int) -> int:
+    """Where a macro call's arguments starting at `pos` end (strings and comments skipped)."""
+    depth = 0
+    for match in _PAREN_SCAN.finditer(text, pos, end):
+        token = match[0]
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+            if depth <= 0:
+                return match.end()
+        elif depth == 0 and text[pos : match.start()].strip():
+            return pos  # no argument list follows
+    return end
+
+
+def parse_guard(text: str, limit: int = MAX_SOURCE_CHARS) -> str | None:
+    """Why `text` is not safe to hand to pyslang (None when it is).
+
+    Cheap, and before any parsing: a size cap, and a bound on what macros can expand to
+    (a few nested macro lines can ask for gigabytes, which hangs or crashes the parser).
+    """
+    if len(text) > limit:
+        return f"the source is too large ({len(text):,} characters; the limit is {limit:,})"
+    if "`" not in text:
+        return None
+    if len(_DEFINE_WORD.findall(text)) != sum(1 for _ in _DEFINE.finditer(text)):
+        return "a `define is not of the form `define NAME body"
+    budget = _MacroBudget(text)
+    if budget.measure(text, 0, len(text), frozenset(), 0)[0] > MAX_MACRO_EXPANSION:
+        return "macros expand too far (nested or repeated macros would add over 2 MB of text)"
+    return None
+
+
 def _parse(text: str) -> _Parsed:
+    reason = parse_guard(text)
+    if reason is not None:
+        raise HdlError(reason)
     sources = SourceManager()
     # Candidates are untrusted and parsed in whatever directory we run in:
-    # never let an `include pull a file off the disk.
+    # never let an `include pull a file off the disk (parse_options refuses them all).
     sources.setDisableLocalIncludes(True)
-    # fromFileInMemory, not fromText: fromText "guesses" and hands back a lone
-    # module as the root instead of a compilation unit.
-    tree = SyntaxTree.fromFileInMemory(text, sources, "source.sv")
+    try:
+        # fromFileInMemory, not fromText: fromText "guesses" and hands back a lone
+        # module as the root instead of a compilation unit (and raises on deep nesting).
+        tree = SyntaxTree.fromFileInMemory(text, sources, "source.sv", "", parse_options())
+    except (RuntimeError, UnicodeError) as error:
+        raise HdlError(f"the parser could not read the text: {error or type(error).__name__}") from None
     return _Parsed(tree, sources, text.encode())
+
+
+# Unresolved includes are expected (we never read them) and do not make the text itself unreadable.
+_NOT_SYNTAX_ERRORS = {"DiagCode(CouldNotOpenIncludeFile)", "DiagCode(ExceededMaxIncludeDepth)"}
 
 
 def _errors(parsed: _Parsed) -> list[str]:
     engine = DiagnosticEngine(parsed.sources)
     errors = []
     for diag in parsed.tree.diagnostics:
-        # Unresolved includes are expected (we never read them) and do not make
-        # the text itself unreadable.
-        if not diag.isError() or str(diag.code) == "DiagCode(CouldNotOpenIncludeFile)":
+        if not diag.isError() or str(diag.code) in _NOT_SYNTAX_ERRORS:
             continue
         line = parsed.sources.getLineNumber(diag.location)
         column = parsed.sources.getColumnNumber(diag.location)
@@ -79,8 +229,14 @@ def _errors(parsed: _Parsed) -> list[str]:
 
 
 def syntax_errors(text: str) -> list[str]:
-    """Return the parser's errors as `line L:C: message` strings (empty when clean)."""
-    return _errors(_parse(text))
+    """Return the parser's errors as `line L:C: message` strings (empty when clean).
+
+    Text the parser must not be given (see `parse_guard`) is one error at line 1.
+    """
+    try:
+        return _errors(_parse(text))
+    except HdlError as error:
+        return [f"line 1:1: {error}"]
 
 
 def _parse_strict(text: str) -> _Parsed:

@@ -8,19 +8,37 @@ ToolError: the agent reads the message, never a traceback.
 
 from __future__ import annotations
 
+import logging
+import os
+import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
 from veriassist import __version__, hdl
+from veriassist.agent.run import run_problem
+from veriassist.check.checker import CheckOptions
+from veriassist.check.feedback import render_feedback
+from veriassist.check.inputs import InputError, load_candidate, load_testbench
+from veriassist.check.reference_counts import ReferenceCounts, check_counted
+from veriassist.eval.bench import BenchError, BenchRequest, run_bench
+from veriassist.eval.metrics import compute
+from veriassist.eval.store import Store, StoreError
+from veriassist.models import ModelError, make_model, resolve_settings
+from veriassist.servers.includes import find_includes
 from veriassist.spec import spec_interface
-from veriassist.types import Candidate, CheckResult, Problem, Testbench
+from veriassist.suites import SuiteError
+from veriassist.toolchain.runner import ToolMissing
+from veriassist.toolchain.source_lint import lint_source
+from veriassist.types import Candidate, CheckResult, FeedbackMode, JudgedBy, Problem, StopReason, Testbench
 
 INSTRUCTIONS = """\
 VeriAssist checks Verilog/SystemVerilog designs with a real simulator (Icarus Verilog).
@@ -30,6 +48,49 @@ self-checking one) or a cocotb Python test module. generate_rtl and fix_rtl call
 language model configured for VeriAssist (VERIASSIST_MODEL, veriassist.toml)."""
 
 server = MCPServer("veriassist", instructions=INSTRUCTIONS, version=__version__)
+log = logging.getLogger("veriassist.servers.mcp")
+
+# The bench starts one worker process per job: a client may not ask for more than the machine has
+# (jobs=100000 once forked thousands and ran it out of memory). Clusters raise the cap explicitly.
+MAX_JOBS_ENV = "VERIASSIST_MAX_JOBS"
+MAX_ERROR_CHARS = 300  # a tool error is a reason, not a dump of whatever raised it
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+# What the tools do to the caller's world, for agents that ask before calling.
+PURE = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
+CALLS_MODEL = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=False, open_world_hint=True
+)
+RECORDS_RUN = ToolAnnotations(
+    read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
+
+# Input fields, described once for every tool that takes them.
+RtlText = Annotated[str, Field(description="the design's Verilog/SystemVerilog source text (not a path)")]
+TestbenchText = Annotated[
+    str,
+    Field(
+        description="source text of a Verilog testbench (a VerilogEval-style `tb` comparing with `reference`, "
+        "or a self-checking one) or of a cocotb test module (`import cocotb`)"
+    ),
+]
+ReferenceText = Annotated[
+    str | None, Field(description="reference RTL source text that a comparing testbench instantiates")
+]
+TopName = Annotated[
+    str | None, Field(description="the design's top module (default: the module the testbench instantiates)")
+]
+Iterations = Annotated[int, Field(ge=1, description="how many times the loop may call the model, at most")]
+ModelName = Annotated[
+    str | None,
+    Field(description="provider:name, e.g. openai:gpt-4o-mini (default: VERIASSIST_MODEL / veriassist.toml)"),
+]
+BaseUrl = Annotated[str | None, Field(description="an OpenAI-compatible endpoint (Ollama /v1, vLLM, ...)")]
+DbPath = Annotated[
+    str, Field(description="the SQLite file runs are recorded in; created when absent, never overwritten")
+]
 
 
 # --- result types ------------------------------------------------------------------------------------------
@@ -103,11 +164,12 @@ class LintReport(BaseModel):
 
 class LoopReport(BaseModel):
     passed: bool
-    judged_by: str = Field(description="golden (your testbench), own-testbench (the model's) or none")
+    judged_by: JudgedBy = Field(description="golden (your testbench), own-testbench (the model's) or none")
     verdict: str
     rtl: str | None
     testbench: str | None = Field(description="the model's own cocotb testbench")
-    stop_reason: str
+    stop_reason: StopReason
+    model_error: str | None = Field(default=None, description="the model's error, when one stopped the loop")
     iterations: int
     feedback: str
     model: str
@@ -124,7 +186,11 @@ class BenchmarkReport(BaseModel):
     passed: int
     pass_at_1: float
     skipped: int = Field(description="samples a previous attempt of this run had already recorded")
-    failing: dict[str, str] = Field(description="task id -> failure kind, for each failing sample 0")
+    failing: dict[str, str] = Field(
+        description="task id -> failure kind of its first failing sample, for every task with a failing sample"
+    )
+    failing_samples: int = Field(description="samples that did not pass, over all tasks")
+    jobs: int = Field(description="worker processes the run used, after the cap")
     notes: list[str]
 
 
@@ -151,22 +217,89 @@ class RunSummary(BaseModel):
 # --- helpers -----------------------------------------------------------------------------------------------
 
 
+def _short(message: str) -> str:
+    """The first line, cut to MAX_ERROR_CHARS: enough to act on, too little to carry a file's content."""
+    lines = message.strip().splitlines() or [""]
+    first = lines[0]
+    return first if len(first) <= MAX_ERROR_CHARS else first[: MAX_ERROR_CHARS - 3] + "..."
+
+
 @contextmanager
 def _tool_errors() -> Iterator[None]:
-    """Expected failures become ToolErrors with the stage's own message."""
-    from veriassist.check.inputs import InputError
-    from veriassist.eval.bench import BenchError
-    from veriassist.eval.store import StoreError
-    from veriassist.models import ModelError
-    from veriassist.suites import SuiteError
-    from veriassist.toolchain.runner import ToolMissing
-
+    """Every failure becomes a ToolError with a short reason; never a traceback, never a bare 'error'."""
     try:
         yield
-    except ToolError:
-        raise
+    except ToolError as error:
+        raise ToolError(_short(str(error))) from error
     except (InputError, ToolMissing, hdl.HdlError, ModelError, BenchError, StoreError, SuiteError) as error:
-        raise ToolError(str(error)) from error
+        raise ToolError(_short(str(error))) from error
+    except OSError as error:  # the path and the system's reason, not what was read
+        where = f": {error.filename}" if error.filename else ""
+        raise ToolError(_short(f"{error.strerror or type(error).__name__}{where}")) from error
+    except sqlite3.DatabaseError as error:
+        raise ToolError(_short(f"the database cannot be used: {error}")) from error
+    except RecursionError as error:
+        raise ToolError("the source is nested too deeply to read") from error
+    except Exception as error:
+        # Unexpected: the details stay in the server's log, the caller still learns what kind of failure.
+        log.exception("tool failed")
+        raise ToolError(
+            f"internal error ({type(error).__name__}); the server's log has the details"
+        ) from error
+
+
+def _no_includes(**texts: str | None) -> None:
+    """Refuse source text with an `include: the tools take text, so a named file could only be one of
+    the server's own (a secret, or a FIFO that hangs the parser)."""
+    for field, text in texts.items():
+        for include in find_includes(text or ""):
+            raise ToolError(
+                f"{field} line {include.line}: {include.shown} refused; these tools read no files, "
+                "so paste the included text in place of the directive"
+            )
+
+
+def _existing(path_text: str, what: str) -> Path:
+    path = Path(path_text).expanduser()
+    if not path.exists():
+        raise ToolError(f"{what} {path} does not exist")
+    return path
+
+
+def _database(db: str, *, must_exist: bool) -> Path:
+    """`db` as a path that is absent (to be created) or a SQLite file: never turn another file into one."""
+    path = Path(db).expanduser()
+    if path.exists():
+        if not path.is_file():
+            raise ToolError(f"db {path} is not a regular file")
+        with path.open("rb") as head:
+            if head.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                raise ToolError(f"db {path} exists and is not a SQLite database; it was left as it is")
+    elif must_exist:
+        raise ToolError(f"no database at {path}")  # opening would create an empty one
+    elif not path.parent.is_dir():
+        raise ToolError(f"db {path}: the folder {path.parent} does not exist")
+    return path
+
+
+def job_cap() -> tuple[int, str]:
+    """The most bench workers one call may start, and what set that limit."""
+    raw = os.environ.get(MAX_JOBS_ENV, "").strip()
+    if not raw:
+        return os.cpu_count() or 1, "the core count"
+    if not raw.isdigit() or int(raw) < 1:
+        raise ToolError(f"{MAX_JOBS_ENV}={raw[:20]!r} must be a whole number from 1")
+    return int(raw), MAX_JOBS_ENV
+
+
+def _jobs(asked: int | None) -> tuple[int, str | None]:
+    """Workers to use, and a note when the request was capped."""
+    cap, why = job_cap()
+    if asked is None:
+        return cap, None
+    if asked <= cap:
+        return asked, None
+    return cap, f"jobs capped from {asked} to {cap} ({why}); set {MAX_JOBS_ENV} to allow more"
 
 
 def _is_cocotb(text: str) -> bool:
@@ -178,12 +311,11 @@ def _inputs(
     rtl: str, testbench: str, reference: str | None, top: str | None
 ) -> Iterator[tuple[Candidate, Testbench]]:
     """Lay the texts out as files so the CLI's own loaders recognise them."""
-    from veriassist.check.inputs import load_candidate, load_testbench
-
     if not rtl.strip():
         raise ToolError("rtl is empty: pass the design's source text")
     if not testbench.strip():
         raise ToolError("testbench is empty: pass a Verilog testbench or a cocotb test module")
+    _no_includes(rtl=rtl, testbench=testbench, reference=reference)
     with tempfile.TemporaryDirectory(prefix="veriassist-mcp-") as folder:
         root = Path(folder)
         tb_path = root / ("test_design.py" if _is_cocotb(testbench) else "testbench.sv")
@@ -213,8 +345,6 @@ def _diagnostics(result_diagnostics: Any) -> list[DiagnosticOut]:
 
 
 def _report(result: CheckResult, candidate: Candidate) -> CheckReport:
-    from veriassist.check.feedback import render_feedback
-
     return CheckReport(
         passed=result.passed,
         verdict=result.kind.value,
@@ -236,25 +366,19 @@ def _report(result: CheckResult, candidate: Candidate) -> CheckReport:
 
 
 def _check(rtl: str, testbench: str, reference: str | None, top: str | None) -> tuple[CheckResult, Candidate]:
-    from veriassist.check.checker import CheckOptions, check
-
     with _inputs(rtl, testbench, reference, top) as (candidate, loaded):
-        return check(candidate, loaded, CheckOptions()), candidate
+        return check_counted(candidate, loaded, CheckOptions(), ReferenceCounts()), candidate
 
 
 def _run_loop(
     problem: Problem, golden: bool, iterations: int, model: str | None, base_url: str | None
 ) -> LoopReport:
-    from veriassist.agent.loop import run_loop  # late: the loop pulls in the model stack
-    from veriassist.agent.outcome import LoopSettings
-    from veriassist.models import make_model, resolve_settings
-
     if iterations < 1:
         raise ToolError("iterations must be at least 1")
     chat = make_model(resolve_settings({"model": model, "base_url": base_url}))
     # golden: the caller owns the testbench, so the model may see its results (AutoChip/MAGE style).
-    settings = LoopSettings(iterations=iterations, feedback="golden" if golden else "own-testbench")
-    outcome = run_loop(problem, chat, settings)
+    feedback = FeedbackMode.GOLDEN if golden else FeedbackMode.OWN_TESTBENCH
+    outcome = run_problem(problem, chat, iterations=iterations, feedback=feedback)
     return LoopReport(
         passed=outcome.passed,
         judged_by=outcome.judged_by,
@@ -262,6 +386,7 @@ def _run_loop(
         rtl=outcome.rtl,
         testbench=outcome.testbench,
         stop_reason=outcome.stop_reason,
+        model_error=outcome.model_error,
         iterations=len(outcome.iterations),
         feedback=outcome.feedback,
         model=chat.name,
@@ -274,26 +399,19 @@ def _run_loop(
 # --- tools -------------------------------------------------------------------------------------------------
 
 
-@server.tool()
+@server.tool(title="Check a design", annotations=PURE)
 def check_design(
-    rtl: str, testbench: str, reference: str | None = None, top: str | None = None
+    rtl: RtlText, testbench: TestbenchText, reference: ReferenceText = None, top: TopName = None
 ) -> CheckReport:
-    """Compile and simulate a design against a testbench; return the verdict and the evidence.
-
-    Args:
-        rtl: the design's Verilog/SystemVerilog source.
-        testbench: a Verilog testbench (VerilogEval-style `tb`, or self-checking) or a cocotb test module.
-        reference: reference RTL a comparing testbench instantiates (e.g. RefModule).
-        top: the design's top module (default: the module the testbench instantiates).
-    """
+    """Compile and simulate a design against a testbench; return the verdict and the evidence."""
     with _tool_errors():
         result, candidate = _check(rtl, testbench, reference, top)
         return _report(result, candidate)
 
 
-@server.tool()
+@server.tool(title="Waveform at the first mismatch", annotations=PURE)
 def simulate_waveform(
-    rtl: str, testbench: str, reference: str | None = None, top: str | None = None
+    rtl: RtlText, testbench: TestbenchText, reference: ReferenceText = None, top: TopName = None
 ) -> WaveformReport:
     """Simulate; return the waveform window at the first mismatch: inputs, expected and actual outputs."""
     with _tool_errors():
@@ -306,10 +424,16 @@ def simulate_waveform(
         )
 
 
-@server.tool()
-def module_interface(source: str, module: str | None = None) -> InterfaceReport:
+@server.tool(title="Module interface", annotations=PURE)
+def module_interface(
+    source: Annotated[str, Field(description="Verilog/SystemVerilog source text defining the module")],
+    module: Annotated[
+        str | None, Field(description="the module to read (default: the last one defined)")
+    ] = None,
+) -> InterfaceReport:
     """A module's ports (direction, width), parameters and header, read with pyslang."""
     with _tool_errors():
+        _no_includes(source=source)
         found = hdl.module_interface(source, module)
         return InterfaceReport(
             module=found.module,
@@ -323,16 +447,18 @@ def module_interface(source: str, module: str | None = None) -> InterfaceReport:
         )
 
 
-@server.tool()
-def lint(source: str, name: str = "design.sv") -> LintReport:
+@server.tool(title="Lint one file", annotations=PURE)
+def lint(
+    source: Annotated[str, Field(description="the file's Verilog/SystemVerilog source text")],
+    name: Annotated[
+        str, Field(description="a bare file name ending in .v or .sv, used in diagnostics")
+    ] = "design.sv",
+) -> LintReport:
     """Compile one file alone with iverilog -Wall (plus verible's lint when installed): its diagnostics."""
-    import shutil
-
-    from veriassist.toolchain.source_lint import lint_source  # the language server's lint too
-
     if Path(name).name != name or not name.endswith((".v", ".sv")):
         raise ToolError("name must be a bare file name ending in .v or .sv")
     with _tool_errors():
+        _no_includes(source=source)
         found = lint_source(source, name)
         tools = ["iverilog"] + (["verible"] if shutil.which("verible-verilog-lint") else [])
         return LintReport(
@@ -342,13 +468,15 @@ def lint(source: str, name: str = "design.sv") -> LintReport:
         )
 
 
-@server.tool()
+@server.tool(title="Generate RTL from a spec", annotations=CALLS_MODEL)
 def generate_rtl(
-    spec: str,
-    top: str | None = None,
-    iterations: int = 5,
-    model: str | None = None,
-    base_url: str | None = None,
+    spec: Annotated[str, Field(description="the natural-language spec; may state the module and its ports")],
+    top: Annotated[
+        str | None, Field(description="the module name (default: the one the spec states)")
+    ] = None,
+    iterations: Iterations = 5,
+    model: ModelName = None,
+    base_url: BaseUrl = None,
 ) -> LoopReport:
     """Generate RTL from a natural-language spec with VeriAssist's loop (model writes RTL + its own testbench,
     self-verifies, simulates, self-corrects). The model comes from `model` or VeriAssist's settings.
@@ -363,16 +491,18 @@ def generate_rtl(
         )
 
 
-@server.tool()
+@server.tool(title="Fix RTL against a testbench", annotations=CALLS_MODEL)
 def fix_rtl(
-    rtl: str,
-    testbench: str,
-    reference: str | None = None,
-    top: str | None = None,
-    spec: str | None = None,
-    iterations: int = 5,
-    model: str | None = None,
-    base_url: str | None = None,
+    rtl: RtlText,
+    testbench: TestbenchText,
+    reference: ReferenceText = None,
+    top: TopName = None,
+    spec: Annotated[
+        str | None, Field(description="what the design must do, when the testbench is not enough")
+    ] = None,
+    iterations: Iterations = 5,
+    model: ModelName = None,
+    base_url: BaseUrl = None,
 ) -> LoopReport:
     """Repair RTL until it passes your testbench, with the simulator's evidence fed back to the model."""
     with _tool_errors(), _inputs(rtl, testbench, reference, top) as (candidate, loaded):
@@ -385,34 +515,48 @@ def fix_rtl(
         return _run_loop(problem, True, iterations, model, base_url)
 
 
-@server.tool()
+@server.tool(title="Run a benchmark", annotations=RECORDS_RUN)
 def run_benchmark(
-    suite_path: str,
-    mode: Literal["reference", "samples"] = "reference",
-    samples_path: str | None = None,
-    db: str = "veriassist.db",
-    run_name: str | None = None,
-    limit: int | None = None,
-    only: list[str] | None = None,
-    jobs: int = 4,
+    suite_path: Annotated[
+        str,
+        Field(description="a suite checkout on this machine: VerilogEval v1/v2, RTLLM, or a designs/ folder"),
+    ],
+    mode: Annotated[
+        Literal["reference", "samples"],
+        Field(description="reference: score each problem's own reference; samples: score samples_path"),
+    ] = "reference",
+    samples_path: Annotated[
+        str | None, Field(description="mode samples: a JSONL file of task_id + completion, or a folder")
+    ] = None,
+    db: DbPath = "veriassist.db",
+    run_name: Annotated[str | None, Field(description="the run's name; the same name resumes it")] = None,
+    limit: Annotated[int | None, Field(ge=1, description="only the first N problems")] = None,
+    only: Annotated[list[str] | None, Field(description="only these task ids")] = None,
+    jobs: Annotated[
+        int | None,
+        Field(ge=1, description=f"worker processes (default and cap: the core count, or {MAX_JOBS_ENV})"),
+    ] = None,
 ) -> BenchmarkReport:
     """Score a suite (VerilogEval v1/v2, RTLLM, designs/): each problem's reference, or samples made elsewhere
     (`samples_path`: JSONL of task_id + completion). Records the run in the SQLite `db`.
     """
-    from veriassist.eval.bench import BenchRequest, run_bench
-
     with _tool_errors():
+        workers, capped = _jobs(jobs)
         request = BenchRequest(
-            suite_path=Path(suite_path).expanduser(),
+            suite_path=_existing(suite_path, "suite_path"),
             mode=mode,
-            samples_path=Path(samples_path).expanduser() if samples_path else None,
-            db=Path(db).expanduser(),
+            samples_path=_existing(samples_path, "samples_path") if samples_path else None,
+            db=_database(db, must_exist=False),
             run_name=run_name,
             limit=limit,
             only=tuple(only or ()),
-            jobs=jobs,
+            jobs=workers,
         )
         result = run_bench(request)
+        failing: dict[str, str] = {}
+        for record in sorted(result.records, key=lambda r: (r.task_id, r.sample)):
+            if not record.passed:
+                failing.setdefault(record.task_id, record.kind.value)
         return BenchmarkReport(
             run_name=result.run.name,
             db=str(request.db.resolve()),
@@ -421,24 +565,27 @@ def run_benchmark(
             passed=result.metrics.n_passed,
             pass_at_1=float(result.metrics.pass_at_1),
             skipped=result.skipped,
-            failing={r.task_id: r.kind.value for r in result.records if not r.passed and r.sample == 0},
-            notes=list(result.notes),
+            failing=failing,
+            failing_samples=sum(not r.passed for r in result.records),
+            jobs=workers,
+            notes=[capped, *result.notes] if capped else list(result.notes),
         )
 
 
-@server.tool()
-def summarize_run(run_name: str, db: str = "veriassist.db") -> RunSummary:
+@server.tool(title="Summarise a run", annotations=PURE)
+def summarize_run(
+    run_name: Annotated[
+        str, Field(description="the run's name, as run_benchmark or `veriassist bench` gave it")
+    ],
+    db: DbPath = "veriassist.db",
+) -> RunSummary:
     """Summarise a recorded run: pass@k, pass rate after each try, the failure histogram and the cost."""
-    from veriassist.eval.metrics import compute
-    from veriassist.eval.store import Store
-
-    path = Path(db).expanduser()
-    if not path.is_file():
-        raise ToolError(f"no database at {path}")  # opening would create an empty one
-    with _tool_errors(), Store(path) as store:
-        run = store.get_run(run_name)
-        samples = store.samples(run.id)
-        metrics = compute(samples, store.iterations(run.id))
+    with _tool_errors():
+        path = _database(db, must_exist=True)
+        with Store(path) as store:
+            run = store.get_run(run_name)
+            samples = store.samples(run.id)
+            metrics = compute(samples, store.iterations(run.id))
         return RunSummary(
             name=run.name,
             status=run.status.value,

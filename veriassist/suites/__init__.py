@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,11 @@ _FORMATS: dict[str, tuple[Callable[[Path], bool], _Loader]] = {
     rtllm.FORMAT: (rtllm.detect, rtllm.load),
 }
 FORMATS: tuple[str, ...] = tuple(_FORMATS)
+# Formats found by walking the whole tree below the path (RTLLM v2 nests its designs).
+_WALKS_TREE = frozenset({rtllm.FORMAT})
+# A suite checkout, .git included, holds a few thousand files and folders; far more below a
+# path (`/`, a home directory) means it is not one, and walking all of it could take hours.
+MAX_SUITE_ENTRIES = 50_000
 
 
 def detect_format(path: Path) -> str:
@@ -46,6 +52,8 @@ def detect_format(path: Path) -> str:
     if not path.exists():
         raise SuiteError(f"{path}: no such file or directory")
     for name, (detect, _) in _FORMATS.items():
+        if name in _WALKS_TREE:
+            _refuse_huge_tree(path)
         if detect(path):
             return name
     raise SuiteError(
@@ -73,8 +81,36 @@ def load_suite(path: Path, format: str | None = None, task: str | None = None) -
         raise SuiteError(f"unknown suite format '{format}' (use one of: {', '.join(FORMATS)})")
     elif not path.exists():
         raise SuiteError(f"{path}: no such file or directory")
+    elif format in _WALKS_TREE:
+        _refuse_huge_tree(path)
     _, loader = _FORMATS[format]
     return loader(path, task)
+
+
+def _refuse_huge_tree(path: Path) -> None:
+    """Count what is below `path` (symlinks not followed), stopping at MAX_SUITE_ENTRIES.
+
+    Raises:
+        SuiteError: there is more than that below it.
+    """
+    if not path.is_dir():
+        return
+    seen = 0
+    folders = [path]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    seen += 1
+                    if seen > MAX_SUITE_ENTRIES:
+                        raise SuiteError(
+                            f"{path}: more than {MAX_SUITE_ENTRIES} files and folders below it, so not a"
+                            " suite checkout; give the suite's own folder"
+                        )
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append(Path(entry.path))
+        except OSError:  # unreadable: the loader says so if it matters
+            continue
 
 
 @dataclass(frozen=True)

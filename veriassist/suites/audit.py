@@ -28,6 +28,7 @@ from veriassist.hdl import mutate
 from veriassist.spec import spec_interface
 from veriassist.suites import Suite, lint_problem
 from veriassist.toolchain import ctrl_c
+from veriassist.toolchain.vcd import values_before_edges
 from veriassist.types import (
     Candidate,
     CheckResult,
@@ -381,7 +382,9 @@ def _dynamic(problem: Problem, context: _Context, options: LintOptions) -> Probl
         message = f"no {missing}, so the reference and the testbench cannot be checked"
         return ProblemLint(task, (Finding(task, REFERENCE, Severity.WARNING, message),))
     # Keep the reference run's work dir: its wave.vcd gives the reference's values below.
-    own = check(Candidate((reference,), problem.top), testbench, replace(options.check, keep_workdir=True))
+    kept = replace(options.check, keep_workdir=True)
+    # The reference's own run is the reference run: no count to hold it to.
+    own = check(Candidate((reference,), problem.top), testbench, kept, expected_samples=None)
     try:
         return _after_reference_run(problem, context, options, own)
     finally:
@@ -455,14 +458,6 @@ def _weak_output(task: str, spec: str, name: str, share: float, samples: int) ->
         f"(the reference is X or Z in the rest, which the compare accepts from any design); {how}"
     )
     return Finding(task, STRENGTH, Severity.INFO if said else Severity.WARNING, message)
-
-
-def _extend(value: str, width: int) -> str:
-    """Undo VCD's shortening: `1` for 4 bits is 0001, `x` is xxxx."""
-    if len(value) >= width:
-        return value
-    fill = value[0] if value[:1] in ("x", "X", "z", "Z") else "0"
-    return value.rjust(width, fill)
 
 
 def _is_known(value: str) -> bool:
@@ -540,57 +535,8 @@ def _reference_values(
     if vcd is None or not vcd.is_file():
         return None
     signals = _mapped(context.ref_instance, outputs).by_port
-    return _sample(vcd, context.tb_module, {p.name: (signals.get(p.name, ""), p.width) for p in outputs})
-
-
-def _import_vcdvcd() -> Any:
-    """vcdvcd resets SIGPIPE to its default on import, which would let a closed client socket
-    kill a long-running process (the MCP or language server, a test run); put ours back."""
-    import signal
-
-    previous = signal.getsignal(signal.SIGPIPE)
-    from vcdvcd import VCDVCD
-
-    signal.signal(signal.SIGPIPE, previous)
-    return VCDVCD
-
-
-def _sample(vcd: Path, scope: str, signals: dict[str, tuple[str, int]]) -> dict[str, list[str]] | None:
-    """Values of `signals` (output -> (tb signal, width)) just before each clock edge.
-
-    VerilogEval compares on both edges, so both count as samples.
-    """
-    wave_reader = _import_vcdvcd()
-    try:
-        wave = wave_reader(str(vcd), store_tvs=True)
-    except Exception:  # a truncated VCD from a killed run reads as no waveform
-        return None
-    # vcdvcd names vectors with their range (`tb.q_ref[3:0]`); the testbench names them without.
-    names = {re.sub(r"\[[^\]]*\]$", "", ref): ref for ref in wave.references_to_ids}
-    clocks = [n for n in names if n.rsplit(".", 1)[-1] in ("clk", "clock")]
-    # The testbench's own clock first; VerilogEval sometimes dumps only the stimulus' copy of it.
-    clocks.sort(key=lambda n: (n.rsplit(".", 1)[0] != scope, n.count(".")))
-    if clocks:
-        times = [t for t, _ in wave[names[clocks[0]]].tv[1:]]  # every edge after the initial value
-    else:
-        wanted = [names[f"{scope}.{s}"] for s, _ in signals.values() if f"{scope}.{s}" in names]
-        times = sorted({t for name in wanted for t, _ in wave[name].tv})
-    if not times:
-        return None
-    values: dict[str, list[str]] = {}
-    for output, (signal, width) in signals.items():
-        name = names.get(f"{scope}.{signal}")
-        if name is None:
-            continue
-        tv = wave[name].tv
-        series, index, current = [], 0, "x"
-        for instant in times:
-            while index < len(tv) and tv[index][0] < instant:
-                current = tv[index][1]
-                index += 1
-            series.append(_extend(current, width))
-        values[output] = series
-    return values
+    wanted = {p.name: (signals.get(p.name, ""), p.width) for p in outputs}
+    return values_before_edges(vcd, context.tb_module, wanted)
 
 
 # --- Constant designs and mutants ----------------------------------------------------------------

@@ -46,9 +46,13 @@ def _manifest(path: Path) -> dict[str, Any]:
         manifest = tomllib.loads(read_text(path))
     except tomllib.TOMLDecodeError as error:
         raise SuiteError(f"{path}: not valid TOML ({error})") from None
-    top = manifest.get("top")
-    if not isinstance(top, str) or not top:
+    if "top" not in manifest:
         raise SuiteError(f"{path}: missing 'top' (the module name)")
+    top = manifest["top"]
+    if not isinstance(top, str):
+        raise SuiteError(f"{path}: 'top' must be a string (the module name), not {top!r}")
+    if not top:
+        raise SuiteError(f"{path}: 'top' is empty; it names the design's module")
     return manifest
 
 

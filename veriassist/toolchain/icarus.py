@@ -11,13 +11,16 @@ from veriassist.types import Diagnostic, Severity
 COMPILE_FLAGS = ("-Wall", "-Winfloop", "-Wno-timescale", "-g2012")
 
 
-def compile_argv(sources: Iterable[str], top: str, output: str = "sim.vvp") -> list[str]:
-    return ["iverilog", *COMPILE_FLAGS, "-s", top, "-o", output, *sources]
+def compile_argv(
+    sources: Iterable[str], top: str, output: str = "sim.vvp", *, more_tops: Iterable[str] = ()
+) -> list[str]:
+    tops = [arg for name in (top, *more_tops) for arg in ("-s", name)]
+    return ["iverilog", *COMPILE_FLAGS, *tops, "-o", output, *sources]
 
 
-def simulate_argv(binary: str = "sim.vvp") -> list[str]:
+def simulate_argv(binary: str = "sim.vvp", plusargs: Iterable[str] = ()) -> list[str]:
     # -n: $stop ends the run instead of opening vvp's interactive prompt.
-    return ["vvp", "-n", binary]
+    return ["vvp", "-n", binary, *plusargs]
 
 
 _LOCATED = re.compile(

@@ -1,6 +1,9 @@
-"""A compact table of the waveform around the first mismatch, as evidence for the model.
+"""Reading VCD waveforms: the one module that does.
 
-The VCD is memory-mapped and never parsed whole: the header gives the signal ids, a
+- `waveform_window`: a compact table around the first mismatch, as evidence for the model.
+- `values_before_edges`: each signal's value at every compare instant (the suite audit).
+
+For the window, the VCD is memory-mapped and never parsed whole: the header gives the signal ids, a
 bisection over `#time` markers finds the mismatch, byte searches recover each tracked
 signal's value at the start of the window, and only the window itself is tokenized.
 That keeps a 10 MB dump in the milliseconds, where a full parse takes about half a second.
@@ -10,14 +13,23 @@ from __future__ import annotations
 
 import mmap
 import re
+import signal
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from veriassist.toolchain import runner
 
-__all__ = ["waveform_window"]
+__all__ = ["extend_bits", "values_before_edges", "waveform_window"]
+
+# What a missing, truncated or garbled dump raises while it is read, and nothing else: a
+# dump is untrusted output (a killed run cuts it anywhere), but a bug here must still show.
+#   OSError: missing, a directory, a FIFO or symlink (refused by open_output), unreadable;
+#   ValueError: an empty file (mmap), a bad number or width, bytes that are not text;
+#   IndexError, KeyError: a line or a $var cut short.
+_BAD_DUMP = (OSError, ValueError, IndexError, KeyError)
 
 _CLOCK_NAMES = ("clk", "clock")
 # Testbench plumbing that is not a port of the design and would only cost prompt space.
@@ -111,7 +123,7 @@ def waveform_window(
             mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm,
         ):
             return _window(mm, around, before, after, max_signals, max_rows, scope)
-    except Exception:
+    except _BAD_DUMP:
         # The table is optional evidence: a bad dump must never fail the check that asked for it.
         return ""
 
@@ -601,3 +613,64 @@ def _render(
             note = " <- reported mismatch time"
         out.append(prefix + line(row_cells) + note)
     return "\n".join(out)
+
+
+# --- values at compare instants (the suite audit) ------------------------------------------------
+
+
+def _vcdvcd() -> Any:
+    """vcdvcd resets SIGPIPE to its default on import, which would let a closed client socket
+    kill a long-running process (the MCP or language server, a test run); put ours back."""
+    previous = signal.getsignal(signal.SIGPIPE)
+    from vcdvcd import VCDVCD
+
+    signal.signal(signal.SIGPIPE, previous)
+    return VCDVCD
+
+
+def extend_bits(value: str, width: int) -> str:
+    """Undo VCD's shortening: `1` for 4 bits is 0001, `x` is xxxx."""
+    if len(value) >= width:
+        return value
+    fill = value[0] if value[:1] in ("x", "X", "z", "Z") else "0"
+    return value.rjust(width, fill)
+
+
+def values_before_edges(
+    vcd: Path, scope: str, signals: Mapping[str, tuple[str, int]]
+) -> dict[str, list[str]] | None:
+    """Values of `signals` (output -> (signal in `scope`, width)) just before each clock edge.
+
+    VerilogEval compares on both edges, so both count as samples. Without a clock, every
+    time a wanted signal changes is an instant. None when the dump is unreadable or empty.
+    """
+    try:
+        wave = _vcdvcd()(str(vcd), store_tvs=True)
+    except _BAD_DUMP:  # a truncated VCD from a killed run reads as no waveform
+        return None
+    # vcdvcd names vectors with their range (`tb.q_ref[3:0]`); the testbench names them without.
+    names = {re.sub(r"\[[^\]]*\]$", "", ref): ref for ref in wave.references_to_ids}
+    clocks = [n for n in names if n.rsplit(".", 1)[-1] in _CLOCK_NAMES]
+    # The testbench's own clock first; VerilogEval sometimes dumps only the stimulus' copy of it.
+    clocks.sort(key=lambda n: (n.rsplit(".", 1)[0] != scope, n.count(".")))
+    if clocks:
+        times = [t for t, _ in wave[names[clocks[0]]].tv[1:]]  # every edge after the initial value
+    else:
+        wanted = [names[f"{scope}.{s}"] for s, _ in signals.values() if f"{scope}.{s}" in names]
+        times = sorted({t for name in wanted for t, _ in wave[name].tv})
+    if not times:
+        return None
+    values: dict[str, list[str]] = {}
+    for output, (name_in_scope, width) in signals.items():
+        name = names.get(f"{scope}.{name_in_scope}")
+        if name is None:
+            continue
+        tv = wave[name].tv
+        series, index, current = [], 0, "x"
+        for instant in times:
+            while index < len(tv) and tv[index][0] < instant:
+                current = tv[index][1]
+                index += 1
+            series.append(extend_bits(current, width))
+        values[output] = series
+    return values

@@ -1,0 +1,146 @@
+"""What every simulator shares: the options, the work-dir layout, a failed compile's verdict, the waveform.
+
+One layout for every testbench style, so the file names a diagnostic shows, where the
+reference goes and the order sources are compiled in are decided in one place.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from veriassist import hdl
+from veriassist.check.verdict import scan_error_lines
+from veriassist.toolchain import runner
+from veriassist.toolchain.vcd import waveform_window
+from veriassist.types import (
+    Candidate,
+    CheckResult,
+    Diagnostic,
+    FailureKind,
+    Severity,
+    Testbench,
+    TestbenchStyle,
+)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    timeout_s: float = 30.0  # simulation wall clock, as upstream VerilogEval's `timeout 30`
+    compile_timeout_s: float = 60.0
+    sandbox: bool = True
+    waveform: bool = True
+    keep_workdir: bool = False  # leave the work dir for inspection (its path goes in the logs)
+    limits: runner.Limits = field(default_factory=runner.Limits)
+
+
+@dataclass(frozen=True)
+class Layout:
+    sources: list[str]  # relative to the work dir, in compile order
+    names: dict[str, str]  # a path as the tools print it (relative or absolute) -> the user's file name
+
+
+def lay_out(
+    work: Path,
+    candidate: Candidate,
+    testbench: Testbench,
+    *,
+    stamp: Callable[[str], str] = str,
+    trusted: Mapping[str, str] | None = None,
+) -> Layout:
+    """Write a check's files into `work`: tb/, ref/, then `trusted` helper modules, then dut/.
+
+    The candidate comes last, so its `define`s cannot reach the testbench. A Verilog
+    testbench is written through `stamp` and compiled; a cocotb one is only written.
+    """
+    sources: list[str] = []
+    names: dict[str, str] = {}
+
+    def write(path: str, text: str, user_name: str, compiled: bool = True) -> None:
+        (work / path).write_text(text)
+        names[path] = names[str(work / path)] = user_name
+        if compiled:
+            sources.append(path)
+
+    for sub in ("tb", "ref", "dut"):
+        (work / sub).mkdir()
+    verilog_tb = testbench.style is not TestbenchStyle.COCOTB
+    for f in testbench.files:
+        write(f"tb/{f.name}", stamp(f.text) if verilog_tb else f.text, f.name, compiled=verilog_tb)
+    if verilog_tb and testbench.reference is not None and testbench.reference_module:
+        text = reference_as(testbench.reference_module, testbench)
+        write(f"ref/{testbench.reference.name}", text, testbench.reference.name)
+    for name, text in (trusted or {}).items():
+        write(name, text, name)
+    for f in candidate.files:
+        write(f"dut/{f.name}", f.text, f.name)
+    for support in testbench.support_files:
+        shutil.copy(support, work / support.name)
+    return Layout(sources, names)
+
+
+def compile_failure(
+    log: str, timed_out: bool, diagnostics: list[Diagnostic], timings: dict[str, float], sandboxed: bool
+) -> CheckResult:
+    """The verdict on a compile that failed, by upstream VerilogEval's per-line codes, for every simulator."""
+    kind = (
+        FailureKind.TIMEOUT if timed_out else scan_error_lines(log.splitlines()) or FailureKind.COMPILE_ERROR
+    )
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    first = errors[0] if errors else None
+    where = f" ({first.file}:{first.line}: {first.message})" if first else ""
+    return CheckResult(
+        passed=False,
+        kind=kind,
+        diagnostics=tuple(diagnostics),
+        compile_log=log,
+        timings=timings,
+        sandboxed=sandboxed,
+        summary=f"compilation failed: {kind.value}{where}",
+    )
+
+
+def waveform(work: Path, around_ps: int | None, timings: dict[str, float], scope: str | None = None) -> str:
+    """The window of wave.vcd around a failure ("" when the run left none), timed into `timings`."""
+    vcd = work / "wave.vcd"
+    if not vcd.is_file():
+        return ""
+    started = time.perf_counter()
+    table = waveform_window(vcd, around_ps, scope=scope)
+    timings["waveform_s"] = time.perf_counter() - started
+    return table
+
+
+# The testbench and reference are the same for every candidate of a problem: parse them once.
+@functools.lru_cache(maxsize=512)
+def module_names(text: str) -> tuple[str, ...]:
+    try:
+        return tuple(hdl.module_names(text))
+    except hdl.HdlError:
+        return ()
+
+
+@functools.lru_cache(maxsize=256)
+def _renamed(text: str, old: str, new: str) -> str:
+    return hdl.rename_module(text, old, new)
+
+
+def reference_top(testbench: Testbench) -> str | None:
+    """The reference's own module name, before any renaming."""
+    assert testbench.reference is not None
+    names = module_names(testbench.reference.text)
+    if testbench.reference_module in names:
+        return testbench.reference_module
+    return names[-1] if names else None
+
+
+def reference_as(module: str, testbench: Testbench) -> str:
+    """The reference's text with its top module named `module`."""
+    assert testbench.reference is not None
+    old = reference_top(testbench)
+    text = testbench.reference.text
+    return _renamed(text, old, module) if old and old != module else text

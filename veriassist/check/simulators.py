@@ -1,0 +1,196 @@
+"""The simulators a check can run, one class each, behind one `Simulator` protocol.
+
+A simulator lays out the work dir, compiles, simulates and reads the verdict; it runs no
+static check (checker.check does that first) and never runs a second simulation. Tool
+argv comes from toolchain/icarus.py; processes are run by toolchain/runner.py only.
+Adding a simulator (Verilator, say) means adding one class and one entry in `_BY_STYLE`.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import replace
+from typing import Protocol
+
+from veriassist.check.cocotb_sim import Cocotb
+from veriassist.check.simulation import CheckOptions, compile_failure, lay_out, waveform
+from veriassist.check.verdict import RunSecret, SimulationReading, read_banner, read_compare, stamp_testbench
+from veriassist.toolchain import icarus, runner
+from veriassist.toolchain.sandbox import Sandbox
+from veriassist.toolchain.workdir import work_dir
+from veriassist.types import Candidate, CheckResult, FailureKind, Testbench, TestbenchStyle
+
+
+class Simulator(Protocol):
+    name: str
+
+    def run(
+        self,
+        candidate: Candidate,
+        testbench: Testbench,
+        options: CheckOptions,
+        *,
+        expected_samples: int | None,
+    ) -> CheckResult:
+        """Compile and simulate `candidate` against `testbench`; never raises for a bad candidate.
+
+        Raises:
+            runner.ToolMissing: a tool the simulator needs is not installed.
+        """
+        ...
+
+
+class _IcarusVerilog:
+    """iverilog + vvp on a Verilog testbench whose prints are stamped with a run-time nonce."""
+
+    name = "icarus"
+
+    def run(
+        self,
+        candidate: Candidate,
+        testbench: Testbench,
+        options: CheckOptions,
+        *,
+        expected_samples: int | None,
+    ) -> CheckResult:
+        sandbox = Sandbox(options.sandbox)
+        # Absolute paths: the shell would otherwise try each PATH entry in turn.
+        iverilog, vvp = runner.require_tool("iverilog"), runner.require_tool("vvp")
+        secret = RunSecret.new()
+        timings: dict[str, float] = {}
+        with work_dir(options.keep_workdir) as work:
+            layout = lay_out(
+                work,
+                candidate,
+                testbench,
+                stamp=lambda text: stamp_testbench(text, secret.module),
+                trusted={f"{secret.module}.v": secret.helper},
+            )
+            tops = icarus.compile_argv(layout.sources, testbench.toplevel, more_tops=[secret.module])
+            compile_argv = [iverilog, *tops[1:]]
+            simulate_argv = [vvp, *icarus.simulate_argv(plusargs=[secret.plusarg])[1:]]
+            # Compile and simulate in one sandboxed process: a sandbox costs milliseconds per start.
+            # A marker between them says where the compiler's output ends and starts the
+            # simulation's own clock; it carries the nonce, so the candidate cannot print it early.
+            marker = f"{secret.nonce}compile-exit="
+            script = (
+                f"{shlex.join(compile_argv)} 2>&1; rc=$?; "
+                f"echo {shlex.quote(marker)}$rc; [ $rc -eq 0 ] || exit $rc; "
+                f"exec {shlex.join(simulate_argv)} 2>&1"
+            )
+            limits = replace(options.limits, wall_s=options.compile_timeout_s + options.timeout_s)
+            phase = runner.Phase(marker.encode(), options.timeout_s)
+            ran = runner.run(["/bin/sh", "-c", script], work, limits=limits, sandbox=sandbox, phase=phase)
+            compile_log, found, sim_log = ran.output.partition(marker)
+            exit_text, _, sim_log = sim_log.partition("\n")
+            timings["compile_simulate_s"] = ran.duration_s
+            diagnostics = icarus.parse_diagnostics(compile_log, layout.names)
+            kept = work if options.keep_workdir else None
+            if not (found and exit_text.strip() == "0"):
+                failed = compile_failure(compile_log, ran.timed_out, diagnostics, timings, sandbox.active)
+                return replace(failed, workdir=kept)
+            reading = self.read(
+                compile_log,
+                sim_log,
+                secret.nonce,
+                candidate,
+                timed_out=ran.timed_out,
+                returncode=ran.returncode,
+                expected_samples=expected_samples,
+            )
+            diagnostics += icarus.parse_diagnostics(sim_log, layout.names, simulation=True)
+            wave = ""
+            if options.waveform and reading.kind is not FailureKind.PASS:
+                wave = waveform(work, reading.first_mismatch_time, timings)
+        return CheckResult(
+            passed=reading.kind is FailureKind.PASS,
+            kind=reading.kind,
+            diagnostics=tuple(diagnostics),
+            mismatches=reading.mismatches,
+            total_mismatches=reading.total_mismatches,
+            samples=reading.samples,
+            first_mismatch_time=reading.first_mismatch_time,
+            waveform=wave,
+            compile_log=compile_log,
+            sim_log=sim_log.replace(secret.nonce, ""),
+            timings=timings,
+            sandboxed=sandbox.active,
+            summary=_summary(reading),
+            workdir=kept,
+        )
+
+    def read(
+        self,
+        compile_log: str,
+        sim_log: str,
+        nonce: str,
+        candidate: Candidate,
+        *,
+        timed_out: bool,
+        returncode: int,
+        expected_samples: int | None,
+    ) -> SimulationReading:
+        raise NotImplementedError
+
+
+class IcarusCompare(_IcarusVerilog):
+    """A VerilogEval-style testbench that compares against a reference and prints `Mismatches: N in M samples`."""
+
+    def read(
+        self,
+        compile_log: str,
+        sim_log: str,
+        nonce: str,
+        candidate: Candidate,
+        *,
+        timed_out: bool,
+        returncode: int,
+        expected_samples: int | None,
+    ) -> SimulationReading:
+        text = "\n".join(f.text for f in candidate.files)
+        return read_compare(
+            compile_log,
+            sim_log,
+            nonce,
+            text,
+            timed_out=timed_out,
+            returncode=returncode,
+            expected_samples=expected_samples,
+        )
+
+
+class IcarusBanner(_IcarusVerilog):
+    """An RTLLM-style self-checking testbench that prints a pass banner."""
+
+    def read(
+        self,
+        compile_log: str,
+        sim_log: str,
+        nonce: str,
+        candidate: Candidate,
+        *,
+        timed_out: bool,
+        returncode: int,
+        expected_samples: int | None,
+    ) -> SimulationReading:
+        return read_banner(compile_log, sim_log, nonce, timed_out=timed_out, returncode=returncode)
+
+
+_BY_STYLE: dict[TestbenchStyle, Simulator] = {
+    TestbenchStyle.COMPARE: IcarusCompare(),
+    TestbenchStyle.BANNER: IcarusBanner(),
+    TestbenchStyle.COCOTB: Cocotb(),
+}
+
+
+def simulator_for(testbench: Testbench) -> Simulator:
+    return _BY_STYLE[testbench.style]
+
+
+def _summary(reading: SimulationReading) -> str:
+    kind, samples, total = reading.kind, reading.samples, reading.total_mismatches
+    if kind is FailureKind.PASS:
+        return f"passed: 0 mismatches in {samples} samples" if samples else "passed"
+    if kind in (FailureKind.MISMATCH, FailureKind.MISMATCH_WITH_RESET) and samples:
+        return f"failed: {total} of {samples} samples mismatch"
+    return f"failed: {kind.value}" + (f": {reading.reason}" if reading.reason else "")
