@@ -45,3 +45,22 @@ def test_an_upward_import_breaks_the_layers_contract(tmp_path: Path) -> None:
     assert ran.returncode != 0
     assert "veriassist.toolchain is not allowed to import veriassist.eval" in ran.stdout
     assert "veriassist.toolchain.icarus -> veriassist.eval.bench" in ran.stdout
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import veriassist.check",
+        "import veriassist.agent.loop",
+        "import sys; sys.argv = ['veriassist', '--help']\nfrom veriassist.cli import main\ntry: main()\nexcept SystemExit: pass",
+    ],
+    ids=["check", "loop", "cli-help"],
+)
+def test_the_check_the_loop_and_help_load_no_langchain_nor_servers(code: str) -> None:
+    probe = code + "\nimport sys; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    ran = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    loaded = ran.stdout.splitlines()[-1]
+    for heavy in ("langchain", "langchain_core", "pygls", "mcp", "distributed"):
+        assert f"'{heavy}'" not in loaded, f"{heavy} loaded by: {code}"

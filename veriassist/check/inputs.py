@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from veriassist import hdl
 from veriassist.types import Candidate, SourceFile, Testbench, TestbenchStyle
 
 _SOURCE_SUFFIXES = {".v", ".sv", ".vh", ".svh", ".py", ".md"}  # never a testbench's data file
 _MAX_SUPPORT_BYTES = 16 << 20
+
+_T = TypeVar("_T")
 
 
 class InputError(ValueError):
@@ -87,7 +91,8 @@ def _support_files(directory: Path) -> tuple[Path, ...]:
     )
 
 
-def _safe(function, text: str):  # type: ignore[no-untyped-def]
+def _safe(function: Callable[[str], list[_T]], text: str) -> list[_T]:
+    """`function(text)`, or nothing when the text does not parse (the check will say why)."""
     try:
         return function(text)
     except hdl.HdlError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import datetime as _dt
 import hashlib
+import importlib.metadata
 import json
 import os
 import re
@@ -20,6 +21,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from veriassist import __version__
+from veriassist.agent.outcome import LoopOutcome
+from veriassist.agent.run import run_problem
 from veriassist.check.checker import CheckOptions, check
 from veriassist.check.feedback import render_feedback
 from veriassist.check.reference_counts import (
@@ -33,7 +37,9 @@ from veriassist.eval.metrics import RunMetrics, compute
 from veriassist.eval.store import RunInfo, RunStatus, Store, git_commit
 from veriassist.extract import extract, fenced_blocks
 from veriassist.suites import Suite, SuiteError, load_suite
+from veriassist.suites.audit import Finding, LintOptions, is_flagged, lint_flags, lint_problems
 from veriassist.toolchain import ctrl_c
+from veriassist.toolchain.sandbox import Sandbox
 from veriassist.types import (
     Candidate,
     CheckResult,
@@ -49,9 +55,7 @@ from veriassist.types import (
 )
 
 if TYPE_CHECKING:
-    from veriassist.agent.outcome import LoopOutcome
     from veriassist.models import ChatModel
-    from veriassist.suites.audit import Finding
 
 __all__ = [
     "BenchError",
@@ -393,11 +397,6 @@ def _excerpt(text: str) -> str:
 
 def versions(sandbox: bool = True) -> dict[str, str | None]:
     """Versions of what made the verdicts, stored with the run (and which sandbox held the checks)."""
-    import importlib.metadata  # here, not at the top: it runs beside the suite load
-
-    from veriassist import __version__
-    from veriassist.toolchain.sandbox import Sandbox
-
     try:
         iverilog = subprocess.run(["iverilog", "-V"], capture_output=True, text=True, timeout=10, check=False)
         iverilog_version: str | None = (iverilog.stdout or iverilog.stderr).splitlines()[0]
@@ -547,8 +546,6 @@ def _lint(
 
     Each problem's findings are committed as they arrive, so an interrupted lint resumes too.
     """
-    from veriassist.suites.audit import Finding, LintOptions, lint_problems
-
     stored = store.lint_results(run_id)
     found = {task: tuple(Finding.from_json(f) for f in findings) for task, findings in stored.items()}
     todo = [p for p in problems if p.task_id not in found]
@@ -568,8 +565,6 @@ def _exclude_flagged(
     problems: Sequence[Problem], lint: dict[str, tuple[Finding, ...]], severity: str | None
 ) -> tuple[list[Problem], list[str], list[str]]:
     """The problems left to score, those left out, and a note on each one left out."""
-    from veriassist.suites.audit import is_flagged, lint_flags
-
     if severity is None:
         return list(problems), [], []
     kept: list[Problem] = []
@@ -591,8 +586,6 @@ def _exclude_flagged(
 
 def _attach_lint_flags(store: Store, run_id: int, lint: dict[str, tuple[Finding, ...]]) -> None:
     """Put each linted problem's flags on its samples (the agent loop records samples without them)."""
-    from veriassist.suites.audit import lint_flags
-
     if not lint:
         return
     for sample in store.samples(run_id):
@@ -609,7 +602,7 @@ def _executor(request: BenchRequest) -> Iterator[cf.Executor]:
     if request.executor == "dask":
         from distributed import Client
 
-        with Client(request.scheduler) as client:
+        with Client(request.scheduler) as client:  # type: ignore[no-untyped-call]
             yield client.get_executor()
         return
     pool = ctrl_c.process_pool(request.jobs)
@@ -772,7 +765,6 @@ def _run_model(
     counts: ReferenceCounts,
 ) -> int:
     """Run the loop per problem and sample in threads: model calls overlap with simulations."""
-    from veriassist.agent.run import run_problem
 
     def solve(problem: Problem, sample: int) -> LoopOutcome:
         return run_problem(

@@ -97,7 +97,8 @@ def build_chat_model(spec: ModelSpec, settings: ModelSettings) -> BaseChatModel:
     from langchain.chat_models import init_chat_model
 
     try:
-        return init_chat_model(spec.name, model_provider=spec.provider, **kwargs)
+        chat: BaseChatModel = init_chat_model(spec.name, model_provider=spec.provider, **kwargs)
+        return chat
     except ImportError as exc:
         raise MissingExtra(f"model {spec}: {exc}. Try: pip install 'veriassist[{spec.provider}]'") from exc
 

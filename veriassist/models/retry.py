@@ -33,7 +33,7 @@ class RetryPolicy:
             return min(max(retry_after, 0.0), self.max_s)
         ceiling = min(self.max_s, self.base_s * 2**retry_index)
         # Jitter keeps the threads of a batch run from retrying in lock step.
-        return ceiling * rng.uniform(0.5, 1.0)
+        return float(ceiling * rng.uniform(0.5, 1.0))
 
 
 def status_code(exc: BaseException) -> int | None:

@@ -22,6 +22,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from pyslang import Bag, SourceManager
+from pyslang.ast import Compilation, CompilationOptions
+from pyslang.syntax import SyntaxKind, SyntaxNode, SyntaxTree
+
 from veriassist import hdl
 from veriassist.check.checker import CheckOptions, check
 from veriassist.hdl import mutate
@@ -343,10 +347,6 @@ def _positional_findings(
 
 def _signal_widths(text: str, module: str) -> dict[str, int]:
     """Bit widths of the signals declared in the testbench module (elaborated, so parameters count)."""
-    from pyslang import Bag, SourceManager
-    from pyslang.ast import Compilation, CompilationOptions
-    from pyslang.syntax import SyntaxTree
-
     if not module:
         return {}
     sources = SourceManager()
@@ -482,9 +482,6 @@ def _unread_outputs(context: _Context, outputs: Sequence[Port]) -> list[tuple[st
 
 def _read_signals(context: _Context, signals: set[str]) -> set[str]:
     """Those of `signals` some statement in the testbench uses, beyond declaring, connecting or dumping."""
-    from pyslang import SourceManager
-    from pyslang.syntax import SyntaxKind, SyntaxNode, SyntaxTree
-
     sources = SourceManager()
     sources.setDisableLocalIncludes(True)
     tree = SyntaxTree.fromFileInMemory(context.tb_text, sources, "testbench.sv")
@@ -503,8 +500,6 @@ def _read_signals(context: _Context, signals: set[str]) -> set[str]:
 
 def _passive_use(node: Any) -> bool:
     """A use inside a port connection or a `$dump...` call reads nothing for the verdict."""
-    from pyslang.syntax import SyntaxKind
-
     parent = node.parent
     while parent is not None:
         if parent.kind in (SyntaxKind.HierarchyInstantiation, SyntaxKind.DataDeclaration):
