@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from veriassist.toolchain import runner
+from veriassist.toolchain import runner, sandbox
 from veriassist.toolchain.runner import Limits, ToolMissing
 
 
@@ -142,3 +145,61 @@ def test_work_dirs_go_to_a_roomy_tmpfs_only(monkeypatch: pytest.MonkeyPatch) -> 
     assert runner.work_root() == ("/dev/shm" if os.access("/dev/shm", os.W_OK) else None)
     monkeypatch.setenv("VERIASSIST_WORK_ROOT", "/somewhere/else")
     assert runner.work_root() == "/somewhere/else"
+
+
+def test_the_runner_needs_nothing_of_the_sandbox() -> None:
+    """sandbox imports runner, never the other way (not even for type checking, which made a
+    cycle that a function-level import hid); and both import at the top of the module only."""
+    for module, forbidden in ((runner, "sandbox"), (sandbox, None)):
+        tree = ast.parse(Path(module.__file__ or "").read_text())
+        top = {id(node) for node in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = (
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                )
+                assert id(node) in top, f"{module.__name__}:{node.lineno} imports inside a block"
+                assert not forbidden or not any(forbidden in name for name in names), names
+    code = "import sys, veriassist.toolchain.runner; print(sorted(m for m in sys.modules if 'sandbox' in m))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
+
+
+class _Tagging:
+    """Any object with `wrap` is a sandbox to the runner (runner.Wrapper)."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[Path, Limits, tuple[Path, ...]]] = []
+
+    def wrap(
+        self, argv: list[str], workdir: Path, limits: Limits, readable: Sequence[Path] = ()
+    ) -> list[str]:
+        self.asked.append((workdir, limits, tuple(readable)))
+        return ["/usr/bin/env", "WRAPPED=yes", *runner.limits_shell(argv, limits)]
+
+
+def test_run_takes_any_wrapper_and_makes_the_tmp_dir_before_asking_it(tmp_path: Path) -> None:
+    tagging = _Tagging()
+    limits = Limits(cpu_s=9)
+    done = runner.run(
+        ["/bin/sh", "-c", "echo $WRAPPED; ulimit -t"],
+        tmp_path,
+        limits=limits,
+        sandbox=tagging,
+        readable=[Path("/opt")],
+    )
+    assert done.stdout.split() == ["yes", "9"]
+    assert tagging.asked == [(tmp_path, limits, (Path("/opt"),))]
+    assert (tmp_path / "tmp").is_dir()
+
+
+def test_stdout_can_be_reopened_by_another_user(tmp_path: Path) -> None:
+    """The pipes are the runner's own, writable by the user a sandbox runs the process as
+    (`echo > /dev/stdout` reopens the pipe through /proc, checked against its mode); never readable."""
+    done = runner.run(["/bin/sh", "-c", "echo out > /dev/stdout; echo err > /dev/stderr"], tmp_path)
+    assert (done.stdout, done.stderr) == ("out\n", "err\n")
+    if os.geteuid() == 0 and runner.which("setpriv"):
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
+        script = "echo out > /dev/stdout; echo err > /dev/stderr; cat /proc/self/fd/1 2>/dev/null || echo unreadable"
+        done = runner.run([*nobody, "/bin/sh", "-c", script], tmp_path)
+        assert (done.stdout, done.stderr) == ("out\nunreadable\n", "err\n")

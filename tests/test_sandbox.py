@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import os
 import signal
+import site
 import socket
+import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
-from conftest import landlock_abi
+from support import landlock_abi
 
 from veriassist.toolchain import runner, sandbox
 from veriassist.toolchain.runner import Limits
@@ -23,6 +26,18 @@ from veriassist.toolchain.sandbox import Sandbox
 
 def _python(code: str, work: Path, box: Sandbox | None) -> runner.ProcessResult:
     return runner.run([sys.executable, "-c", code], work, sandbox=box, limits=Limits(wall_s=20))
+
+
+# Run as root, the process runs as nobody; run by anyone else, it is no one special already.
+as_root = pytest.mark.skipif(os.geteuid() != 0, reason="the sandbox leaves root only when run as root")
+
+_TRY_READ = (
+    "import os, sys\n"
+    "print('uid', os.getuid(), os.getgid(), os.getgroups())\n"
+    "for path in sys.argv[1:]:\n"
+    "    try:\n        open(path, 'rb').read(1); print('read', path)\n"
+    "    except OSError as e:\n        print('denied', path, e.errno)"
+)
 
 
 def test_writes_land_in_the_work_dir_and_nowhere_else(tmp_path: Path, sandbox_backend: str) -> None:
@@ -182,7 +197,7 @@ def test_without_landlock_it_falls_back_to_bubblewrap(
         pytest.fail("bubblewrap is part of the test set-up (tools/setup.sh installs it)")
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for tool in ("bwrap", "sh"):
+    for tool in ("bwrap", "setpriv", "sh"):
         (bin_dir / tool).symlink_to(runner.which(tool) or "/bin/sh")
     monkeypatch.setenv("PATH", str(bin_dir))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -225,6 +240,11 @@ def test_the_launcher_explains_what_it_cannot_do(tmp_path: Path) -> None:
     assert bad.returncode == 125 and "unknown option --bogus" in bad.stderr
     missing = ran("--ro", "/", "--", str(tmp_path / "nope"))
     assert missing.returncode == 125 and "cannot run" in missing.stderr
+    for half in (("--uid", "65534"), ("--gid", "65534"), ("--cover", str(tmp_path))):  # a user needs both ids
+        lone = ran("--ro", "/", *half, "--", "true")
+        assert lone.returncode == 125 and "usage" in lone.stderr, half
+    bad = ran("--uid", "nobody", "--gid", "65534", "--", "true")
+    assert bad.returncode == 125 and "bad number nobody" in bad.stderr
     assert sandbox.landlock_exec() is not None
 
 
@@ -262,7 +282,7 @@ def test_files_it_may_read_it_cannot_chmod_or_touch(tmp_path: Path, sandbox_back
     shared.mkdir()
     victim = shared / "project.sv"
     victim.write_text("module keep; endmodule\n")
-    victim.chmod(0o600)
+    victim.chmod(0o644)  # readable by anyone: run as root, the process is nobody
     before = victim.stat()
     work = tmp_path / "work"
     work.mkdir()
@@ -278,8 +298,6 @@ def test_files_it_may_read_it_cannot_chmod_or_touch(tmp_path: Path, sandbox_back
 def test_what_runs_may_read_covers_a_user_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """cocotb runs import from wherever VeriAssist's dependencies are: a venv, the system, or
     `pip install --user`; a tool under a home prefix gives its bin and lib dirs only."""
-    import site
-
     monkeypatch.setattr(site, "ENABLE_USER_SITE", True)
     monkeypatch.setattr(site, "getusersitepackages", lambda: str(tmp_path / "user-site"))
     tool = tmp_path / "prefix" / "bin" / "vvp"
@@ -291,3 +309,110 @@ def test_what_runs_may_read_covers_a_user_install(tmp_path: Path, monkeypatch: p
     assert str(Path(sandbox.__file__).resolve().parent.parent) in readable  # the veriassist package
     prefix = tmp_path / "prefix"
     assert {str(prefix / "bin"), str(prefix / "lib")} <= set(readable) and str(prefix) not in readable
+
+
+@as_root
+def test_root_only_files_cannot_be_read_even_where_reading_is_allowed(
+    tmp_path: Path, sandbox_backend: str
+) -> None:
+    """Run as root, the process is nobody with no groups: /etc/shadow and a key of mode 600 in a
+    dir it may read stay shut, while the ordinary file beside the key is read."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    key, source = shared / "deploy-key.pem", shared / "top.sv"
+    key.write_text("PRIVATE KEY")
+    key.chmod(0o600)
+    source.write_text("module top; endmodule\n")
+    work = tmp_path / "work"
+    work.mkdir()
+    secrets = [str(key)] + (["/etc/shadow"] if os.path.exists("/etc/shadow") else [])
+    argv = [sys.executable, "-c", _TRY_READ, *secrets, str(source)]
+    boxed = runner.run(argv, work, sandbox=Sandbox(True), readable=[shared]).stdout.splitlines()
+    assert boxed[0] == "uid 65534 65534 []", boxed
+    assert boxed[1:] == [f"denied {path} 13" for path in secrets] + [f"read {source}"]
+    control = runner.run(argv, work, readable=[shared]).stdout.splitlines()  # root, unsandboxed
+    assert control[1:] == [f"read {path}" for path in (*secrets, source)]
+
+
+@as_root
+def test_the_work_dir_is_handed_to_the_process_but_no_file_linked_from_elsewhere(
+    tmp_path: Path, sandbox_backend: str
+) -> None:
+    """Its dirs (made by VeriAssist, mode 700 here) are the process's to write; the files written
+    for it are readable, even one copied from a mode-600 source; a hard link to a file outside
+    keeps its owner (chown follows the inode, so handing the link over would give the outside file)."""
+    work = tmp_path / "work"
+    (work / "tb").mkdir(parents=True)
+    (work / "tb").chmod(0o700)
+    (work / "data.hex").write_text("00\n")
+    (work / "data.hex").chmod(0o600)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("root's own")
+    outside.chmod(0o600)
+    os.link(outside, work / "linked.txt")
+    script = (
+        "echo made > tb/out.txt && echo wrote; cat data.hex; cat linked.txt 2>/dev/null || echo not-linked"
+    )
+    boxed = runner.run(["/bin/sh", "-c", script], work, sandbox=Sandbox(True))
+    assert boxed.stdout.split() == ["wrote", "00", "not-linked"], boxed.stderr
+    assert (work / "tb" / "out.txt").stat().st_uid == 65534
+    assert (outside.stat().st_uid, stat.S_IMODE(outside.stat().st_mode)) == (0, 0o600)
+
+
+@pytest.mark.parametrize("leaves_root", [True, False], ids=["as-nobody", "keeping-its-uid"])
+def test_nothing_can_be_written_in_dev_or_dev_shm(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sandbox_backend: str, leaves_root: bool
+) -> None:
+    """A private, writable /dev or /dev/shm holds memory that the work dir's budget never counts.
+    Shut even for a process that keeps its uid (as one run by an ordinary user does, owning
+    bubblewrap's /dev), not only by nobody's lack of rights."""
+    if not leaves_root:
+        monkeypatch.setattr(sandbox, "_drop_to", lambda: None)
+    script = (
+        "for f in /dev/veriassist-fill /dev/shm/veriassist-fill /dev/mqueue/veriassist-fill; do "
+        "head -c 1000000 /dev/zero > $f 2>/dev/null && echo wrote $f; done; "
+        "mkdir /dev/shm 2>/dev/null && echo made /dev/shm; mkdir /dev/x 2>/dev/null && echo made /dev/x; echo done"
+    )
+    try:
+        boxed = runner.run(["/bin/sh", "-c", script], tmp_path, sandbox=Sandbox(True))
+        assert boxed.stdout.split() == ["done"], boxed.stdout
+    finally:  # had a write reached the host's own /dev
+        for leftover in ("/dev/veriassist-fill", "/dev/shm/veriassist-fill"):
+            Path(leftover).unlink(missing_ok=True)
+
+
+@pytest.mark.skipif(not os.access("/dev/shm", os.W_OK), reason="no writable /dev/shm for work dirs")
+def test_a_work_dir_in_dev_shm_is_writable_and_the_rest_of_dev_shm_is_not(sandbox_backend: str) -> None:
+    """Work dirs live in /dev/shm when it is roomy (runner.work_root): beside other runs' dirs."""
+    with (
+        tempfile.TemporaryDirectory(prefix="veriassist-", dir="/dev/shm") as work,
+        tempfile.TemporaryDirectory(prefix="veriassist-", dir="/dev/shm") as other,
+    ):
+        Path(other, "tb.sv").write_text("// another run's testbench")
+        script = (
+            f"echo ok > out.txt && echo wrote-work; cat {other}/tb.sv 2>/dev/null || echo hidden; "
+            "echo x > /dev/shm/veriassist-fill 2>/dev/null && echo wrote-shm; ls /dev/shm 2>/dev/null | wc -l"
+        )
+        try:
+            boxed = runner.run(["/bin/sh", "-c", script], Path(work), sandbox=Sandbox(True))
+        finally:
+            Path("/dev/shm/veriassist-fill").unlink(missing_ok=True)
+        lines = boxed.stdout.split()
+        assert lines[:2] == ["wrote-work", "hidden"], boxed.stdout
+        assert int(lines[2]) <= 1  # at most the work dir's own mount point
+        assert Path(work, "out.txt").read_text() == "ok\n"
+
+
+@as_root
+def test_host_device_nodes_cannot_be_chmodded(tmp_path: Path, sandbox_backend: str) -> None:
+    """bubblewrap binds /dev/null and the like from the host: as their owner, root in a user
+    namespace could chmod them (iverilog chmods its output: `-o /dev/null` would make it 755)."""
+    nodes = ("/dev/null", "/dev/zero")
+    before = {node: os.stat(node).st_mode for node in nodes}
+    try:
+        script = "chmod 0777 /dev/null /dev/zero 2>/dev/null; true"  # more open, not less, should it land
+        runner.run(["/bin/sh", "-c", script], tmp_path, sandbox=Sandbox(True))
+        assert {node: os.stat(node).st_mode for node in nodes} == before
+    finally:
+        for node, mode in before.items():
+            os.chmod(node, stat.S_IMODE(mode))

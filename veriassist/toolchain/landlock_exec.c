@@ -243,17 +243,16 @@ static void cover(char **covers, int ncovers, struct rule *rules, int nrules) {
         int nbound = 0;
         for (int o = 0; o < nrules; o++) {
             int r = order[o], inside = 0;
-            if (!real[r] || !beneath(real[r], dir)) continue;
+            /* Strictly beneath: the cover itself is shut to the user, bound back or not. */
+            if (!real[r] || !beneath(real[r], dir) || !strcmp(real[r], dir)) continue;
             for (int b = 0; b < nbound; b++) inside |= beneath(real[r], bound[b]);
             if (inside) continue;
             struct stat st;
             if (fstat(source[r], &st) != 0) die("cannot stat", rules[r].path);
             make_dirs(real[r], strlen(dir));
-            if (strcmp(real[r], dir) != 0) {
-                int made = S_ISDIR(st.st_mode) ? mkdir(real[r], 0711)
-                                               : close(open(real[r], O_CREAT | O_WRONLY | O_CLOEXEC, 0600));
-                if (made != 0 && errno != EEXIST) die("cannot make", real[r]);
-            }
+            int made = S_ISDIR(st.st_mode) ? mkdir(real[r], 0711) : open(real[r], O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+            if (made < 0 && errno != EEXIST) die("cannot make", real[r]);
+            if (made > 0) close(made); /* the mount point of a file */
             char fd_path[64];
             snprintf(fd_path, sizeof fd_path, "/proc/self/fd/%d", source[r]);
             if (mount(fd_path, real[r], NULL, MS_BIND | MS_REC, NULL) != 0) die("cannot bind back", real[r]);

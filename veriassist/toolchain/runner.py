@@ -3,7 +3,8 @@
 Every tool wrapper builds an argv and hands it here. This module owns what is
 dangerous about running untrusted designs: the wall-clock timeout that kills the
 whole process group, the output cap that keeps only head and tail, the resource
-limits, and reading what a run left behind. The sandbox (sandbox.py) wraps the argv.
+limits, and reading what a run left behind. The sandbox (sandbox.py) wraps the argv:
+anything with a `wrap` method, as `Wrapper` below says, so this module needs none of it.
 """
 
 from __future__ import annotations
@@ -22,10 +23,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
-
-if TYPE_CHECKING:
-    from veriassist.toolchain.sandbox import Sandbox
+from typing import BinaryIO, Protocol
 
 
 class ToolMissing(RuntimeError):
@@ -131,6 +129,16 @@ class _CappedBuffer:
 _ENV_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "PYENV_VERSION")
 
 
+class Wrapper(Protocol):
+    """What `run` needs of a sandbox (veriassist.toolchain.sandbox.Sandbox is one)."""
+
+    def wrap(
+        self, argv: list[str], workdir: Path, limits: Limits, readable: Sequence[Path] = ()
+    ) -> list[str]:
+        """The argv that runs `argv` inside the sandbox, under `limits`, in `workdir`."""
+        ...
+
+
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: os.environ[k] for k in _ENV_KEEP if k in os.environ}
     env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
@@ -186,7 +194,7 @@ def run(
     workdir: Path,
     *,
     limits: Limits | None = None,
-    sandbox: Sandbox | None = None,
+    sandbox: Wrapper | None = None,
     env: dict[str, str] | None = None,
     phase: Phase | None = None,
     readable: Sequence[Path] = (),
@@ -200,27 +208,46 @@ def run(
     limits = limits or Limits()
     if _stopped:
         raise KeyboardInterrupt
+    (workdir / "tmp").mkdir(exist_ok=True)  # before the sandbox hands the work dir over
     full = sandbox.wrap(argv, workdir, limits, readable) if sandbox else limits_shell(argv, limits)
-    (workdir / "tmp").mkdir(exist_ok=True)
     env = env if env is not None else clean_env()
     env.setdefault("TMPDIR", str(workdir / "tmp"))
+    # Our own pipes, writable by others (who can reach them only through /proc/PID/fd of a
+    # process holding them): the sandbox may run the process as another user, who must still
+    # be able to open /dev/stdout. Never readable by others: the output is ours.
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        full,
-        cwd=workdir,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        start_new_session=True,  # own process group, so a timeout can kill every descendant
-    )
+    try:
+        os.fchmod(out_write, 0o622)
+        os.fchmod(err_write, 0o622)
+        proc = subprocess.Popen(
+            full,
+            cwd=workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=out_write,
+            stderr=err_write,
+            env=env,
+            start_new_session=True,  # own process group, so a timeout can kill every descendant
+        )
+    except BaseException:
+        os.close(out_read)
+        os.close(err_read)
+        raise
+    finally:
+        os.close(out_write)
+        os.close(err_write)
     out, err = _CappedBuffer(limits.output_bytes), _CappedBuffer(limits.output_bytes)
     watch = _DiskWatch(workdir, limits.disk_bytes)
     _running.add(proc.pid)
     try:
-        stopped = _pump(proc, out, err, deadline=start + limits.wall_s, phase=phase, watch=watch)
+        stopped = _pump(
+            proc, (out_read, err_read), out, err, deadline=start + limits.wall_s, phase=phase, watch=watch
+        )
     finally:
         _running.discard(proc.pid)
+        os.close(out_read)
+        os.close(err_read)
     if _stopped:  # killed by stop_running: not a result anyone may take for a verdict
         proc.wait()
         raise KeyboardInterrupt
@@ -288,17 +315,18 @@ def _usage(root: Path, stop_above: int, max_entries: int) -> int:
 
 def _pump(
     proc: subprocess.Popen[bytes],
+    pipes: tuple[int, int],
     out: _CappedBuffer,
     err: _CappedBuffer,
     deadline: float,
     phase: Phase | None = None,
     watch: _DiskWatch | None = None,
 ) -> str | None:
-    """Drain both pipes into capped buffers until EOF and exit; "timeout" or "disk" if it was stopped."""
-    assert proc.stdout is not None and proc.stderr is not None
+    """Drain both pipes (the read ends of stdout's and stderr's) into capped buffers until EOF
+    and exit; "timeout" or "disk" if it was stopped."""
     selector = selectors.DefaultSelector()
-    selector.register(proc.stdout, selectors.EVENT_READ, out)
-    selector.register(proc.stderr, selectors.EVENT_READ, err)
+    selector.register(pipes[0], selectors.EVENT_READ, out)
+    selector.register(pipes[1], selectors.EVENT_READ, err)
     # Wait for the exit in the same select: Popen.wait(timeout) polls with sleeps, ~1 ms per run.
     exit_fd = _pidfd(proc.pid)
     if exit_fd is not None:
@@ -337,8 +365,6 @@ def _pump(
         except subprocess.TimeoutExpired:
             stopped = "timeout"
             _kill_group(proc)
-    proc.stdout.close()
-    proc.stderr.close()
     return stopped
 
 
