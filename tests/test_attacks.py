@@ -166,11 +166,31 @@ def test_a_run_whose_simulator_dies_is_never_a_pass() -> None:
     assert data["verdict"] != "pass"
 
 
-@pytest.mark.parametrize("ending", ["fatal", "sigabrt"])
-def test_a_passing_summary_followed_by_an_abnormal_simulator_exit_is_not_a_pass(ending: str) -> None:
+# What a design that crashes vvp achieves, stood in for by the testbench itself (counter_test.sv
+# with one change): it prints its real, passing summary, then the simulator goes down.
+_SUMMARY = '    $display("Mismatches: %1d in %1d samples", stats1.errors, stats1.clocks);\n'
+ENDINGS = {
+    "fatal": (_SUMMARY, _SUMMARY + '    $fatal(1, "the simulator goes down after the summary");\n'),
+    # 16 GiB: std::bad_alloc, and vvp aborts (SIGABRT)
+    "sigabrt": (
+        _SUMMARY,
+        _SUMMARY + "    $fflush;\n    huge = new[32'h7fff_ffff];\n",
+    ),
+}
+_DECLARATIONS = ("  stats stats1;\n", "  stats stats1;\n  longint huge[];\n")
+
+
+@pytest.mark.parametrize("ending", sorted(ENDINGS))
+def test_a_passing_summary_followed_by_an_abnormal_simulator_exit_is_not_a_pass(
+    ending: str, tmp_path: Path
+) -> None:
     """The step past the static check, on its own: an honest design, and a testbench that prints
     its real `Mismatches: 0` and then has vvp exit 1 ($fatal) or die by SIGABRT."""
-    bench = BENCHES / "summary_then_abnormal_exit" / f"counter_test_{ending}.sv"
+    honest = (CHECK / "counter_test.sv").read_text()
+    old, new = ENDINGS[ending]
+    assert old in honest
+    bench = tmp_path / f"counter_test_{ending}.sv"
+    bench.write_text(honest.replace(old, new).replace(*_DECLARATIONS))
     assert_not_passed(check(CHECK / "counter_good.sv", ("--tb", bench, "--ref", CHECK / "counter_ref.sv")))
 
 

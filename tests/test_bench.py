@@ -83,7 +83,8 @@ def test_reference_run_on_a_designs_subset_passes_and_is_recorded(tmp_path: Path
     assert data["run"] == "ref" and data["model_kind"] == "reference" and data["stand_in"] is False
     assert sorted(r["task_id"] for r in data["results"]) == ["adder8", "sync_fifo", "uart_tx"]
     assert all(r["passed"] and r["verdict"] == "pass" for r in data["results"])
-    assert data["pass_at_k"]["1"] == {"fraction": "1/1", "value": 1.0}
+    rate = data["pass_at_k"]["1"]
+    assert rate == {"fraction": "3/3", "passed": 3, "samples": 3, "mean": "1/1", "value": 1.0}
     with Store(db) as store:
         run = store.get_run("ref")
         assert run.status is RunStatus.COMPLETED and run.feedback_mode == "none"
@@ -104,7 +105,9 @@ def test_samples_jsonl_with_one_right_and_one_wrong_sample_per_task_gives_pass_a
 ) -> None:
     data = bench_json(V1, "--samples", v1_samples(tmp_path), "--db", tmp_path / "s.db", "-j", "2")
     assert data["model_kind"] == "samples"
-    assert data["pass_at_k"] == {"1": {"fraction": "1/2", "value": 0.5}}
+    [rate] = data["pass_at_k"].values()
+    assert (rate["mean"], rate["value"]) == ("1/2", 0.5)
+    assert rate["fraction"] == f"{rate['passed']}/{rate['samples']}" and rate["samples"] == 2 * rate["passed"]
     verdicts = {(r["task_id"], r["sample"]): (r["passed"], r["verdict"]) for r in data["results"]}
     assert verdicts[("andgate", 0)] == (True, "pass")
     assert verdicts[("count15", 0)] == (True, "pass")
@@ -167,7 +170,12 @@ def test_samples_directory_of_full_modules_is_scored_per_file(tmp_path: Path) ->
     data = bench_json(DESIGNS, "--samples", folder, "--db", tmp_path / "d.db")
     passed = {(r["task_id"], r["sample"]): r["passed"] for r in data["results"]}
     assert passed == {("and_gate", 0): True, ("counter4", 0): False, ("counter4", 1): True}
-    assert "pass_at_k" in data and data["pass_at_k"]["1"]["fraction"] == "3/4"  # (1 + 1/2) / 2
+    # pass@1 is the mean over problems, (1 + 1/2) / 2; the fraction is the samples as counted.
+    rate = data["pass_at_k"]["1"]
+    assert rate == {"mean": "3/4", "value": 0.75, "passed": 2, "samples": 3, "fraction": "2/3"}
+    code, output = bench(DESIGNS, "--samples", folder, "--db", tmp_path / "human.db")
+    assert code == 0, output
+    assert "pass@1: 75.00% (mean over 2 problems; 2/3 samples passed)" in output
 
 
 def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
@@ -190,8 +198,11 @@ def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
     assert set(data["totals"]) == {"samples", "passed", "failed", "resumed", "kinds"}
     assert sum(data["totals"]["kinds"].values()) == data["totals"]["samples"] == len(data["results"])
     for key, rate in data["pass_at_k"].items():
-        numerator, denominator = map(int, rate["fraction"].split("/"))
+        numerator, denominator = map(int, rate["mean"].split("/"))
         assert int(key) >= 1 and rate["value"] == numerator / denominator
+    counted = data["pass_at_k"]["1"]
+    assert (counted["passed"], counted["samples"]) == (data["totals"]["passed"], data["totals"]["samples"])
+    assert counted["fraction"] == f"{counted['passed']}/{counted['samples']}"
     for entry in data["results"]:
         assert set(entry) == {"task_id", "sample", "passed", "verdict", "summary", "lint_flags"}
         assert entry["lint_flags"] is None
@@ -257,7 +268,7 @@ def test_a_run_killed_midway_resumes_without_losing_or_duplicating_samples(tmp_p
     rows = _rows(db, "resumable")
     assert len(rows) == len(set(rows)) == total
     assert data["totals"]["samples"] == total and data["totals"]["resumed"] >= done_before
-    assert data["pass_at_k"]["1"]["fraction"] == "1/2"
+    assert data["pass_at_k"]["1"]["mean"] == "1/2"
     with Store(db) as store:
         run = store.get_run("resumable")
         assert run.status is RunStatus.COMPLETED and run.resumes == 1
@@ -589,9 +600,9 @@ def test_exclude_flagged_error_scores_only_problems_without_errors_and_gives_bot
     assert {task: entry["flags"] for task, entry in lint["problems"].items()} == LINT_FLAGS
     assert [task for task, entry in lint["problems"].items() if not entry["scored"]] == lint["excluded"]
     # Scored: the counter fails, the mux passes, and both weak testbenches pass wrong designs.
-    assert lint["pass_at_1_all"]["fraction"] == "3/4" == data["pass_at_k"]["1"]["fraction"]
+    assert lint["pass_at_1_all"]["mean"] == "3/4" == data["pass_at_k"]["1"]["mean"]
     # Without the two warning-flagged problems only the honest ones are left: 1 of 2.
-    assert lint["pass_at_1_unflagged"]["fraction"] == "1/2"
+    assert lint["pass_at_1_unflagged"]["mean"] == "1/2"
     assert (lint["problems_scored"], lint["problems_flagged"], lint["exclude_flagged"]) == (4, 2, "error")
     excluded_notes = [n for n in data["notes"] if "excluded by --exclude-flagged error" in n]
     assert excluded_notes == [
@@ -646,17 +657,17 @@ def test_audit_alone_scores_every_problem_and_shows_the_flags_beside_the_results
 def test_a_resumed_lint_run_reuses_the_recorded_findings_and_duplicates_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import veriassist.suites.audit
+    import veriassist.eval.bench
 
     db, samples = tmp_path / "resume.db", lint_samples(tmp_path)
     linted: list[list[str]] = []
-    real = veriassist.suites.audit.lint_problems
+    real = veriassist.eval.bench.lint_problems
 
     def counting(problems: Any, *args: Any, **kwargs: Any) -> Any:
         linted.append([p.task_id for p in problems])
         return real(problems, *args, **kwargs)
 
-    monkeypatch.setattr(veriassist.suites.audit, "lint_problems", counting)
+    monkeypatch.setattr(veriassist.eval.bench, "lint_problems", counting)
 
     def request(*only: str) -> BenchRequest:
         return BenchRequest(
@@ -706,7 +717,7 @@ def test_a_model_run_with_the_old_lint_flag_carries_the_audit_flags_on_its_sampl
     assert [(r["task_id"], r["passed"], r["lint_flags"]) for r in data["results"]] == [
         ("x_compare", True, ["warning:strength"])
     ]
-    assert data["lint"]["pass_at_1_all"]["fraction"] == "1/1"
+    assert data["lint"]["pass_at_1_all"]["fraction"] == "1/1" == data["lint"]["pass_at_1_all"]["mean"]
     assert data["lint"]["pass_at_1_unflagged"] is None  # every scored problem is flagged
 
 

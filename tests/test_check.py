@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ from support import CHECK, GOOD_COUNTER, counter
 
 from veriassist.check.checker import CheckOptions, check
 from veriassist.check.feedback import render_feedback
+from veriassist.check.inputs import load_candidate, load_testbench
 from veriassist.check.reference_counts import ReferenceCounts, check_counted
 from veriassist.types import (
     Candidate,
@@ -182,3 +184,39 @@ def test_a_given_reference_sample_count_is_the_one_a_candidate_must_match(counte
     told_more = check(counter(GOOD_COUNTER), counter_tb, expected_samples=78)
     assert not told_more.passed
     assert "compared only 77 samples (the reference gives 78)" in told_more.summary
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("design", "mutant"),
+    [("adder8", "overflow_is_carry.sv"), ("bin_to_gray", None), ("decoder3to8", None), ("alu8", None)],
+)
+def test_first_mismatch_row_of_a_clockless_testbench_is_the_first_mismatching_row(
+    design: str, mutant: str | None
+) -> None:
+    # Without a clock a row holds the values after a change; the sample at time T sees the
+    # last row at or before T. Marking the first row after T put an earlier MISMATCH above it.
+    folder = ROOT / "designs" / design
+    wrong = folder / "mutants" / mutant if mutant else sorted((folder / "mutants").glob("*.sv"))[0]
+    testbench = load_testbench(folder / "testbench.sv", folder / "reference.sv")
+    design_files = load_candidate([wrong], None, testbench)
+    result = judge(design_files, testbench)
+    assert not result.passed and result.first_mismatch_time is not None
+    table = [line for line in result.waveform.splitlines() if line.startswith((" ", ">"))]
+    marked = [line for line in table if line.startswith(">")]
+    assert len(marked) == 1 and "FIRST MISMATCH" in marked[0]
+    above = table[: table.index(marked[0])]
+    assert not any("MISMATCH" in line for line in above)
+    marked_time = int(marked[0].split("|")[1])
+    assert marked_time <= result.first_mismatch_time
+    assert "FIRST MISMATCH" in render_feedback(result, design_files)  # what the model reads
+
+
+def test_feedback_headline_says_passed_or_failed_once(counter_tb: Testbench) -> None:
+    passed = render_feedback(judge(counter(GOOD_COUNTER), counter_tb))
+    assert passed.startswith("PASSED: 0 mismatches in ") and "passed:" not in passed
+    bad = counter(GOOD_COUNTER.replace("q <= q + 1", "q <= q + 2"))
+    failed = render_feedback(judge(bad, counter_tb), bad)
+    assert failed.startswith("FAILED (mismatch): ") and "failed:" not in failed.splitlines()[0]

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
@@ -228,3 +229,186 @@ def test_check_json_names_the_sandbox_that_held_the_run() -> None:
     assert data["sandbox"] == backend and data["sandboxed"] is (backend != "none")
     bare = invoke("check", *args, "--no-sandbox")
     assert json.loads(bare.stdout)["sandbox"] == "none"
+
+
+# -- conventions: --version, one error prefix, --json, -o -, compare by pass@1, JUnit, --keep --------
+
+
+def test_version_names_veriassist_and_icarus_without_empty_parens() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("veriassist ")
+    if shutil.which("iverilog"):
+        assert "Icarus Verilog version" in result.output and "()" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [(["check", "--bogus"], "No such option: --bogus"), (["check", "x.sv"], "Missing option '--tb'")],
+)
+def test_option_errors_from_the_parser_use_our_prefix_and_exit_2(args: list[str], phrase: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "veriassist", *args], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("veriassist: error: ") and phrase in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and "╭" not in done.stderr
+
+
+def _runs_db(tmp_path: Path) -> Path:
+    """Run `a`: p1 passes in all 3 samples; run `b`: only 1 of 3; `other` is on another suite."""
+    from veriassist.eval.store import Store
+    from veriassist.types import FailureKind, SampleRecord
+
+    db = tmp_path / "runs.db"
+    with Store(db) as store:
+        for name, passes, suite in (("a", 3, "/suites/one"), ("b", 1, "/suites/one"), ("other", 3, "/x/two")):
+            run = store.start_run(
+                name, suite_path=suite, suite_format="designs", model="m", model_kind="api",
+                strategy="refine", feedback_mode="golden",
+            )  # fmt: skip
+            for sample in range(3):
+                passed = sample < passes
+                kind = FailureKind.PASS if passed else FailureKind.MISMATCH
+                record = SampleRecord(
+                    "p1", sample, passed, kind, timings={"total": 1.5}, feedback="FAILED (mismatch): 3 of 9"
+                )
+                store.record_sample(run.id, record)
+            store.finish_run(run.id, "completed")
+    return db
+
+
+def test_runs_compare_counts_a_drop_in_pass_at_1_as_a_regression(tmp_path: Path) -> None:
+    db = _runs_db(tmp_path)
+    text = invoke("runs", "compare", "a", "b", "--db", db)
+    assert text.exit_code == 0, text.output
+    assert "regressed\t1" in text.output and "both\t" not in text.output
+    as_json = json.loads(invoke("runs", "compare", "a", "b", "--db", db, "--json").stdout)
+    assert as_json["counts"] == {"regressed": 1}
+    assert as_json["problems"][0]["pass_at_1_a"] == 1.0 and as_json["problems"][0]["delta"] < 0
+    assert as_json["warnings"] == []
+
+
+def test_runs_compare_warns_when_the_runs_are_on_different_suites(tmp_path: Path) -> None:
+    result = invoke("runs", "compare", "a", "other", "--db", _runs_db(tmp_path))
+    assert result.exit_code == 0
+    assert "veriassist: warning: the runs are on different suites" in result.stderr
+
+
+def test_runs_list_and_show_print_json(tmp_path: Path) -> None:
+    db = _runs_db(tmp_path)
+    listed = json.loads(invoke("runs", "list", "--db", db, "--json").stdout)
+    assert [r["name"] for r in listed["runs"]] == ["a", "b", "other"]
+    assert listed["runs"][1]["pass_at"] == {"1": pytest.approx(1 / 3, abs=1e-5)}
+    shown = json.loads(invoke("runs", "show", "b", "--db", db, "--json").stdout)
+    assert shown["failures"] == {"mismatch": 2} and shown["checking_seconds_summed"] == 4.5
+
+
+def test_runs_show_labels_summed_check_time_and_explains_failure_codes(tmp_path: Path) -> None:
+    result = invoke("runs", "show", "b", "--db", _runs_db(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "checking time summed over samples 4.5 s" in result.output
+    assert " time 4.5 s" not in result.output
+    assert "codes: R = mismatch" in result.output
+
+
+def test_a_missing_run_is_a_usage_error_with_the_common_prefix(tmp_path: Path) -> None:
+    result = invoke("runs", "show", "nope", "--db", _runs_db(tmp_path))
+    assert_usage_error(result, "veriassist: error:", "nope")
+
+
+def test_runs_export_dash_writes_to_stdout_not_a_file_named_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _runs_db(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("runs", "export", "a", "--db", db, "-o", "-")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["sample"] for r in rows] == [0, 1, 2]
+    assert not (tmp_path / "-").exists()
+
+
+def _junit_cases(path: Path) -> list[Any]:
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(path).getroot()
+    return list(root.iter("testcase"))
+
+
+@pytest.mark.simulator
+def test_bench_writes_one_junit_testcase_per_sample_with_the_feedback(tmp_path: Path) -> None:
+    good = (AND_GATE / "reference.sv").read_text()
+    samples = tmp_path / "s.jsonl"
+    samples.write_text(
+        json.dumps({"task_id": "and_gate", "completion": good.replace("a & b", "a | b")})
+        + "\n"
+        + json.dumps(
+            {"task_id": "counter4", "completion": (DESIGNS / "counter4" / "reference.sv").read_text()}
+        )
+        + "\n"
+    )
+    junit = tmp_path / "out" / "junit.xml"
+    (tmp_path / "out").mkdir()
+    result = invoke(
+        "bench",
+        DESIGNS,
+        "--samples",
+        samples,
+        "--db",
+        tmp_path / "r.db",
+        "--junit",
+        junit,
+        "--json",
+        "-j",
+        "1",
+    )
+    assert result.exit_code == 0, result.output
+    cases = {c.get("classname"): c for c in _junit_cases(junit)}
+    assert set(cases) == {"designs/and_gate", "designs/counter4"}
+    failure = cases["designs/and_gate"].find("failure")
+    assert failure is not None and failure.get("type") == "mismatch"
+    assert (failure.get("message") or "").startswith("FAILED (mismatch): ")
+    assert "`out`" in (failure.text or "")
+    assert cases["designs/counter4"].find("failure") is None
+
+
+@pytest.mark.simulator
+def test_check_junit_and_keep_leave_the_verdict_and_the_waveform(tmp_path: Path) -> None:
+    bad = tmp_path / "and_gate.sv"
+    bad.write_text((AND_GATE / "reference.sv").read_text().replace("a & b", "a | b"))
+    keep, junit = tmp_path / "kept", tmp_path / "check.xml"
+    result = invoke(
+        "check", bad, "--tb", AND_GATE / "testbench.sv", "--ref", AND_GATE / "reference.sv",
+        "--keep", keep, "--junit", junit,
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    waves = list(keep.rglob("*.vcd"))
+    assert waves and waves[0].stat().st_size > 0
+    assert f"waveform kept: {waves[0]}" in result.output
+    (case,) = _junit_cases(junit)
+    failure = case.find("failure")
+    assert case.get("classname") == "check/and_gate" and failure is not None
+    assert "Waveform around the first mismatch" in (failure.text or "")
+
+
+def test_check_keep_into_a_file_is_refused_before_simulating(tmp_path: Path) -> None:
+    a_file = tmp_path / "f"
+    a_file.write_text("")
+    result = invoke("check", AND_GATE / "reference.sv", "--tb", AND_GATE / "testbench.sv", "--keep", a_file)
+    assert result.exit_code == 2
+
+
+def test_suites_audit_reports_progress_on_stderr_and_keeps_stdout_clean() -> None:
+    result = invoke("suites", "audit", DESIGNS, "--no-simulate")
+    assert result.exit_code == 0, result.output
+    assert "veriassist: audited 2/2 problems" in result.stderr
+    assert "audited" not in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("iverilog") is None, reason="needs Icarus Verilog")
+def test_the_icarus_version_recorded_with_a_run_has_no_empty_parens() -> None:
+    from veriassist.eval.bench import versions
+
+    recorded = versions(sandbox=False)["iverilog"] or ""
+    assert recorded.startswith("Icarus Verilog version") and "()" not in recorded

@@ -7,7 +7,9 @@ import asyncio
 import importlib.util
 import json
 import shutil
+import subprocess
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
@@ -19,6 +21,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from pytest_lsp.client import make_test_lsp_client
 
+from veriassist.models.openai_stub import ScriptedOpenAIServer
 from veriassist.servers.lsp import EditorSettings, Job, JobCancelled, find_reference, find_testbench
 
 EDITOR = Path(__file__).parent / "fixtures" / "editor"
@@ -170,6 +173,8 @@ async def test_warnings_are_warnings_and_instances_of_modules_defined_elsewhere_
     text = (
         "module top(input a, output y);\n  always @(*) ;\n  elsewhere u(.a(a));\n  assign y = a;\nendmodule\n"
     )
+    (workspace / "lib").mkdir()  # defined in another folder of the workspace, not on iverilog's -y path
+    (workspace / "lib" / "blocks.sv").write_text("module elsewhere(input a);\nendmodule\n")
     uri = _open(client, workspace / "top.sv", text)
     found = await _diagnostics(client, uri, lambda ds: len(ds) > 0)
     assert [(d.range.start.line, d.severity) for d in found] == [(1, types.DiagnosticSeverity.Warning)]
@@ -345,6 +350,11 @@ async def test_fix_code_action_runs_the_loop_and_applies_its_edit(
     # The job reported work-done progress: begin ... end.
     kinds = [value.kind for values in client.progress_reports.values() for value in values]  # type: ignore[attr-defined]
     assert kinds[0] == "begin" and kinds[-1] == "end"
+    # The model client's start (slow the first time) is announced, not a silent wait.
+    messages = [getattr(v, "message", None) for values in client.progress_reports.values() for v in values]  # type: ignore[attr-defined]
+    assert messages.index("starting the model client") < next(
+        i for i, m in enumerate(messages) if m and m.startswith("iteration 1")
+    ), messages
 
 
 @pytest.mark.asyncio
@@ -403,3 +413,164 @@ def test_a_cancelled_job_stops_at_its_next_step() -> None:
     cancelled.cancel()
     with pytest.raises(JobCancelled):
         current.step("iteration 2: compiling and simulating")
+
+
+# --- issue 17: versioned edits, lasting check verdicts, precise diagnostics, clear messages ----------------
+@pytest.fixture
+def blocking_model(workspace: Path) -> Any:
+    """A scripted OpenAI-protocol server whose replies wait for `release`: the job stays mid-flight."""
+    release = threading.Event()
+
+    def reply(body: dict[str, Any]) -> str:
+        release.wait(timeout=60)
+        return SCRIPTED_REPLY
+
+    # The reply cache would answer a repeated prompt without asking the server.
+    (workspace / "veriassist.toml").write_text("[model]\nno_cache = true\n")
+    with ScriptedOpenAIServer(responder=reply) as stub:
+        stub.release = release  # type: ignore[attr-defined]
+        yield stub
+        release.set()
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    """Wait (bounded) for something another thread or process does."""
+    async with asyncio.timeout(60):
+        while not condition():
+            await asyncio.sleep(0.02)
+
+
+@pytest.mark.asyncio
+@NEEDS_LOOP
+@needs_iverilog
+async def test_fix_edit_carries_the_version_it_started_from_when_the_user_typed_meanwhile(
+    client: LanguageClient, workspace: Path, blocking_model: Any
+) -> None:
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(
+            settings={"veriassist": {"model": "openai:gpt-4o-mini", "baseUrl": blocking_model.url}}
+        )
+    )
+    uri = _open(client, workspace / "and_gate.sv", BUGGY_AND)
+    fix = asyncio.ensure_future(_run(client, "veriassist.server.fix", uri))
+    await _until(lambda: blocking_model.request_count > 0)  # the job is waiting on the model
+    typed = "// a note the user is typing\n" + BUGGY_AND
+    _change(client, uri, typed, 2)
+    # A request after the change: the server handles messages in order, so the change is in.
+    await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            types.Range(types.Position(0, 0), types.Position(0, 0)),
+            types.CodeActionContext(diagnostics=[]),
+        )
+    )
+    blocking_model.release.set()
+    result = await fix
+    assert result["passed"] is True, result
+    change = client.applied_edits[-1].edit.document_changes[0]  # type: ignore[attr-defined]
+    # Version 1: the text the fix was computed from, so the editor (now at 2) refuses the edit.
+    assert change.text_document.version == 1
+    assert change.edits[0].range.end == types.Position(len(BUGGY_AND.splitlines()), 0)
+
+
+@pytest.mark.asyncio
+@needs_iverilog
+async def test_a_failed_checks_verdict_stays_through_edits_until_the_next_check(
+    client: LanguageClient, workspace: Path
+) -> None:
+    uri = _open(client, workspace / "and_gate.sv", BUGGY_AND)
+    await _diagnostics(client, uri, lambda ds: True)
+    failed = await _run(client, "veriassist.server.check", uri)
+    assert failed["passed"] is False
+
+    def verdicts(ds: Sequence[types.Diagnostic]) -> list[types.Diagnostic]:
+        return [d for d in ds if d.source == "veriassist-check"]
+
+    await _diagnostics(client, uri, lambda ds: bool(verdicts(ds)))
+    edited = "// typing a comment above the module\n" + BUGGY_AND.replace("a | b", "a | b ")
+    _change(client, uri, edited, 2)
+    # The next lint publishes for version 2; the verdict is still there, on the moved module line.
+    found = await _diagnostics(client, uri, lambda ds: any("before your last edits" in d.message for d in ds))
+    (kept,) = verdicts(found)
+    assert kept.range.start.line == 1 and "mismatch" in kept.message
+
+    _change(client, uri, GOOD_AND, 3)
+    passed = await _run(client, "veriassist.server.check", uri)
+    assert passed["passed"] is True
+    assert verdicts(await _diagnostics(client, uri, lambda ds: not verdicts(ds))) == []
+
+
+@pytest.mark.asyncio
+@needs_iverilog
+async def test_iverilog_diagnostics_come_once_and_cover_the_token_they_name(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = "module top(input a, output y);\n  assign y = a &;\n  assign q = zzz;\nendmodule\n"
+    uri = _open(client, workspace / "top.sv", text)
+    found = await _diagnostics(client, uri, lambda ds: len(ds) > 0)
+    on_line_1 = [d.message for d in found if d.range.start.line == 1]
+    # iverilog says "syntax error" and "syntax error in continuous assignment" for one mistake.
+    assert on_line_1 == ["syntax error in continuous assignment"], found
+    assert (found[0].range.start.character, found[0].range.end.character) == (2, len("  assign y = a &;"))
+
+    text = "module top(input a, output y);\n  assign y = a & zzz;\nendmodule\n"
+    _change(client, uri, text, 2)
+    found = await _diagnostics(client, uri, lambda ds: any("zzz" in d.message for d in ds))
+    # "Unable to bind `zzz'" and the "Unable to elaborate" it causes: one diagnostic, on zzz.
+    (bind,) = found
+    assert "Unable to bind" in bind.message
+    column = text.splitlines()[1].index("zzz")
+    assert (bind.range.start.character, bind.range.end.character) == (column, column + 3)
+
+
+@pytest.mark.asyncio
+async def test_an_instance_of_a_module_defined_nowhere_is_an_error_on_its_name(
+    client: LanguageClient, workspace: Path
+) -> None:
+    text = "module top(input a, output y);\n  assign y = a;\n  nowhere_mod u1 (.a(a));\n  and_gate u2 (.a(a), .b(a), .out());\nendmodule\n"
+    uri = _open(client, workspace / "top.sv", text)
+    found = await _diagnostics(client, uri, lambda ds: any("nowhere_mod" in d.message for d in ds))
+    (unknown,) = [d for d in found if "Unknown module type" in d.message]  # and_gate is in the folder
+    assert unknown.severity == types.DiagnosticSeverity.Error
+    assert unknown.range.start.line == 2
+    assert (unknown.range.start.character, unknown.range.end.character) == (2, 2 + len("nowhere_mod"))
+
+
+@pytest.mark.asyncio
+async def test_commands_without_arguments_say_what_they_need(client: LanguageClient) -> None:
+    result = await _run(client, "veriassist.server.check")
+    assert result["ok"] is False
+    assert "needs the document's URI" in result["message"]
+    assert "TypeError" not in result["message"] and "positional argument" not in result["message"]
+
+
+@pytest.mark.asyncio
+@NEEDS_LOOP
+async def test_no_model_configured_points_editor_users_at_the_setting_not_at_a_flag(
+    client: LanguageClient, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"veriassist": {"model": ""}})
+    )
+    uri = _open(client, workspace / "and_gate.sv", BUGGY_AND)
+    result = await _run(client, "veriassist.server.fix", uri)
+    assert result["ok"] is False
+    assert "veriassist.model" in result["message"] and "veriassist.toml" in result["message"]
+    assert "--model" not in result["message"]
+
+
+@NEEDS_LOOP
+def test_warm_up_loads_the_model_client_code_before_the_first_command(tmp_path: Path) -> None:
+    # In a fresh interpreter: the provider's LangChain package is not loaded until warm-up runs.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from veriassist.servers.lsp import EditorSettings\n"
+        "from veriassist.servers.lsp.jobs import warm_up\n"
+        "assert 'langchain_openai' not in sys.modules\n"
+        "settings = EditorSettings(model='openai:gpt-4o-mini', base_url='http://127.0.0.1:9/v1')\n"
+        f"warm_up(settings, Path({str(tmp_path)!r})).join(60)\n"
+        "print('langchain_openai' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "True", done.stderr

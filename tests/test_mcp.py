@@ -33,6 +33,7 @@ TOOLS = {
     "fix_rtl",
     "run_benchmark",
     "summarize_run",
+    "sample_feedback",
 }
 needs_iverilog = pytest.mark.skipif(shutil.which("iverilog") is None, reason="needs Icarus Verilog")
 needs_loop = pytest.mark.skipif(
@@ -336,3 +337,91 @@ async def test_source_that_includes_a_file_is_refused_without_reading_it(tmp_pat
     text = _error_text(result)
     assert "line 3" in text and "`include" in text, text
     assert "sk_live" not in text
+
+
+def _mixed_samples(tmp_path: Path) -> Path:
+    """and_gate: one passing, one failing sample; counter4: one passing."""
+    good = (DESIGNS / "and_gate" / "reference.sv").read_text()
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text(
+        "".join(
+            json.dumps({"task_id": task, "sample": n, "completion": text}) + "\n"
+            for task, n, text in [
+                ("and_gate", 0, good),
+                ("and_gate", 1, good.replace("a & b", "a | b")),
+                ("counter4", 0, (DESIGNS / "counter4" / "reference.sv").read_text()),
+            ]
+        )
+    )
+    return samples
+
+
+@needs_iverilog
+@pytest.mark.asyncio
+async def test_run_benchmark_sends_progress_and_echoes_absolute_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    samples = _mixed_samples(tmp_path)
+    monkeypatch.chdir(tmp_path)  # relative paths resolve against the server's directory
+    seen: list[tuple[float, float | None, str | None]] = []
+
+    async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+        seen.append((progress, total, message))
+
+    async with Client(server) as client:
+        with anyio.fail_after(120):
+            result = await client.call_tool(
+                "run_benchmark",
+                {
+                    "suite_path": str(DESIGNS),
+                    "mode": "samples",
+                    "samples_path": "samples.jsonl",
+                    "db": "rel.db",
+                },
+                progress_callback=on_progress,
+            )
+    report = result.structured_content
+    assert report["db"] == str(tmp_path / "rel.db") and Path(report["db"]).is_absolute()
+    assert report["samples_path"] == str(samples)
+    assert report["suite_path"] == str(DESIGNS.resolve())
+    assert seen, "no progress notification"
+    assert seen[-1][:2] == (3, 3) and "3 of 3 samples" in (seen[-1][2] or "")
+    assert [p for p, _, _ in seen] == sorted(p for p, _, _ in seen)
+
+
+@needs_iverilog
+@pytest.mark.asyncio
+async def test_one_samples_feedback_by_tool_and_runs_and_samples_as_resources(tmp_path: Path) -> None:
+    from urllib.parse import quote
+
+    db = str(tmp_path / "s.db")
+    samples = _mixed_samples(tmp_path)
+    async with Client(server) as client:
+        await _call(
+            client, "run_benchmark", suite_path=str(DESIGNS), mode="samples", samples_path=str(samples),
+            db=db, run_name="mixed",
+        )  # fmt: skip
+        failed = await _call(client, "sample_feedback", run_name="mixed", task_id="and_gate", sample=1, db=db)
+        missing = await _call(
+            client, "sample_feedback", run_name="mixed", task_id="and_gate", sample=7, db=db
+        )
+        no_task = await _call(client, "sample_feedback", run_name="mixed", task_id="nand", db=db)
+        templates = await client.list_resource_templates()
+        with anyio.fail_after(30):
+            query = f"?db={quote(db, safe='')}"
+            runs = await client.read_resource(f"veriassist://runs{query}")
+            run = await client.read_resource(f"veriassist://runs/mixed{query}")
+            one = await client.read_resource(f"veriassist://runs/mixed/samples/and_gate/1{query}")
+    sample = failed.structured_content
+    assert (sample["passed"], sample["verdict"], sample["db"]) == (False, "mismatch", db)
+    assert sample["feedback"].startswith("FAILED (mismatch)") and "`out`" in sample["feedback"]
+    assert "has no sample 7 of and_gate; it has samples [0, 1]" in _error_text(missing)
+    assert "no task 'nand'" in _error_text(no_task)
+    uris = {t.uri_template for t in templates.resource_templates}
+    assert {"veriassist://runs/{name}{?db}", "veriassist://runs/{name}/samples/{task}/{sample}{?db}"} <= uris
+    listed = json.loads(runs.contents[0].text)
+    assert listed["db"] == db and [r["name"] for r in listed["runs"]] == ["mixed"]
+    summary = json.loads(run.contents[0].text)
+    assert summary["failing_tasks"] == ["and_gate"] and summary["samples"] == 3
+    assert "veriassist://runs/mixed/samples/and_gate/1" in [r["uri"] for r in summary["records"]]
+    assert json.loads(one.contents[0].text)["feedback"] == sample["feedback"]

@@ -6,7 +6,15 @@ from fractions import Fraction
 
 import pytest
 
-from veriassist.eval.metrics import compare, compute, first_pass_iteration, pass_after_try, pass_at_k, percent
+from veriassist.eval.metrics import (
+    compare,
+    compute,
+    first_pass_iteration,
+    pass_after_try,
+    pass_at_k,
+    percent,
+    sample_counts,
+)
 from veriassist.types import FailureKind, IterationRecord, SampleRecord
 
 
@@ -179,3 +187,22 @@ def test_info_lint_flags_are_notes_and_do_not_count_as_flagged() -> None:
     assert metrics.n_flagged_problems == 1
     assert metrics.pass_at_1 == Fraction(2, 3)
     assert metrics.pass_at_1_unflagged == Fraction(1, 2)
+
+
+def test_sample_counts_are_the_counts_behind_pass_at_1_never_reduced() -> None:
+    # 35 of 105 samples passed: the counts stay 35/105, while the mean over problems is its own number.
+    metrics = compute(samples_for("a", 35, 35) + samples_for("b", 35, 0) + samples_for("c", 35, 0))
+    assert sample_counts(metrics.problems) == (35, 105)
+    assert metrics.pass_at_1 == Fraction(1, 3)
+    uneven = compute(samples_for("a", 1, 1) + samples_for("b", 2, 1))
+    assert sample_counts(uneven.problems) == (2, 3)
+    assert uneven.pass_at_1 == Fraction(3, 4)  # mean of 1 and 1/2, not 2/3
+
+
+def test_comparison_rows_carry_the_pass_at_1_delta() -> None:
+    result = compare(
+        compute(samples_for("a", 4, 1) + samples_for("gone", 1, 1)), compute(samples_for("a", 4, 3))
+    )
+    rows = {row.task_id: row for row in result.rows}
+    assert rows["a"].delta == Fraction(1, 2)
+    assert rows["gone"].delta is None

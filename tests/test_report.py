@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_text
 import json
 import re
 import shutil
@@ -15,11 +16,36 @@ import typer
 from typer.testing import CliRunner
 
 from veriassist.cli.runs import report_command, runs_app
-from veriassist.eval.report import write_report
+from veriassist.eval.report import NO_VCD_NOTE, write_compare, write_report
 from veriassist.eval.store import IterationRecord, SampleRecord, Store
-from veriassist.types import FailureKind
+from veriassist.types import FailureKind, Severity
 
 HOSTILE = "<script>alert('x')</script>"
+CHROMIUM = shutil.which("chromium")
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed")
+
+WAVE_HEADER = "  time(ps) | clk | reset | in[7:0] | out[15:0] expected | out[15:0] got | state      | carry"
+WAVE = "\n".join(
+    [WAVE_HEADER, "  " + "-" * (len(WAVE_HEADER) - 2)]
+    + [
+        f"  {t:>8} | {t // 5 % 2:>3} | {int(t < 20):>5} | 8'h{t % 256:02x}    | 16'h{(t * 3) % 65536:04x}            "
+        f"| 16'h{(t * 3 + (t == 120)) % 65536:04x}{'  <-- FIRST MISMATCH' if t == 120 else '                    '}"
+        f" | S_{['IDLE', 'LOAD', 'SHIFT', 'DONE'][t // 10 % 4]:<8} | {t % 2}"
+        for t in range(80, 180, 10)
+    ]
+)
+WAVE_FEEDBACK = (
+    "Output 'out' has 3 mismatches. First mismatch occurred at time 120.\n"
+    "Waveform around the first mismatch (inputs, expected and actual outputs):\n" + WAVE
+)
+CODE = (
+    "module TopModule (input clk, input reset, input [7:0] in, output reg [15:0] out);\n"
+    "  always @(posedge clk) begin\n"
+    "    if (reset) out <= 16'd0;\n"
+    "    else out <= out + {8'd0, in};\n"
+    "  end\n"
+    "endmodule\n"
+)
 
 
 def fill(store: Store, name: str, model_kind: str = "scripted", feedback_mode: str = "golden") -> None:
@@ -83,6 +109,56 @@ def fill(store: Store, name: str, model_kind: str = "scripted", feedback_mode: s
     store.finish_run(run.id, "completed")
 
 
+def fill_debug(store: Store, name: str, samples: int = 3, problems: int = 4) -> None:
+    """A run to debug: wide waveform feedback, three failure kinds, replies with code, problem p failing p samples."""
+    run = store.start_run(
+        name, suite_path="/suites/verilog-eval/dataset_spec-to-rtl", suite_format="verilogeval-v2",
+        model="gpt-test", model_kind="api", strategy="refine", feedback_mode="own-testbench",
+        settings={"samples": samples, "max_iterations": 3}, versions={"veriassist": "0.1.0", "iverilog": "11.0"},
+    )  # fmt: skip
+    kinds = [FailureKind.MISMATCH, FailureKind.SYNTAX_ERROR, FailureKind.TIMEOUT]
+    for p in range(problems):
+        task = f"Prob{p + 1:03d}_task{p}"
+        for s in range(samples):
+            passed = s >= p
+            kind = FailureKind.PASS if passed else kinds[(p + s) % len(kinds)]
+            tries = 1 if passed and s % 2 == 0 else 2
+            for i in range(1, tries + 1):
+                ok = passed and i == tries
+                code = CODE.replace("begin", f"begin  // {task} sample {s} try {i}")
+                reply = f"Try {i}.\n```verilog\n{code}```\n"
+                store.record_iteration(
+                    run.id,
+                    IterationRecord(
+                        task, s, i, golden_passed=ok, golden_kind=FailureKind.PASS if ok else kind,
+                        reply=reply, feedback="" if ok else WAVE_FEEDBACK,
+                    ),
+                )  # fmt: skip
+            feedback = WAVE_FEEDBACK if kind is FailureKind.MISMATCH else f"{kind.value}: see the log"
+            store.record_sample(
+                run.id,
+                SampleRecord(
+                    task, s, passed, kind, iterations=tries, timings={"model": 1.0, "sim": 0.02},
+                    log_excerpt="" if passed else f"{kind.value} log", feedback="" if passed else feedback,
+                ),
+            )  # fmt: skip
+    store.finish_run(run.id, "completed")
+
+
+def chromium(tmp_path: Path, url: str, *args: str) -> str:
+    """Run headless Chromium on `url` and return its stdout (the DOM after scripts ran, with --dump-dom)."""
+    assert CHROMIUM is not None
+    done = subprocess.run(
+        [
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={tmp_path / 'chromium-profile'}", *args, url,
+        ],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    return done.stdout
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     path = tmp_path / "veriassist.db"
@@ -131,9 +207,10 @@ def test_report_of_a_model_run_carries_no_stand_in_label(db_path: Path, tmp_path
     assert "feedback mode: golden" not in html
 
 
-def test_failing_feedback_is_collapsible_and_escaped(report_html: tuple[Path, str]) -> None:
+def test_failing_feedback_is_shown_in_full_and_escaped(report_html: tuple[Path, str]) -> None:
     _, html = report_html
-    assert html.count("<details>") == 2
+    # Both failing samples' feedback sits open in its own block, not folded away.
+    assert html.count('<pre class="feedback">') == 2
     assert "First mismatch at time 120." in html
     assert HOSTILE not in html
     assert "&lt;script&gt;" in html
@@ -142,7 +219,8 @@ def test_failing_feedback_is_collapsible_and_escaped(report_html: tuple[Path, st
 def test_report_is_self_contained(report_html: tuple[Path, str]) -> None:
     _, html = report_html
     assert not re.search(r"https?://", html)
-    assert "<script" not in html.lower()
+    # One inline script (filters, sorting); nothing loaded from anywhere.
+    assert re.findall(r"<script[^>]*>", html.lower()) == ["<script>"]
     assert "<link" not in html.lower()
     assert "@import" not in html
     assert "url(" not in html
@@ -164,7 +242,7 @@ def _png_pixels_vary(png: bytes) -> tuple[int, int, int]:
     return width, height, len(set(zlib.decompress(idat)))
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+@needs_chromium
 def test_report_renders_in_headless_chromium(report_html: tuple[Path, str], tmp_path: Path) -> None:
     path, _ = report_html
     shot = tmp_path / "report.png"
@@ -223,7 +301,7 @@ def test_runs_show_prints_pass_rates_and_banners(cli: typer.Typer, db_path: Path
 
 def test_runs_show_of_an_unknown_run_fails_clearly(cli: typer.Typer, db_path: Path) -> None:
     result = CliRunner().invoke(cli, ["runs", "show", "nope", "--db", str(db_path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a run that is not there is a usage error, like a bad path
     assert "no run with name 'nope'" in result.output
 
 
@@ -291,7 +369,7 @@ def test_report_of_a_bench_run_with_exclude_flagged_shows_flags_exclusions_and_b
     db = tmp_path / "bench.db"
     only = ("clean_counter", "clean_mux", "x_compare", "wrong_module_name")
     request = BenchRequest(
-        suite, mode="samples", samples_path=samples, exclude_flagged="error",
+        suite, mode="samples", samples_path=samples, exclude_flagged=Severity.ERROR,
         db=db, run_name="linted", jobs=2, sandbox=False, only=only,
     )  # fmt: skip
     run_bench(request)
@@ -315,3 +393,157 @@ def test_report_of_a_bench_run_with_exclude_flagged_shows_flags_exclusions_and_b
         "in only 5% of 64 samples"
     )
     assert '<span class="flag">warning:strength</span>' in html
+
+
+@pytest.fixture
+def debug_db(tmp_path: Path) -> Path:
+    path = tmp_path / "debug.db"
+    with Store(path) as store:
+        fill_debug(store, "debug")
+        fill_debug(store, "debug-before", problems=5)
+    return path
+
+
+def test_each_problem_has_an_anchored_section_with_each_samples_feedback_and_code(
+    debug_db: Path, tmp_path: Path
+) -> None:
+    with Store(debug_db) as store:
+        html = write_report(store, "debug", tmp_path / "r.html").read_text()
+    for p in range(4):
+        task = f"Prob{p + 1:03d}_task{p}"
+        assert f'<section class="problem" id="p-{task}"' in html
+        assert f'href="#p-{task}"' in html  # from the table and from the per-problem chart
+        for s in range(3):
+            assert f'id="p-{task}-s{s}"' in html
+    # The code of each sample's last try, extracted from the reply (no prose, no fences).
+    section = html[html.index('id="p-Prob004_task3-s1"') :]
+    source = html_text.unescape(
+        section[section.index('<pre class="code">') :].split(">", 1)[1].split("</pre>")[0]
+    )
+    assert source == CODE.replace("begin", "begin  // Prob004_task3 sample 1 try 2")
+    assert html_text.unescape(WAVE_FEEDBACK) in html_text.unescape(html)
+    assert NO_VCD_NOTE in html_text.unescape(html)  # the store keeps no VCD files: said once, no dead links
+    assert "Pass rate per problem" in html and html.count('<a href="#p-') == 8  # chart bar + table row each
+
+
+def test_pass_at_k_note_names_the_missing_k_and_this_runs_smallest_sample_count(
+    report_html: tuple[Path, str],
+) -> None:
+    _, html = report_html
+    # Two samples per problem: pass@1 is shown, pass@5 and pass@10 are not, and the note says why.
+    assert "pass@k is shown only for k where every problem has at least k samples" not in html
+    assert (
+        "pass@5, pass@10 not shown: pass@k needs at least k samples of every problem, and the fewest any"
+        " problem has here is 2." in html
+    )
+
+
+def test_report_compare_writes_changed_problems_and_pass_at_1_deltas(
+    cli: typer.Typer, debug_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "cmp.html"
+    args = ["report", "debug-before", "--compare", "debug", "--db", str(debug_db), "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    text = re.sub(r"\s+", " ", html_text.unescape(re.sub(r"<[^>]+>", " ", out.read_text())))
+    # Four shared problems, unchanged; one only in A. Overall pass@1: 6/15 -> 6/12.
+    assert "40.00% → 50.00% pass@1 (+10.00%)" in text
+    assert "Prob005_task4 only-a 0.00% — —" in text
+    assert "Prob003_task2 same 33.33% 33.33% ±0.00%" in text
+
+
+def test_compare_page_puts_the_biggest_drop_first_and_warns_about_different_suites(tmp_path: Path) -> None:
+    with Store(tmp_path / "c.db") as store:
+        fill(store, "a", model_kind="api", feedback_mode="own-testbench")
+        fill_debug(store, "b")
+        html = write_compare(store, "a", "b", tmp_path / "c.html").read_text()
+    text = re.sub(r"\s+", " ", html_text.unescape(re.sub(r"<[^>]+>", " ", html)))
+    assert "different suites" not in text  # same suite path and format
+    rows = re.findall(r'<tr data-change="(\w[\w-]*)">\s*<td><code>([^<]+)</code>', html)
+    assert rows[0] == ("only-a", "Prob001_zero") or rows[0][0] == "worse"
+    assert [change for change, _ in rows].count("only-b") == 4  # Prob001_task0 .. Prob004_task3
+    with Store(tmp_path / "d.db") as store:
+        fill(store, "a")
+        fill_debug(store, "b")
+        store.start_run(
+            "elsewhere", suite_path="/suites/rtllm", suite_format="rtllm-v2", model="m", model_kind="api",
+            strategy="refine", feedback_mode="own-testbench",
+        )  # fmt: skip
+        html = write_compare(store, "a", "elsewhere", tmp_path / "d.html").read_text()
+    assert "different suites" in html and "different feedback modes" in html
+
+
+def test_report_size_grows_in_proportion_to_samples(tmp_path: Path) -> None:
+    sizes = []
+    for samples in (4, 8):
+        with Store(tmp_path / f"s{samples}.db") as store:
+            fill_debug(store, "r", samples=samples, problems=8)
+            sizes.append(write_report(store, "r", tmp_path / f"s{samples}.html").stat().st_size)
+    small, large = sizes
+    # More failing samples get feedback as n grows, so the ratio sits a little under 2.
+    assert 1.2 * small < large <= 2.2 * small, sizes
+
+
+# Appended to a copy of the report: reads the rendered page after its own script ran, clicks what a
+# user would click, and writes what it saw as JSON into the DOM for --dump-dom.
+PROBE = """<script>
+(function () {
+  var out = {};
+  function visible(sel) {
+    return Array.prototype.filter.call(document.querySelectorAll(sel), function (e) { return !e.hidden; })
+      .map(function (e) { return e.id || e.dataset.problem; });
+  }
+  out.samples = visible(".sample"); out.problems = visible("section.problem"); out.rows = visible("tr[data-problem]");
+  out.count = document.getElementById("f-count").textContent;
+  var wave = Array.prototype.find.call(document.querySelectorAll("pre.feedback:not([hidden])"),
+    function (p) { return p.textContent.indexOf("FIRST MISMATCH") >= 0 && p.offsetParent; });
+  if (wave) {
+    var cs = getComputedStyle(wave);
+    out.whiteSpace = cs.whiteSpace; out.overflowX = cs.overflowX; out.scrollsSideways = wave.scrollWidth > wave.clientWidth;
+    var inner = wave.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    out.renderedLines = Math.round(inner / parseFloat(cs.lineHeight));
+    out.textLines = wave.textContent.split("\\n").length;
+    out.width = wave.getBoundingClientRect().width; out.main = document.querySelector("main").getBoundingClientRect().width;
+  }
+  document.getElementById("f-failures").click();  // toggled off: every sample again
+  out.samplesAfterToggle = visible(".sample").length;
+  document.querySelectorAll("#problem-table th")[3].click();  // pass@1, ascending
+  out.sortedByPassAt1 = visible("tr[data-problem]");
+  var pre = document.createElement("pre"); pre.id = "probe"; pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+})();
+</script>"""
+
+
+def probe(tmp_path: Path, page: Path, query: str) -> dict[str, object]:
+    probed = page.with_name("probed.html")
+    probed.write_text(page.read_text().replace("</body>", PROBE + "</body>"))
+    dom = chromium(tmp_path, probed.as_uri() + query, "--dump-dom", "--window-size=700,1200")
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.DOTALL)
+    assert found, "the probe never ran: the page's script failed or the filters are missing"
+    result: dict[str, object] = json.loads(html_text.unescape(found[1]))
+    return result
+
+
+@needs_chromium
+def test_in_chromium_filters_from_the_url_sorting_and_a_waveform_that_never_wraps(
+    debug_db: Path, tmp_path: Path
+) -> None:
+    with Store(debug_db) as store:
+        page = write_report(store, "debug", tmp_path / "debug.html")
+    seen = probe(tmp_path, page, "?failures=1&kind=mismatch")
+    # Task p (0-based) fails samples s < p with kind (p+s) % 3: 0 mismatch, 1 syntax-error, 2 timeout.
+    assert seen["samples"] == ["p-Prob003_task2-s1", "p-Prob004_task3-s0"]
+    assert seen["problems"] == seen["rows"] == ["p-Prob003_task2", "p-Prob004_task3"]
+    assert seen["count"] == "2 of 4 problems"
+    # The waveform keeps its columns: no wrapping, a sideways scroll, one rendered line per text line.
+    assert seen["whiteSpace"] == "pre" and seen["overflowX"] == "auto"
+    assert seen["scrollsSideways"] is True
+    assert seen["renderedLines"] == seen["textLines"]
+    assert float(str(seen["width"])) > 0.9 * (float(str(seen["main"])) - 2 * 24 - 2 * 20)  # full width
+    assert seen["samplesAfterToggle"] == 2  # the kind filter still holds
+    assert seen["sortedByPassAt1"] == ["p-Prob004_task3", "p-Prob003_task2"]
+    everything = probe(tmp_path, page, "")
+    assert len(everything["samples"]) == 12 and everything["count"] == "4 of 4 problems"  # type: ignore[arg-type]
+    assert everything["samplesAfterToggle"] == 6  # "failures only" switched on by the click
+    assert everything["sortedByPassAt1"] == ["p-Prob004_task3", "p-Prob003_task2", "p-Prob002_task1"]

@@ -30,8 +30,25 @@ fi
 .venv/bin/python -m pip install -q -e ".[dev]"
 export PATH="$PWD/.venv/bin:$PATH"
 
+# Editors and MCP clients start `veriassist` by name (docs/editors.md): put a launcher on PATH.
+install_launcher() {
+  local bin="$HOME/.local/bin" target="$PWD/.venv/bin/veriassist"
+  mkdir -p "$bin"
+  if [ -e "$bin/veriassist" ] && [ ! -L "$bin/veriassist" ]; then
+    echo "setup: $bin/veriassist exists and is not our link; left alone (editors need $target)" >&2
+    return 0
+  fi
+  ln -sfn "$target" "$bin/veriassist"
+  echo "setup: linked $bin/veriassist -> $target (the name editors and MCP clients run)"
+  case ":$PATH:" in
+    *":$bin:"*) ;;
+    *) echo "setup: $bin is not on PATH; log in again (Debian's ~/.profile adds it) or: export PATH=\"$bin:\$PATH\"" ;;
+  esac
+}
+
 case "$job" in
   demo)
+    install_launcher
     exec bash tools/demo.sh "${@:2}"
     ;;
   test)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from veriassist.prompts import render
 from veriassist.toolchain.icarus import render_diagnostic
 from veriassist.types import Candidate, CheckResult, Diagnostic, Severity
@@ -17,13 +19,22 @@ def render_feedback(result: CheckResult, candidate: Candidate | None = None) -> 
     shown = _merge_same_line(errors + warnings)[:MAX_DIAGNOSTICS]
     return render(
         "feedback.j2",
-        result=result,
+        result=dataclasses.replace(result, summary=_headline(result)),
         kind=result.kind.value,
         diagnostics=[render_diagnostic(d, texts.get(d.file)) for d in shown],
         hidden_diagnostics=len(errors) + len(warnings) - len(shown),
         failing_tests=[t for t in result.tests if not t.passed],
         mismatches=[m for m in result.mismatches if m.count],
     )
+
+
+def _headline(result: CheckResult) -> str:
+    """The summary without its `passed:` / `failed:` word, which the headline already says."""
+    word = "passed" if result.passed else "failed"
+    rest = result.summary.removeprefix(word).removeprefix(":").strip()
+    if not result.passed and rest.split(":", 1)[0] == result.kind.value:
+        rest = rest.removeprefix(result.kind.value).removeprefix(":").strip()  # `FAILED (timeout): timeout`
+    return rest or ("all checks passed" if result.passed else "no further detail")
 
 
 def _merge_same_line(diagnostics: list[Diagnostic]) -> list[Diagnostic]:

@@ -9,12 +9,20 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from veriassist.cli.bench import bench_command
-from veriassist.cli.errors import EXIT_FAIL, EXIT_INTERRUPTED, EXIT_PASS, check_seconds, usage_error
+from veriassist.cli.errors import (
+    EXIT_FAIL,
+    EXIT_INTERRUPTED,
+    EXIT_PASS,
+    EXIT_USAGE,
+    PREFIX,
+    check_seconds,
+    usage_error,
+)
 from veriassist.cli.generate import generate_command
 from veriassist.cli.runs import report_command, runs_app
 from veriassist.cli.suites import audit_command
@@ -32,6 +40,35 @@ suites_app = typer.Typer(
 app.add_typer(suites_app, name="suites")
 
 
+def _version(value: bool) -> None:
+    if not value:
+        return
+    import shutil
+    import subprocess
+
+    from veriassist import __version__
+
+    typer.echo(f"veriassist {__version__}")
+    if shutil.which("iverilog"):
+        done = subprocess.run(["iverilog", "-V"], capture_output=True, text=True, timeout=10, check=False)
+        first = (done.stdout or done.stderr).splitlines()[:1]
+        if first:  # `Icarus Verilog version 11.0 (stable) ()`: the empty parens are an unset build tag
+            typer.echo(first[0].replace(" ()", "").strip())
+    else:
+        typer.echo("Icarus Verilog: not found on PATH")
+    raise typer.Exit(EXIT_PASS)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the versions and exit."),
+    ] = False,
+) -> None:
+    """Spec to working Verilog: an LLM writes RTL and its own testbench; Icarus Verilog checks it."""
+
+
 @app.command()
 def check(
     candidate: Annotated[list[Path], typer.Argument(help="Candidate RTL file(s).")],
@@ -47,6 +84,17 @@ def check(
     no_sandbox: Annotated[
         bool, typer.Option("--no-sandbox", help="Run without the sandbox (Landlock or bubblewrap).")
     ] = False,
+    junit: Annotated[
+        Path | None, typer.Option("--junit", dir_okay=False, help="Also write the verdict as JUnit XML here.")
+    ] = None,
+    keep: Annotated[
+        Path | None,
+        typer.Option(
+            "--keep",
+            file_okay=False,
+            help="Keep the waveform (VCD) and sources in this folder, for GTKWave/Surfer.",
+        ),
+    ] = None,
 ) -> None:
     """Compile and simulate CANDIDATE against a testbench; print the verdict and the model's feedback.
 
@@ -60,16 +108,24 @@ def check(
     from veriassist.toolchain.sandbox import Sandbox
 
     check_seconds(timeout, "--timeout")
+    for path, option in ((junit, "--junit"), (keep, "--keep")):
+        if path is not None and not path.parent.is_dir():  # known before simulating, not after
+            raise usage_error(f"{option} {path}: the directory {path.parent} does not exist")
+    if keep is not None and keep.exists() and not keep.is_dir():
+        raise usage_error(f"--keep {keep}: not a folder")
     try:
         backend = Sandbox(not no_sandbox).backend  # the walls the checker will put up
         testbench = load_testbench(tb, ref, top)
         design = load_candidate(candidate, top, testbench)
-        options = CheckOptions(timeout_s=timeout, sandbox=not no_sandbox)
+        options = CheckOptions(timeout_s=timeout, sandbox=not no_sandbox, keep_workdir=keep is not None)
         # With --ref, the reference runs first: the design must compare as many samples as it does.
         result = check_counted(design, testbench, options, ReferenceCounts())
     except (InputError, ToolMissing, ValueError) as error:  # ValueError: a bad VERIASSIST_SANDBOX
         raise usage_error(str(error)) from None
     feedback = render_feedback(result, design)
+    kept = _keep_workdir(result.workdir, keep) if keep is not None else None
+    if junit is not None:
+        _check_junit(junit, result, design, feedback, [str(p) for p in candidate])
     if as_json:
         payload = {
             "passed": result.passed,
@@ -99,13 +155,59 @@ def check(
             "sandbox": backend if result.sandboxed else "none",
             "feedback": feedback,
             "timings": result.timings,
+            "kept": None if kept is None else {"dir": str(kept[0]), "waveforms": [str(w) for w in kept[1]]},
         }
         typer.echo(json.dumps(payload, indent=2))
     else:
         typer.echo(feedback.rstrip())
+        if kept is not None:
+            folder, waves = kept
+            if waves:
+                shown = " ".join(str(w) for w in waves)
+                typer.echo(f"\nwaveform kept: {shown} (open with gtkwave or surfer); sources in {folder}")
+            else:
+                typer.echo(
+                    f"\nno waveform was dumped (the design did not simulate); sources kept in {folder}"
+                )
         if not result.sandboxed:
             typer.echo("(ran without a sandbox)", err=True)
     raise typer.Exit(EXIT_PASS if result.passed else EXIT_FAIL)
+
+
+def _keep_workdir(workdir: Path | None, keep: Path) -> tuple[Path, list[Path]]:
+    """Move what the check left (sources, VCD) into `keep`; the work dir itself is removed."""
+    import shutil
+
+    folder = keep.resolve()
+    folder.mkdir(exist_ok=True)
+    if workdir is None:
+        return folder, []
+    try:
+        shutil.copytree(workdir, folder, symlinks=True, dirs_exist_ok=True)
+    except OSError as error:
+        raise usage_error(f"--keep {keep}: {error.strerror or error}") from None
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    waves = sorted(p for pattern in ("*.vcd", "*.fst") for p in folder.rglob(pattern) if p.is_file())
+    return folder, waves
+
+
+def _check_junit(path: Path, result: Any, design: Any, feedback: str, files: list[str]) -> None:
+    from veriassist.eval.junit import JUnitCase, headline, write_junit
+
+    case = JUnitCase(
+        classname=f"check/{design.top}",
+        name=" ".join(files),
+        passed=result.passed,
+        kind=result.kind.value,
+        message="" if result.passed else headline(feedback, result.summary),
+        body=feedback,
+        seconds=float(result.timings.get("total", sum(result.timings.values()))),
+    )
+    try:
+        write_junit(path, "check", [case])
+    except OSError as error:
+        raise usage_error(f"--junit {path}: {error.strerror or error}") from None
 
 
 @suites_app.command("show")
@@ -182,11 +284,25 @@ def _mcp_command() -> None:
 
 
 def main() -> None:
+    # typer 0.28 vendors click as typer._click: its errors are caught here to print our prefix.
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(standalone_mode=False)
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("veriassist: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except NoArgsIsHelpError as error:  # `veriassist runs`: the help is the answer
+        error.show()
+        sys.exit(EXIT_USAGE)
+    except UsageError as error:  # a bad option or argument: the same prefix as our own errors
+        where = f"; see `{error.ctx.command_path} --help`" if error.ctx else ""
+        typer.echo(f"{PREFIX} {error.format_message().rstrip('.')}{where}", err=True)
+        sys.exit(EXIT_USAGE)
+    except ClickException as error:
+        typer.echo(f"{PREFIX} {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

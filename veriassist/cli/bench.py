@@ -13,16 +13,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from veriassist.cli.errors import (
-    EXIT_FAIL,
     EXIT_INTERRUPTED,
     EXIT_TERMINATED,
     check_seconds,
+    run_error,
     usage_error,
 )
 from veriassist.types import FeedbackMode, Severity, Strategy
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from veriassist.eval.bench import BenchRequest, BenchResult
+    from veriassist.eval.metrics import ProblemStats
 
 __all__ = ["bench_command"]
 
@@ -58,6 +61,10 @@ def bench_command(
     ),
     run: Annotated[str | None, typer.Option("--run", help="Run name; an existing name resumes it.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    junit: Annotated[
+        Path | None,
+        typer.Option("--junit", dir_okay=False, help="Also write JUnit XML here: one testcase per sample."),
+    ] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Simulation time limit, seconds.")] = 30.0,
     no_sandbox: Annotated[
         bool, typer.Option("--no-sandbox", help="Run without the sandbox (Landlock or bubblewrap).")
@@ -103,6 +110,8 @@ def bench_command(
     check_seconds(timeout, "--timeout", "bench")
     if not db.parent.is_dir():  # sqlite would only say "unable to open database file"
         raise usage_error(f"--db {db}: the directory {db.parent} does not exist", "bench")
+    if junit is not None and not junit.parent.is_dir():  # found out before the run, not after it
+        raise usage_error(f"--junit {junit}: the directory {junit.parent} does not exist", "bench")
     request = BenchRequest(
         suite_path=suite_path,
         mode=modes[0],  # type: ignore[arg-type]  # one of the three names above
@@ -147,8 +156,16 @@ def bench_command(
         typer.echo(f"veriassist bench: {'terminated (SIGTERM)' if terminated else 'interrupted'}", err=True)
         raise typer.Exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED) from None
     except Exception as error:
-        typer.echo(f"veriassist bench: the run failed: {type(error).__name__}: {error}", err=True)
-        raise typer.Exit(EXIT_FAIL) from None
+        raise run_error(f"the run failed: {type(error).__name__}: {error}", "bench") from None
+    if junit is not None:
+        from veriassist.eval.junit import cases_from_records, write_junit
+
+        suite = Path(result.run.suite_path).name or result.run.suite_path
+        try:
+            write_junit(junit, suite, cases_from_records(suite, result.records))
+        except OSError as error:
+            raise run_error(f"--junit {junit}: {error.strerror or error}", "bench") from None
+        typer.echo(f"wrote JUnit XML for {len(result.records)} samples to {junit}", err=True)
     if as_json:
         typer.echo(json.dumps(to_json(result), indent=2))
     else:
@@ -179,8 +196,16 @@ def _run(request: BenchRequest, quiet: bool) -> BenchResult:
         return run_bench(request, progress=update)
 
 
-def _fraction(value: Fraction) -> dict[str, Any]:
-    return {"fraction": f"{value.numerator}/{value.denominator}", "value": float(value)}
+def _rate(value: Fraction, problems: Sequence[ProblemStats] | None = None) -> dict[str, Any]:
+    """A rate as JSON: "mean" is the exact (reduced) mean over problems; with `problems` (pass@1),
+    "fraction" is passed samples / samples as counted, never reduced (35/105, not 1/3)."""
+    from veriassist.eval.metrics import sample_counts
+
+    rate: dict[str, Any] = {"value": float(value), "mean": f"{value.numerator}/{value.denominator}"}
+    if problems is not None:
+        passed, samples = sample_counts(problems)
+        rate |= {"passed": passed, "samples": samples, "fraction": f"{passed}/{samples}"}
+    return rate
 
 
 def _audit_json(result: BenchResult) -> dict[str, Any] | None:
@@ -195,11 +220,12 @@ def _audit_json(result: BenchResult) -> dict[str, Any] | None:
     metrics = result.metrics
     scored = {p.task_id for p in metrics.problems}
     flagged = [p for p in metrics.problems if p.flagged]
+    clean = [p for p in metrics.problems if not p.flagged]
     unflagged = metrics.pass_at_1 if not flagged and metrics.problems else metrics.pass_at_1_unflagged
     return {
         "exclude_flagged": result.run.settings.get("exclude_flagged"),
-        "pass_at_1_all": _fraction(metrics.pass_at_1) if metrics.problems else None,
-        "pass_at_1_unflagged": _fraction(unflagged) if unflagged is not None else None,
+        "pass_at_1_all": _rate(metrics.pass_at_1, metrics.problems) if metrics.problems else None,
+        "pass_at_1_unflagged": None if unflagged is None else _rate(unflagged, clean),
         "problems_scored": len(scored),
         "problems_flagged": len(flagged),
         "excluded": list(result.excluded),
@@ -233,7 +259,10 @@ def to_json(result: BenchResult) -> dict[str, Any]:
             "resumed": result.skipped,
             "kinds": dict(Counter(r.kind.value for r in records).most_common()),
         },
-        "pass_at_k": {str(k): _fraction(v) for k, v in sorted(result.metrics.pass_at.items())},
+        "pass_at_k": {
+            str(k): _rate(v, result.metrics.problems if k == 1 else None)
+            for k, v in sorted(result.metrics.pass_at.items())
+        },
         "lint": _audit_json(result),
         "results": [
             {
@@ -261,7 +290,10 @@ def _print(result: BenchResult, request: BenchRequest) -> None:
     resumed = f" ({result.skipped} from before the resume)" if result.skipped else ""
     typer.echo(f"{passed}/{len(records)} samples passed{resumed}")
     for k, value in sorted(result.metrics.pass_at.items()):
-        typer.echo(f"pass@{k}: {percent(value)} ({value.numerator}/{value.denominator})")
+        # The counts, never the reduced mean: 35/105 read as "(1/3)" looked like 1 pass in 3 samples.
+        over = f"mean over {result.metrics.n_problems} problems"
+        counts = f"; {result.metrics.n_passed}/{result.metrics.n_samples} samples passed" if k == 1 else ""
+        typer.echo(f"pass@{k}: {percent(value)} ({over}{counts})")
     if result.lint:
         _print_audit(result)
     failures = Counter(r.kind.value for r in records if not r.passed)
@@ -293,7 +325,7 @@ def _print_audit(result: BenchResult) -> None:
         if audit["pass_at_1_unflagged"] is None:
             typer.echo("pass@1 without flagged problems: none left (every scored problem is flagged)")
         else:
-            unflagged = Fraction(audit["pass_at_1_unflagged"]["fraction"])
+            unflagged = Fraction(audit["pass_at_1_unflagged"]["mean"])
             typer.echo(f"pass@1 without flagged problems ({scored - flagged}): {percent(unflagged)}")
     for task, entry in audit["problems"].items():
         if not entry["flags"]:

@@ -12,7 +12,9 @@ __all__ = [
     "EXIT_PASS",
     "EXIT_TERMINATED",
     "EXIT_USAGE",
+    "PREFIX",
     "check_seconds",
+    "run_error",
     "usage_error",
 ]
 
@@ -20,11 +22,19 @@ EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM, as shells report them
 
 
+PREFIX = "veriassist: error:"  # every command's errors start the same way, so scripts can grep one
+
+
 def usage_error(message: str, command: str | None = None) -> typer.Exit:
-    """Print `veriassist [COMMAND]: error: MESSAGE` on stderr; return the exit (status 2) to raise."""
-    prefix = f"veriassist {command}" if command else "veriassist"
-    typer.echo(f"{prefix}: error: {message}", err=True)
+    """Print `veriassist: error: [COMMAND: ]MESSAGE` on stderr; return the exit (status 2) to raise."""
+    typer.echo(f"{PREFIX} {command + ': ' if command else ''}{message}", err=True)
     return typer.Exit(EXIT_USAGE)
+
+
+def run_error(message: str, command: str | None = None) -> typer.Exit:
+    """A run that started and then failed: the same prefix as a usage error, status 1."""
+    typer.echo(f"{PREFIX} {command + ': ' if command else ''}{message}", err=True)
+    return typer.Exit(EXIT_FAIL)
 
 
 def check_seconds(value: float, option: str, command: str | None = None) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import sys
@@ -14,13 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from veriassist.cli.errors import EXIT_FAIL, usage_error
+from veriassist.cli.errors import usage_error
 
 # Imported where used: `veriassist --help` and every other command start faster without them.
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from veriassist.eval.metrics import RunMetrics
+    from veriassist.eval.metrics import ComparisonRow, RunMetrics
     from veriassist.eval.store import RunInfo, Store
     from veriassist.types import SampleRecord
 
@@ -32,6 +33,8 @@ DbOption = Annotated[
     Path, typer.Option("--db", help="The records database.", dir_okay=False, show_default=True)
 ]
 DEFAULT_DB = Path("veriassist.db")
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object.")]
+STDOUT = Path("-")  # `-o -`: write to standard output, as other Unix tools do
 
 
 class ExportFormat(StrEnum):
@@ -65,9 +68,8 @@ def _open(db: Path) -> Iterator[Store]:
         yield store
     except (DatabaseError, sqlite3.Error) as error:
         raise usage_error(f"--db {db}: {error}") from None
-    except StoreError as error:  # a request the records cannot answer (an unknown run)
-        typer.echo(f"veriassist: error: {error}", err=True)
-        raise typer.Exit(EXIT_FAIL) from None
+    except StoreError as error:  # a request the records cannot answer (an unknown run): a usage error
+        raise usage_error(str(error)) from None
     finally:
         store.close()
 
@@ -99,16 +101,50 @@ def _metrics(store: Store, run: RunInfo) -> RunMetrics:
     return compute(store.samples(run.id), store.iterations(run.id))
 
 
+def _rate(value: Any) -> float | None:
+    return None if value is None else round(float(value), 6)
+
+
+def _run_json(run: RunInfo, metrics: RunMetrics) -> dict[str, Any]:
+    """One run and its headline numbers, for --json."""
+    return {
+        "name": run.name,
+        "model": run.model,
+        "model_kind": run.model_kind,
+        "stand_in": run.stand_in,
+        "strategy": run.strategy,
+        "feedback": run.feedback_mode,
+        "status": run.status.value,
+        "end_reason": run.end_reason,
+        "suite_path": run.suite_path,
+        "suite_format": run.suite_format,
+        "suite_commit": run.suite_commit,
+        "started": run.started,
+        "finished": run.finished,
+        "problems": metrics.n_problems,
+        "samples": metrics.n_samples,
+        "passed": metrics.n_passed,
+        "pass_at": {str(k): _rate(v) for k, v in sorted(metrics.pass_at.items())},
+    }
+
+
+# What each VerilogEval failure code in the tables means (upstream's letters, plus ours as '?').
+def _code_legend(kinds: Any) -> str:
+    return "codes: " + ", ".join(f"{kind.code} = {kind.value}" for kind in kinds)
+
+
 @runs_app.command("list")
-def list_command(db: DbOption = DEFAULT_DB) -> None:
+def list_command(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """List recorded runs."""
     from veriassist.eval.metrics import percent
 
     console = _console()
     with _open(db) as store:
         rows = []
+        listed = []
         for run in store.list_runs():
             metrics = _metrics(store, run)
+            listed.append(_run_json(run, metrics))
             rows.append(
                 [
                     run.name,
@@ -122,12 +158,15 @@ def list_command(db: DbOption = DEFAULT_DB) -> None:
                     run.started,
                 ]
             )
+        if as_json:
+            typer.echo(json.dumps({"db": str(db.resolve()), "runs": listed}, indent=2))
+            return
         headers = ["name", "model", "kind", "strategy", "feedback", "status", "samples", "pass@1", "started"]
         _table(console, f"runs in {db}", headers, rows)
 
 
 @runs_app.command("show")
-def show_command(name: str, db: DbOption = DEFAULT_DB) -> None:
+def show_command(name: str, db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """Show one run: what it was, pass@k, the try curve, failures and problems."""
     from veriassist.eval.metrics import percent
     from veriassist.eval.report import run_banners
@@ -136,6 +175,9 @@ def show_command(name: str, db: DbOption = DEFAULT_DB) -> None:
     with _open(db) as store:
         run = store.get_run(name)
         metrics = _metrics(store, run)
+        if as_json:
+            typer.echo(json.dumps(_show_json(run, metrics, run_banners(run)), indent=2))
+            return
         for banner in run_banners(run):
             console.print(f"[bold red]{banner.title.upper()}[/bold red]: {banner.text}")
         console.print(
@@ -171,17 +213,21 @@ def show_command(name: str, db: DbOption = DEFAULT_DB) -> None:
             )
         totals = metrics.totals
         cost = "unknown" if totals.cost is None else f"${totals.cost:.4f}"
+        # The samples' own timings summed: compile + simulation work, not how long the run took.
         console.print(
             f"tokens {totals.tokens_in} in / {totals.tokens_out} out, cost {cost},"
-            f" time {totals.seconds:.1f} s"
+            f" checking time summed over samples {totals.seconds:.1f} s"
+            + (f" (wall clock {wall:.1f} s)" if (wall := _wall_seconds(run)) is not None else ""),
+            highlight=False,
         )
         if metrics.histogram:
             _table(
                 console,
                 "failures by kind",
-                ["kind", "code", "samples"],
+                ["kind", "VerilogEval code", "samples"],
                 [[kind.value, kind.code, str(count)] for kind, count in metrics.histogram.items()],
             )
+            console.print(_code_legend(metrics.histogram), highlight=False)
         headers = ["problem", "n", "c", "pass@1", "kinds"] + (["lint flags"] if metrics.lint_checked else [])
         rows = [
             [
@@ -198,8 +244,9 @@ def show_command(name: str, db: DbOption = DEFAULT_DB) -> None:
 
 
 @runs_app.command("compare")
-def compare_command(run_a: str, run_b: str, db: DbOption = DEFAULT_DB) -> None:
-    """Per problem: fixed (fails in A, passes in B), broken, both, neither."""
+def compare_command(run_a: str, run_b: str, db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
+    """Per problem, by pass@1: fixed (0 in A, above 0 in B), broken (above 0 to 0), improved,
+    regressed, both (same pass@1 above 0), neither (0 in both), only-a, only-b."""
     from veriassist.eval.metrics import compare, percent
     from veriassist.eval.report import run_banners
 
@@ -207,30 +254,112 @@ def compare_command(run_a: str, run_b: str, db: DbOption = DEFAULT_DB) -> None:
     with _open(db) as store:
         a, b = store.get_run(run_a), store.get_run(run_b)
         metrics_a, metrics_b = _metrics(store, a), _metrics(store, b)
-        for run in (a, b):
-            for banner in run_banners(run):
-                console.print(f"[bold red]{run.name}: {banner.title}[/bold red]")
-        result = compare(metrics_a, metrics_b)
-        console.print(
-            f"pass@1 {run_a} {percent(metrics_a.pass_at_1)} → {run_b} {percent(metrics_b.pass_at_1)};"
-            " a problem counts as solved when any sample passed"
+    warnings = []
+    if (a.suite_path, a.suite_format) != (b.suite_path, b.suite_format):
+        warnings.append(
+            f"the runs are on different suites ({a.suite_path} [{a.suite_format}] and"
+            f" {b.suite_path} [{b.suite_format}]); only problems with the same task id are compared"
         )
-        counts = result.counts()
-        _table(console, "summary", ["bucket", "problems"], [[k, str(v)] for k, v in counts.items() if v])
-        rows = [
-            [
-                row.task_id,
-                row.bucket,
-                "—" if row.pass_at_1_a is None else percent(row.pass_at_1_a),
-                "—" if row.pass_at_1_b is None else percent(row.pass_at_1_b),
-            ]
-            for row in result.rows
-            if row.bucket in ("fixed", "broken", "only-a", "only-b")
+    elif a.suite_commit != b.suite_commit:
+        warnings.append(f"the suite changed between the runs ({a.suite_commit} and {b.suite_commit})")
+    rows_by_task = [(row, _change(row)) for row in compare(metrics_a, metrics_b).rows]
+    counts: dict[str, int] = {}
+    for _, bucket in rows_by_task:
+        counts[bucket] = counts.get(bucket, 0) + 1
+    if as_json:
+        payload = {
+            "a": _run_json(a, metrics_a),
+            "b": _run_json(b, metrics_b),
+            "warnings": warnings,
+            "counts": counts,
+            "problems": [
+                {
+                    "task_id": row.task_id,
+                    "change": bucket,
+                    "pass_at_1_a": _rate(row.pass_at_1_a),
+                    "pass_at_1_b": _rate(row.pass_at_1_b),
+                    "delta": _rate(row.delta),
+                }
+                for row, bucket in rows_by_task
+            ],
+        }
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    for warning in warnings:
+        print(f"veriassist: warning: {warning}", file=sys.stderr)
+    for run in (a, b):
+        for banner in run_banners(run):
+            console.print(f"[bold red]{run.name}: {banner.title}[/bold red]")
+    console.print(
+        f"pass@1 {run_a} {percent(metrics_a.pass_at_1)} → {run_b} {percent(metrics_b.pass_at_1)};"
+        " each problem is compared by its pass@1 (the share of its samples that passed)"
+    )
+    order = ("fixed", "improved", "both", "neither", "regressed", "broken", "only-a", "only-b")
+    _table(console, "summary", ["change", "problems"], [[k, str(counts[k])] for k in order if counts.get(k)])
+    rows = [
+        [
+            row.task_id,
+            bucket,
+            "—" if row.pass_at_1_a is None else percent(row.pass_at_1_a),
+            "—" if row.pass_at_1_b is None else percent(row.pass_at_1_b),
         ]
-        if rows:
-            _table(
-                console, "changed problems", ["problem", "bucket", f"pass@1 {run_a}", f"pass@1 {run_b}"], rows
-            )
+        for row, bucket in rows_by_task
+        if bucket not in ("both", "neither")
+    ]
+    if rows:
+        _table(console, "changed problems", ["problem", "bucket", f"pass@1 {run_a}", f"pass@1 {run_b}"], rows)
+
+
+def _change(row: ComparisonRow) -> str:
+    """How a problem's pass@1 moved from A to B: a drop from 100% to 33% is a regression."""
+    a, b = row.pass_at_1_a, row.pass_at_1_b
+    if a is None or b is None:
+        return row.bucket  # only-a / only-b
+    if a == b:
+        return "both" if a > 0 else "neither"
+    if a == 0:
+        return "fixed"
+    if b == 0:
+        return "broken"
+    return "improved" if b > a else "regressed"
+
+
+def _wall_seconds(run: RunInfo) -> float | None:
+    """How long the run took from start to finish, when it finished (resumed runs include the pause)."""
+    from datetime import datetime
+
+    if not run.finished or run.resumes:
+        return None
+    try:
+        return (datetime.fromisoformat(run.finished) - datetime.fromisoformat(run.started)).total_seconds()
+    except ValueError:
+        return None
+
+
+def _show_json(run: RunInfo, metrics: RunMetrics, banners: Sequence[Any]) -> dict[str, Any]:
+    totals = metrics.totals
+    return {
+        **_run_json(run, metrics),
+        "banners": [{"title": b.title, "text": b.text} for b in banners],
+        "pass_after_try": [_rate(v) for v in metrics.pass_after_try],
+        "regressions": metrics.regressions,
+        "failures": {kind.value: n for kind, n in metrics.histogram.items()},
+        "tokens_in": totals.tokens_in,
+        "tokens_out": totals.tokens_out,
+        "cost_usd": totals.cost,
+        "checking_seconds_summed": totals.seconds,
+        "wall_seconds": _wall_seconds(run),
+        "problems_detail": [
+            {
+                "task_id": p.task_id,
+                "n": p.n,
+                "c": p.c,
+                "pass_at_1": _rate(p.pass_at_1),
+                "kinds": {kind.value: count for kind, count in p.kinds.items()},
+            }
+            for p in metrics.problems
+        ],
+    }
 
 
 def _sample_row(run: RunInfo, sample: SampleRecord) -> dict[str, Any]:
@@ -251,7 +380,9 @@ def _sample_row(run: RunInfo, sample: SampleRecord) -> dict[str, Any]:
 @runs_app.command("export")
 def export_command(
     name: str,
-    output: Annotated[Path, typer.Option("-o", "--output", help="File to write.", dir_okay=False)],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="File to write; - for standard output.", dir_okay=False)
+    ],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="jsonl or csv.")] = ExportFormat.JSONL,
     db: DbOption = DEFAULT_DB,
 ) -> None:
@@ -259,7 +390,10 @@ def export_command(
     with _open(db) as store:
         run = store.get_run(name)
         rows = [_sample_row(run, s) for s in store.samples(run.id)]
-    with output.open("w", encoding="utf-8", newline="") as out:
+    to_stdout = output == STDOUT
+    with (
+        contextlib.nullcontext(sys.stdout) if to_stdout else output.open("w", encoding="utf-8", newline="")
+    ) as out:
         if fmt is ExportFormat.JSONL:
             for row in rows:
                 out.write(json.dumps(row, sort_keys=True) + "\n")
@@ -272,7 +406,7 @@ def export_command(
                 writer.writerow(
                     {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()}
                 )
-    print(f"wrote {len(rows)} samples to {output}", file=sys.stderr)
+    print(f"wrote {len(rows)} samples to {'standard output' if to_stdout else output}", file=sys.stderr)
 
 
 def report_command(
@@ -281,10 +415,21 @@ def report_command(
         Path, typer.Option("-o", "--output", help="HTML file to write.", dir_okay=False)
     ] = Path("report.html"),
     db: DbOption = DEFAULT_DB,
+    compare: Annotated[
+        str | None,
+        typer.Option(
+            "--compare",
+            metavar="RUN_B",
+            help="Write a compare page instead: RUN (A, before) against RUN_B (after), per-problem pass@1 delta.",
+        ),
+    ] = None,
 ) -> None:
-    """Write a self-contained HTML report of one run."""
-    from veriassist.eval.report import write_report
+    """Write a self-contained HTML report of one run, or with --compare a compare page of two."""
+    from veriassist.eval.report import write_compare, write_report
 
     with _open(db) as store:
-        path = write_report(store, run, output)
+        if compare is None:
+            path = write_report(store, run, output)
+        else:
+            path = write_compare(store, run, compare, output)
     print(f"wrote {path}", file=sys.stderr)

@@ -6,12 +6,31 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from veriassist.cli.errors import EXIT_FAIL, EXIT_PASS, usage_error
+
+
+def _progress_on_stderr(quiet: bool) -> Callable[[int, int], None] | None:
+    """`audited 12/156` on stderr as problems finish, so a long audit is not silent; stdout stays clean."""
+    if quiet and not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def report(done: int, total: int) -> None:
+        if done == last[0]:
+            return
+        last[0] = done
+        end = "\n" if done >= total else ("\r" if sys.stderr.isatty() else "\n")
+        sys.stderr.write(f"veriassist: audited {done}/{total} problems{end}")
+        sys.stderr.flush()
+
+    return report
 
 
 def audit_command(
@@ -60,7 +79,9 @@ def audit_command(
             simulate=not no_simulate,
             check=CheckOptions(waveform=False, sandbox=not no_sandbox),
         )
-        results = lint_problems(suite.problems, jobs or os.cpu_count() or 1, options)
+        results = lint_problems(
+            suite.problems, jobs or os.cpu_count() or 1, options, progress=_progress_on_stderr(as_json)
+        )
     except (SuiteError, ToolMissing) as error:
         raise usage_error(str(error)) from None
     findings = [f for r in results for f in r.findings]

@@ -399,7 +399,9 @@ def versions(sandbox: bool = True) -> dict[str, str | None]:
     """Versions of what made the verdicts, stored with the run (and which sandbox held the checks)."""
     try:
         iverilog = subprocess.run(["iverilog", "-V"], capture_output=True, text=True, timeout=10, check=False)
-        iverilog_version: str | None = (iverilog.stdout or iverilog.stderr).splitlines()[0]
+        first = (iverilog.stdout or iverilog.stderr).splitlines()[0]
+        # `Icarus Verilog version 11.0 (stable) ()`: the empty parens are an unset build tag.
+        iverilog_version: str | None = first.replace(" ()", "").strip()
     except (OSError, subprocess.TimeoutExpired, IndexError):
         iverilog_version = None
     try:

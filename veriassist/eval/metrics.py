@@ -29,6 +29,7 @@ __all__ = [
     "pass_after_try",
     "pass_at_k",
     "percent",
+    "sample_counts",
 ]
 
 REPORTED_K = (1, 5, 10)
@@ -142,6 +143,16 @@ def pass_after_try(
     )
 
 
+def sample_counts(problems: Iterable[ProblemStats]) -> tuple[int, int]:
+    """(passed samples, samples) over `problems`: the counts behind a pass@1, never reduced.
+
+    pass@1 is the mean of the problems' c/n, which equals passed/samples only when every
+    problem has the same n, so the two are reported side by side, not one as the other.
+    """
+    stats = list(problems)
+    return sum(p.c for p in stats), sum(p.n for p in stats)
+
+
 def _group_iterations(iterations: Iterable[IterationRecord]) -> dict[tuple[str, int], list[IterationRecord]]:
     groups: dict[tuple[str, int], list[IterationRecord]] = defaultdict(list)
     for it in iterations:
@@ -238,6 +249,13 @@ class ComparisonRow:
     bucket: str  # fixed | broken | both | neither | only-a | only-b
     pass_at_1_a: Fraction | None
     pass_at_1_b: Fraction | None
+
+    @property
+    def delta(self) -> Fraction | None:
+        """pass@1 of B minus pass@1 of A; None when the problem is in only one run."""
+        if self.pass_at_1_a is None or self.pass_at_1_b is None:
+            return None
+        return self.pass_at_1_b - self.pass_at_1_a
 
 
 @dataclass(frozen=True)

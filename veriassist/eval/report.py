@@ -1,12 +1,17 @@
-"""One self-contained HTML report per run: no scripts, fonts or styles from anywhere else.
+"""One self-contained HTML report per run, and a compare page for two runs.
 
-Charts are inline SVG whose geometry is computed here, so the template only
-places shapes and the file opens the same offline as online.
+Nothing comes from anywhere else: charts are inline SVG whose geometry is
+computed here, and the filters and sorting are one small inline script, so the
+file opens the same offline as online. The report is for debugging: one
+section per problem with an anchor, and per sample its feedback at full width
+(waveform tables never wrap), the code of its last recorded try, and its log.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -14,15 +19,32 @@ from pathlib import Path
 import jinja2
 
 from veriassist import __version__
-from veriassist.eval.metrics import RunMetrics, compute, percent
+from veriassist.eval.metrics import REPORTED_K, Comparison, RunMetrics, compare, compute, percent
 from veriassist.eval.store import RunInfo, RunStatus, Store
+from veriassist.extract import extract
 from veriassist.prompts import TEMPLATE_DIR
-from veriassist.types import FeedbackMode, SampleRecord
+from veriassist.types import FeedbackMode, IterationRecord, SampleRecord
 
-__all__ = ["TEMPLATES", "Banner", "render_report", "run_banners", "write_report"]
+__all__ = [
+    "TEMPLATES",
+    "Banner",
+    "render_compare",
+    "render_report",
+    "run_banners",
+    "write_compare",
+    "write_report",
+]
 
 TEMPLATES = TEMPLATE_DIR  # the one place prompts and reports are looked up
 REPORT_TEMPLATE = "report.html.j2"
+COMPARE_TEMPLATE = "compare.html.j2"
+# The records keep no waveform files (a check's work dir is deleted after it), so no sample
+# can link to its VCD; the report says so once instead of showing dead links.
+NO_VCD_NOTE = (
+    "The records keep no VCD files (each check's work directory is removed after it),"
+    " so samples have no waveform links; the waveform window around the first mismatch"
+    " is in each sample's feedback."
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +104,131 @@ class BarChart:
     bar_h: int
     max_w: int
     bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class ProblemBar:
+    task_id: str
+    anchor: str
+    value: str
+    y: float
+    width: float
+    failing: bool
+
+
+@dataclass(frozen=True)
+class ProblemChart:
+    width: int
+    height: int
+    label_w: int
+    bar_h: int
+    max_w: int
+    bars: tuple[ProblemBar, ...]
+
+
+@dataclass(frozen=True)
+class SampleView:
+    """One sample as the report shows it."""
+
+    record: SampleRecord
+    anchor: str
+    source: str | None  # the code of the last recorded try; None: the run kept no replies
+    source_try: int | None
+
+
+@dataclass(frozen=True)
+class ProblemView:
+    """One problem's section: its numbers, and every sample, failures first."""
+
+    task_id: str
+    anchor: str
+    n: int
+    c: int
+    pass_at_1: Fraction
+    samples: tuple[SampleView, ...]
+
+    @property
+    def failing_kinds(self) -> list[str]:
+        return sorted({s.record.kind.value for s in self.samples if not s.record.passed})
+
+
+def _anchors(task_ids: Iterable[str]) -> dict[str, str]:
+    """A unique, URL-safe id per task (RTLLM task names can hold spaces and slashes)."""
+    anchors: dict[str, str] = {}
+    used: set[str] = set()
+    for task in task_ids:
+        base = "p-" + re.sub(r"[^A-Za-z0-9_.-]+", "-", task)
+        anchor, extra = base, 1
+        while anchor in used:
+            extra += 1
+            anchor = f"{base}-{extra}"
+        used.add(anchor)
+        anchors[task] = anchor
+    return anchors
+
+
+def _last_code(iterations: Sequence[IterationRecord]) -> tuple[str | None, int | None]:
+    """The code of the last try that has a reply, as the checker saw it (extracted), else the reply."""
+    for it in sorted(iterations, key=lambda it: it.iteration, reverse=True):
+        if it.reply:
+            return extract(it.reply).rtl or it.reply, it.iteration
+    return None, None
+
+
+def _problem_views(
+    metrics: RunMetrics, samples: Sequence[SampleRecord], iterations: Iterable[IterationRecord]
+) -> tuple[ProblemView, ...]:
+    anchors = _anchors(p.task_id for p in metrics.problems)
+    tries: dict[tuple[str, int], list[IterationRecord]] = defaultdict(list)
+    for it in iterations:
+        tries[(it.task_id, it.sample)].append(it)
+    by_task: dict[str, list[SampleRecord]] = defaultdict(list)
+    for s in samples:
+        by_task[s.task_id].append(s)
+    views = []
+    for p in metrics.problems:
+        group = sorted(by_task[p.task_id], key=lambda s: (s.passed, s.sample))
+        sample_views = []
+        for s in group:
+            source, source_try = _last_code(tries.get((s.task_id, s.sample), []))
+            sample_views.append(SampleView(s, f"{anchors[p.task_id]}-s{s.sample}", source, source_try))
+        views.append(ProblemView(p.task_id, anchors[p.task_id], p.n, p.c, p.pass_at_1, tuple(sample_views)))
+    return tuple(views)
+
+
+def _problem_chart(problems: Sequence[ProblemView]) -> ProblemChart | None:
+    if not problems:
+        return None
+    label_w, max_w = 220, 300
+    bar_h = 16 if len(problems) <= 40 else 10  # a 156-problem suite still fits a screen or two
+    gap = 4
+    bars = tuple(
+        ProblemBar(
+            task_id=p.task_id,
+            anchor=p.anchor,
+            value=percent(p.pass_at_1),
+            y=i * (bar_h + gap),
+            width=max(1.0, max_w * float(p.pass_at_1)),
+            failing=p.c < p.n,
+        )
+        for i, p in enumerate(problems)
+    )
+    return ProblemChart(label_w + max_w + 70, len(bars) * (bar_h + gap), label_w, bar_h, max_w, bars)
+
+
+def pass_at_k_note(metrics: RunMetrics) -> str | None:
+    """Why a pass@k the report could show is missing, in terms of this run's own sample counts."""
+    if not metrics.problems:
+        return None
+    missing = [k for k in REPORTED_K if k not in metrics.pass_at]
+    if not missing:
+        return None
+    fewest = min(p.n for p in metrics.problems)
+    names = ", ".join(f"pass@{k}" for k in missing)
+    return (
+        f"{names} not shown: pass@k needs at least k samples of every problem,"
+        f" and the fewest any problem has here is {fewest}. Reported k: {', '.join(map(str, REPORTED_K))}."
+    )
 
 
 def run_banners(run: RunInfo) -> list[Banner]:
@@ -210,12 +357,12 @@ def render_report(
     samples: list[SampleRecord],
     metrics: RunMetrics,
     lint_findings: dict[str, list[dict[str, str]]] | None = None,
+    iterations: Sequence[IterationRecord] = (),
 ) -> str:
-    """The report's HTML text for one run; `lint_findings` as `Store.lint_results` gives them."""
-    failing: dict[str, list[SampleRecord]] = defaultdict(list)
-    for s in samples:
-        if not s.passed:
-            failing[s.task_id].append(s)
+    """The report's HTML text for one run; `lint_findings` as `Store.lint_results` gives them,
+    `iterations` (with replies) give each sample's code."""
+    problems = _problem_views(metrics, samples, iterations)
+    kinds = sorted({s.kind.value for s in samples if not s.passed})
     return (
         _environment()
         .get_template(REPORT_TEMPLATE)
@@ -223,21 +370,118 @@ def render_report(
             run=run,
             banners=run_banners(run),
             metrics=metrics,
-            failing=failing,
+            problems=problems,
+            kinds=kinds,
+            pass_at_k_note=pass_at_k_note(metrics),
+            no_vcd_note=NO_VCD_NOTE,
             curve=_line_chart(metrics.pass_after_try),
             bars=_bar_chart(metrics),
+            per_problem=_problem_chart(problems),
             lint=_lint_view(run, metrics, lint_findings or {}),
             generator=f"veriassist {__version__}",
         )
     )
 
 
+def _write(out_path: str | Path, html: str) -> Path:
+    out = Path(out_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out
+
+
 def write_report(store: Store, run_name: str, out_path: str | Path) -> Path:
     """Write the HTML report of run `run_name` to `out_path` and return the path."""
     run = store.get_run(run_name)
     samples = store.samples(run.id)
-    metrics = compute(samples, store.iterations(run.id))
-    out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_report(run, samples, metrics, store.lint_results(run.id)), encoding="utf-8")
-    return out
+    iterations = store.iterations(run.id)
+    metrics = compute(samples, iterations)
+    html = render_report(run, samples, metrics, store.lint_results(run.id), iterations)
+    return _write(out_path, html)
+
+
+@dataclass(frozen=True)
+class CompareRowView:
+    task_id: str
+    change: str  # better | worse | same | only-a | only-b
+    a: Fraction | None
+    b: Fraction | None
+    delta: Fraction | None
+
+    @property
+    def delta_text(self) -> str:
+        if self.delta is None:
+            return "—"
+        sign = "+" if self.delta > 0 else ("−" if self.delta < 0 else "±")
+        return sign + percent(abs(self.delta))
+
+
+_CHANGE = {1: "better", -1: "worse", 0: "same"}
+
+
+def _compare_rows(comparison: Comparison) -> tuple[CompareRowView, ...]:
+    rows = []
+    for row in comparison.rows:
+        delta = row.delta
+        change = _CHANGE[(delta > 0) - (delta < 0)] if delta is not None else row.bucket  # only-a/-b
+        rows.append(CompareRowView(row.task_id, change, row.pass_at_1_a, row.pass_at_1_b, delta))
+    # Biggest drops first: what a reader of a compare page usually came for.
+    order = {"worse": 0, "better": 1, "only-a": 2, "only-b": 3, "same": 4}
+    return tuple(sorted(rows, key=lambda r: (order[r.change], r.delta or 0, r.task_id)))
+
+
+def compare_banners(run_a: RunInfo, run_b: RunInfo) -> list[Banner]:
+    """Why two runs' numbers may not be comparable at all."""
+    banners: list[Banner] = []
+    if (run_a.suite_path, run_a.suite_format) != (run_b.suite_path, run_b.suite_format):
+        banners.append(
+            Banner(
+                "warn",
+                "different suites",
+                f"A ran {run_a.suite_path} ({run_a.suite_format}), B ran {run_b.suite_path}"
+                f" ({run_b.suite_format}): problems with the same name may not be the same problem.",
+            )
+        )
+    if run_a.feedback_mode != run_b.feedback_mode:
+        banners.append(
+            Banner(
+                "warn",
+                "different feedback modes",
+                f"A used {run_a.feedback_mode}, B used {run_b.feedback_mode}.",
+            )
+        )
+    for label, run in (("A", run_a), ("B", run_b)):
+        banners += [Banner(b.level, f"{label}: {b.title}", b.text) for b in run_banners(run)]
+    return banners
+
+
+def render_compare(run_a: RunInfo, metrics_a: RunMetrics, run_b: RunInfo, metrics_b: RunMetrics) -> str:
+    """The compare page of two runs: which problems changed, and each problem's pass@1 delta."""
+    rows = _compare_rows(compare(metrics_a, metrics_b))
+    counts = {name: sum(1 for r in rows if r.change == name) for name in ("worse", "better", "same")}
+    counts |= {name: sum(1 for r in rows if r.change == name) for name in ("only-a", "only-b")}
+    return (
+        _environment()
+        .get_template(COMPARE_TEMPLATE)
+        .render(
+            run_a=run_a,
+            run_b=run_b,
+            metrics_a=metrics_a,
+            metrics_b=metrics_b,
+            banners=compare_banners(run_a, run_b),
+            rows=rows,
+            counts=counts,
+            overall=CompareRowView(
+                "", "", metrics_a.pass_at_1, metrics_b.pass_at_1, metrics_b.pass_at_1 - metrics_a.pass_at_1
+            ),
+            generator=f"veriassist {__version__}",
+        )
+    )
+
+
+def write_compare(store: Store, run_a: str, run_b: str, out_path: str | Path) -> Path:
+    """Write the compare page of runs `run_a` (before) and `run_b` (after) to `out_path`."""
+    info_a, info_b = store.get_run(run_a), store.get_run(run_b)
+    metrics_a = compute(store.samples(info_a.id), store.iterations(info_a.id))
+    metrics_b = compute(store.samples(info_b.id), store.iterations(info_b.id))
+    return _write(out_path, render_compare(info_a, metrics_a, info_b, metrics_b))

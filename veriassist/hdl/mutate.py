@@ -169,7 +169,7 @@ def _site(node: Any, data: bytes, sources: SourceManager) -> _Site | None:
         new = _SWAPS[node.kind]
         edit = _Edit(int(token.location.offset), len(token.rawText.encode()), new)
         return _Site(OPERATOR, _line(sources, token), f"'{token.rawText}' -> '{new}'", (edit,))
-    if node.kind == SyntaxKind.ConditionalStatement:
+    if node.kind in (SyntaxKind.ConditionalStatement, SyntaxKind.ConditionalExpression):
         first, last = node.predicate.getFirstToken(), node.predicate.getLastToken()
         if not (_literal_here(first, data) and _literal_here(last, data)):
             return None
@@ -177,16 +177,11 @@ def _site(node: Any, data: bytes, sources: SourceManager) -> _Site | None:
         end = int(last.location.offset) + len(last.rawText.encode())
         condition = data[start:end].decode()
         edits = (_Edit(start, 0, "!("), _Edit(end, 0, ")"))
-        return _Site(CONDITION, _line(sources, first), f"if ({condition}) -> if (!({condition}))", edits)
-    if node.kind == SyntaxKind.ConditionalExpression:
-        first, last = node.predicate.getFirstToken(), node.predicate.getLastToken()
-        if not (_literal_here(first, data) and _literal_here(last, data)):
-            return None
-        start = int(first.location.offset)
-        end = int(last.location.offset) + len(last.rawText.encode())
-        condition = data[start:end].decode()
-        edits = (_Edit(start, 0, "!("), _Edit(end, 0, ")"))
-        return _Site(CONDITION, _line(sources, first), f"{condition} ? -> !({condition}) ?", edits)
+        if node.kind == SyntaxKind.ConditionalStatement:
+            shown = f"if ({condition}) -> if (!({condition}))"
+        else:
+            shown = f"{condition} ? -> !({condition}) ?"
+        return _Site(CONDITION, _line(sources, first), shown, edits)
     return _constant_site(node, data, sources)
 
 

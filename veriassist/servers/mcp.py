@@ -8,18 +8,23 @@ ToolError: the agent reads the message, never a traceback.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from mcp.server.mcpserver import MCPServer
+import anyio
+import anyio.from_thread
+import anyio.to_thread
+from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.resources import ResourceSecurity
 from mcp.types import ToolAnnotations
 from pydantic import BaseModel, Field
 
@@ -38,14 +43,28 @@ from veriassist.spec import spec_interface
 from veriassist.suites import SuiteError
 from veriassist.toolchain.runner import ToolMissing
 from veriassist.toolchain.source_lint import lint_source
-from veriassist.types import Candidate, CheckResult, FeedbackMode, JudgedBy, Problem, StopReason, Testbench
+from veriassist.types import (
+    Candidate,
+    CheckResult,
+    FeedbackMode,
+    IterationRecord,
+    JudgedBy,
+    Problem,
+    SampleRecord,
+    StopReason,
+    Testbench,
+)
 
 INSTRUCTIONS = """\
 VeriAssist checks Verilog/SystemVerilog designs with a real simulator (Icarus Verilog).
 Pass source text, not paths, to check_design, simulate_waveform, module_interface, lint
 and fix_rtl. A testbench is Verilog (a `tb` comparing against a reference, or a
 self-checking one) or a cocotb Python test module. generate_rtl and fix_rtl call the
-language model configured for VeriAssist (VERIASSIST_MODEL, veriassist.toml)."""
+language model configured for VeriAssist (VERIASSIST_MODEL, veriassist.toml).
+Recorded runs are resources: veriassist://runs, veriassist://runs/{name} and
+veriassist://runs/{name}/samples/{task}/{sample} (each takes ?db=PATH; default: the
+server's VERIASSIST_DB or ./veriassist.db). sample_feedback returns one sample's feedback.
+Paths in answers are absolute, as the server resolved them."""
 
 server = MCPServer("veriassist", instructions=INSTRUCTIONS, version=__version__)
 log = logging.getLogger("veriassist.servers.mcp")
@@ -55,6 +74,11 @@ log = logging.getLogger("veriassist.servers.mcp")
 MAX_JOBS_ENV = "VERIASSIST_MAX_JOBS"
 MAX_ERROR_CHARS = 300  # a tool error is a reason, not a dump of whatever raised it
 SQLITE_MAGIC = b"SQLite format 3\x00"
+DB_ENV = "VERIASSIST_DB"  # the database resources read when the URI names none
+
+_T = TypeVar("_T")
+# (done, total, message) from a worker thread to the client, when it asked for progress.
+ReportProgress = Callable[[float, float | None, str | None], None]
 
 # What the tools do to the caller's world, for agents that ask before calling.
 PURE = ToolAnnotations(
@@ -180,7 +204,9 @@ class LoopReport(BaseModel):
 
 class BenchmarkReport(BaseModel):
     run_name: str
-    db: str
+    db: str = Field(description="absolute path of the database the run is recorded in")
+    suite_path: str = Field(description="absolute path of the suite that was scored")
+    samples_path: str | None = Field(default=None, description="absolute path of the samples scored")
     problems: int
     samples: int
     passed: int
@@ -196,6 +222,7 @@ class BenchmarkReport(BaseModel):
 
 class RunSummary(BaseModel):
     name: str
+    db: str = Field(description="absolute path of the database read")
     status: str
     suite_path: str
     model: str
@@ -212,6 +239,20 @@ class RunSummary(BaseModel):
     tokens_out: int
     cost_usd: float | None
     failing_tasks: list[str]
+
+
+class SampleOut(BaseModel):
+    run_name: str
+    db: str = Field(description="absolute path of the database read")
+    task_id: str
+    sample: int
+    passed: bool
+    verdict: str = Field(description="failure kind of the sample's final check")
+    iterations: int
+    feedback: str = Field(description="the feedback text its last check gave (what a model read)")
+    log_excerpt: str = Field(description="the end of the compile and simulation log")
+    tokens_in: int
+    tokens_out: int
 
 
 # --- helpers -----------------------------------------------------------------------------------------------
@@ -259,8 +300,14 @@ def _no_includes(**texts: str | None) -> None:
             )
 
 
+def _absolute(path_text: str) -> Path:
+    """A path the agent gave, resolved against the server's working directory, which it cannot see:
+    every answer and error names the absolute path, so the agent learns what was used."""
+    return Path(path_text).expanduser().resolve()
+
+
 def _existing(path_text: str, what: str) -> Path:
-    path = Path(path_text).expanduser()
+    path = _absolute(path_text)
     if not path.exists():
         raise ToolError(f"{what} {path} does not exist")
     return path
@@ -268,7 +315,7 @@ def _existing(path_text: str, what: str) -> Path:
 
 def _database(db: str, *, must_exist: bool) -> Path:
     """`db` as a path that is absent (to be created) or a SQLite file: never turn another file into one."""
-    path = Path(db).expanduser()
+    path = _absolute(db)
     if path.exists():
         if not path.is_file():
             raise ToolError(f"db {path} is not a regular file")
@@ -300,6 +347,20 @@ def _jobs(asked: int | None) -> tuple[int, str | None]:
     if asked <= cap:
         return asked, None
     return cap, f"jobs capped from {asked} to {cap} ({why}); set {MAX_JOBS_ENV} to allow more"
+
+
+async def _in_thread(ctx: Context | None, work: Callable[[ReportProgress], _T]) -> _T:
+    """Run blocking work in a thread; its progress reaches the client as MCP progress notifications."""
+
+    def report(done: float, total: float | None, message: str | None) -> None:
+        if ctx is None:
+            return
+        try:
+            anyio.from_thread.run(ctx.report_progress, done, total, message)
+        except Exception:  # a client that went away must not fail the work it asked for
+            log.debug("progress not delivered", exc_info=True)
+
+    return await anyio.to_thread.run_sync(lambda: work(report))
 
 
 def _is_cocotb(text: str) -> bool:
@@ -371,14 +432,28 @@ def _check(rtl: str, testbench: str, reference: str | None, top: str | None) -> 
 
 
 def _run_loop(
-    problem: Problem, golden: bool, iterations: int, model: str | None, base_url: str | None
+    problem: Problem,
+    golden: bool,
+    iterations: int,
+    model: str | None,
+    base_url: str | None,
+    report: ReportProgress | None = None,
 ) -> LoopReport:
     if iterations < 1:
         raise ToolError("iterations must be at least 1")
     chat = make_model(resolve_settings({"model": model, "base_url": base_url}))
     # golden: the caller owns the testbench, so the model may see its results (AutoChip/MAGE style).
     feedback = FeedbackMode.GOLDEN if golden else FeedbackMode.OWN_TESTBENCH
-    outcome = run_problem(problem, chat, iterations=iterations, feedback=feedback)
+
+    def on_record(record: IterationRecord) -> None:
+        if report is not None:
+            verdict = record.golden_kind or record.own_kind
+            said = f": {verdict.value}" if verdict is not None else ""
+            report(
+                record.iteration, iterations, f"iteration {record.iteration} of at most {iterations}{said}"
+            )
+
+    outcome = run_problem(problem, chat, iterations=iterations, feedback=feedback, on_record=on_record)
     return LoopReport(
         passed=outcome.passed,
         judged_by=outcome.judged_by,
@@ -469,7 +544,7 @@ def lint(
 
 
 @server.tool(title="Generate RTL from a spec", annotations=CALLS_MODEL)
-def generate_rtl(
+async def generate_rtl(
     spec: Annotated[str, Field(description="the natural-language spec; may state the module and its ports")],
     top: Annotated[
         str | None, Field(description="the module name (default: the one the spec states)")
@@ -477,6 +552,7 @@ def generate_rtl(
     iterations: Iterations = 5,
     model: ModelName = None,
     base_url: BaseUrl = None,
+    ctx: Context | None = None,
 ) -> LoopReport:
     """Generate RTL from a natural-language spec with VeriAssist's loop (model writes RTL + its own testbench,
     self-verifies, simulates, self-corrects). The model comes from `model` or VeriAssist's settings.
@@ -486,13 +562,14 @@ def generate_rtl(
             raise ToolError("spec is empty")
         stated = spec_interface(spec)
         name = top or (stated.module if stated is not None and stated.module else "TopModule")
-        return _run_loop(
-            Problem(task_id=name, spec=spec, top=name, suite="mcp"), False, iterations, model, base_url
+        problem = Problem(task_id=name, spec=spec, top=name, suite="mcp")
+        return await _in_thread(
+            ctx, lambda report: _run_loop(problem, False, iterations, model, base_url, report)
         )
 
 
 @server.tool(title="Fix RTL against a testbench", annotations=CALLS_MODEL)
-def fix_rtl(
+async def fix_rtl(
     rtl: RtlText,
     testbench: TestbenchText,
     reference: ReferenceText = None,
@@ -503,6 +580,7 @@ def fix_rtl(
     iterations: Iterations = 5,
     model: ModelName = None,
     base_url: BaseUrl = None,
+    ctx: Context | None = None,
 ) -> LoopReport:
     """Repair RTL until it passes your testbench, with the simulator's evidence fed back to the model."""
     with _tool_errors(), _inputs(rtl, testbench, reference, top) as (candidate, loaded):
@@ -512,11 +590,13 @@ def fix_rtl(
             task_id=candidate.top, spec=task, top=candidate.top, testbench=loaded, suite="mcp",
             metadata={"initial_rtl": rtl},
         )  # fmt: skip
-        return _run_loop(problem, True, iterations, model, base_url)
+        return await _in_thread(
+            ctx, lambda report: _run_loop(problem, True, iterations, model, base_url, report)
+        )
 
 
 @server.tool(title="Run a benchmark", annotations=RECORDS_RUN)
-def run_benchmark(
+async def run_benchmark(
     suite_path: Annotated[
         str,
         Field(description="a suite checkout on this machine: VerilogEval v1/v2, RTLLM, or a designs/ folder"),
@@ -536,9 +616,11 @@ def run_benchmark(
         int | None,
         Field(ge=1, description=f"worker processes (default and cap: the core count, or {MAX_JOBS_ENV})"),
     ] = None,
+    ctx: Context | None = None,
 ) -> BenchmarkReport:
     """Score a suite (VerilogEval v1/v2, RTLLM, designs/): each problem's reference, or samples made elsewhere
     (`samples_path`: JSONL of task_id + completion). Records the run in the SQLite `db`.
+    Sends a progress notification per finished sample when the call carries a progress token.
     """
     with _tool_errors():
         workers, capped = _jobs(jobs)
@@ -552,14 +634,23 @@ def run_benchmark(
             only=tuple(only or ()),
             jobs=workers,
         )
-        result = run_bench(request)
+
+        def bench(report: ReportProgress) -> Any:
+            def progress(done: int, total: int) -> None:
+                report(done, total, f"{done} of {total} samples checked")
+
+            return run_bench(request, progress=progress)
+
+        result = await _in_thread(ctx, bench)
         failing: dict[str, str] = {}
         for record in sorted(result.records, key=lambda r: (r.task_id, r.sample)):
             if not record.passed:
                 failing.setdefault(record.task_id, record.kind.value)
         return BenchmarkReport(
             run_name=result.run.name,
-            db=str(request.db.resolve()),
+            db=str(request.db),
+            suite_path=str(request.suite_path),
+            samples_path=str(request.samples_path) if request.samples_path else None,
             problems=result.metrics.n_problems,
             samples=result.metrics.n_samples,
             passed=result.metrics.n_passed,
@@ -588,6 +679,7 @@ def summarize_run(
             metrics = compute(samples, store.iterations(run.id))
         return RunSummary(
             name=run.name,
+            db=str(path),
             status=run.status.value,
             suite_path=run.suite_path,
             model=run.model,
@@ -605,6 +697,146 @@ def summarize_run(
             cost_usd=metrics.totals.cost,
             failing_tasks=sorted({p.task_id for p in metrics.problems if p.c < p.n}),
         )
+
+
+def _sample_out(run_name: str, db: Path, record: SampleRecord) -> SampleOut:
+    return SampleOut(
+        run_name=run_name,
+        db=str(db),
+        task_id=record.task_id,
+        sample=record.sample,
+        passed=record.passed,
+        verdict=record.kind.value,
+        iterations=record.iterations,
+        feedback=record.feedback,
+        log_excerpt=record.log_excerpt,
+        tokens_in=record.tokens_in,
+        tokens_out=record.tokens_out,
+    )
+
+
+def _find_sample(run_name: str, db: str, task_id: str, sample: int) -> SampleOut:
+    path = _database(db, must_exist=True)
+    with Store(path) as store:
+        run = store.get_run(run_name)
+        records = store.samples(run.id)
+    for record in records:
+        if record.task_id == task_id and record.sample == sample:
+            return _sample_out(run.name, path, record)
+    tasks = sorted({r.task_id for r in records})
+    if task_id in tasks:
+        have = sorted(r.sample for r in records if r.task_id == task_id)
+        raise ToolError(f"run {run_name!r} has no sample {sample} of {task_id}; it has samples {have}")
+    raise ToolError(f"run {run_name!r} has no task {task_id!r} ({len(tasks)} tasks recorded)")
+
+
+@server.tool(title="One sample's feedback", annotations=PURE)
+def sample_feedback(
+    run_name: Annotated[
+        str, Field(description="the run's name, as run_benchmark or `veriassist bench` gave it")
+    ],
+    task_id: Annotated[str, Field(description="the problem's task id, as summarize_run lists it")],
+    sample: Annotated[int, Field(ge=0, description="the sample number within the task (from 0)")] = 0,
+    db: DbPath = "veriassist.db",
+) -> SampleOut:
+    """One recorded sample: its verdict and the full feedback text its last check gave."""
+    with _tool_errors():
+        return _find_sample(run_name, db, task_id, sample)
+
+
+# --- resources: recorded runs, read without running anything ---------------------------------------------
+
+
+# `db` is a path by design, as in the tools (which check it is a SQLite file before opening it);
+# the names in the path part still get the SDK's checks against traversal.
+DB_PATH_ALLOWED = ResourceSecurity(exempt_params=frozenset({"db"}))
+
+
+def _default_db() -> str:
+    return os.environ.get(DB_ENV) or "veriassist.db"
+
+
+def _resource_errors(work: Callable[[], _T]) -> _T:
+    """Resources fail with the same short reasons as tools."""
+    with _tool_errors():
+        return work()
+
+
+@server.resource(
+    "veriassist://runs{?db}",
+    name="runs",
+    title="Recorded runs",
+    description="Every run in the database (default: VERIASSIST_DB or ./veriassist.db), newest last.",
+    mime_type="application/json",
+    security=DB_PATH_ALLOWED,
+)
+def runs_resource(db: str = "") -> str:
+    def read() -> str:
+        path = _database(db or _default_db(), must_exist=True)
+        with Store(path) as store:
+            runs = store.list_runs()
+        rows = [
+            {
+                "name": r.name,
+                "uri": f"veriassist://runs/{r.name}",
+                "status": r.status.value,
+                "suite_path": r.suite_path,
+                "model": r.model,
+                "stand_in": r.stand_in,
+                "started": r.started,
+            }
+            for r in runs
+        ]
+        return json.dumps({"db": str(path), "runs": rows}, indent=2)
+
+    return _resource_errors(read)
+
+
+@server.resource(
+    "veriassist://runs/{name}{?db}",
+    name="run",
+    title="One run's summary",
+    description="pass@k, pass rate after each try, failure histogram, and a URI per sample.",
+    mime_type="application/json",
+    security=DB_PATH_ALLOWED,
+)
+def run_resource(name: str, db: str = "") -> str:
+    def read() -> str:
+        summary = summarize_run(name, db or _default_db())
+        path = Path(summary.db)
+        with Store(path) as store:
+            records = store.samples(store.get_run(name).id)
+        samples = [
+            {
+                "task_id": r.task_id,
+                "sample": r.sample,
+                "passed": r.passed,
+                "verdict": r.kind.value,
+                "uri": f"veriassist://runs/{name}/samples/{r.task_id}/{r.sample}",
+            }
+            for r in sorted(records, key=lambda r: (r.task_id, r.sample))
+        ]
+        return json.dumps({**summary.model_dump(mode="json"), "records": samples}, indent=2)
+
+    return _resource_errors(read)
+
+
+@server.resource(
+    "veriassist://runs/{name}/samples/{task}/{sample}{?db}",
+    name="sample",
+    title="One recorded sample",
+    description="A sample's verdict, feedback text and log excerpt.",
+    mime_type="application/json",
+    security=DB_PATH_ALLOWED,
+)
+def sample_resource(name: str, task: str, sample: str, db: str = "") -> str:
+    def read() -> str:
+        if not sample.isdigit():
+            raise ToolError(f"sample must be a number from 0, not {sample[:20]!r}")
+        found = _find_sample(name, db or _default_db(), task, int(sample))
+        return found.model_dump_json(indent=2)
+
+    return _resource_errors(read)
 
 
 def mcp_command() -> None:

@@ -457,11 +457,19 @@ def _collect(
         if time < around:
             history.append(row)
             continue
+        first_new = len(candidates)
+        if clock is None and not candidates and time > around and history:
+            # Without a clock a row holds the values after a change, so what the testbench
+            # saw at `around` is the last row at or before it, not the first one after.
+            candidates.append(history.pop())
         candidates.append(row)
-        if tolerance == 0 or _mismatches(plan, row):
-            mark = row
-        elif 0 < tolerance < len(candidates):
-            mark = candidates[0]
+        for i in range(first_new, len(candidates)):
+            if tolerance == 0 or _mismatches(plan, candidates[i]):
+                mark = candidates[i]
+                break
+            if 0 < tolerance < i + 1:
+                mark = candidates[0]
+                break
         if mark is not None:
             idx = candidates.index(mark)
             history.extend(candidates[:idx])

@@ -1,12 +1,15 @@
 // VeriAssist for VS Code: starts `veriassist lsp` and forwards the editor's commands to it.
 // The server does the work (diagnostics, generate, fix, check); this file only wires VS Code to it.
 
+import * as fs from "fs";
+import * as path from "path";
 import * as vscode from "vscode";
 import {
   ExecuteCommandRequest,
   LanguageClient,
   LanguageClientOptions,
   ServerOptions,
+  State,
 } from "vscode-languageclient/node";
 
 // Command ids the server registers; the extension's own ids differ so the two never collide
@@ -19,6 +22,39 @@ const SERVER_COMMANDS: Record<string, string> = {
 };
 
 let client: LanguageClient | undefined;
+let status: vscode.StatusBarItem | undefined;
+
+// The README's set-up, not a package index: VeriAssist is installed into the checkout's .venv.
+const SETUP_HINT =
+  "Run `bash tools/setup.sh demo` in the VeriAssist checkout (README, \"Set-up and use\"): it creates " +
+  "`.venv/bin/veriassist` and links it as `~/.local/bin/veriassist`; or set veriassist.serverPath to that file.";
+
+// The server: veriassist.serverPath when set, else a workspace folder's .venv, else `veriassist` on PATH.
+export function serverCommand(): string {
+  const configured = vscode.workspace.getConfiguration("veriassist").get<string>("serverPath");
+  if (configured) {
+    return configured;
+  }
+  const venv = process.platform === "win32" ? path.join(".venv", "Scripts", "veriassist.exe") : path.join(".venv", "bin", "veriassist");
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== "file") {
+      continue;
+    }
+    const candidate = path.join(folder.uri.fsPath, venv);
+    if (fs.existsSync(candidate)) {
+      return candidate;
+    }
+  }
+  return "veriassist";
+}
+
+function showState(text: string, tooltip: string): void {
+  if (status) {
+    status.text = text;
+    status.tooltip = tooltip;
+    status.show();
+  }
+}
 
 function settings(): Record<string, unknown> {
   const config = vscode.workspace.getConfiguration("veriassist");
@@ -33,31 +69,42 @@ function settings(): Record<string, unknown> {
 }
 
 function makeClient(): LanguageClient {
-  const command = vscode.workspace.getConfiguration("veriassist").get<string>("serverPath") || "veriassist";
+  const command = serverCommand();
   const serverOptions: ServerOptions = { command, args: ["lsp"] };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: "file", language: "verilog" },
       { scheme: "file", language: "systemverilog" },
-      // Spec files, so "Generate module from spec" works on spec.md / design_description.txt.
-      { scheme: "file", language: "markdown" },
-      { scheme: "file", language: "plaintext" },
+      // Only the spec files the server reads (designs/ keeps spec.md), not every note and text file.
+      { scheme: "file", pattern: "**/spec.md" },
+      { scheme: "file", pattern: "**/design_description.txt" },
+      { scheme: "file", pattern: "**/*_prompt.txt" },
     ],
     initializationOptions: settings(),
     synchronize: { configurationSection: "veriassist" },
   };
-  return new LanguageClient("veriassist", "VeriAssist", serverOptions, clientOptions);
+  const made = new LanguageClient("veriassist", "VeriAssist", serverOptions, clientOptions);
+  made.onDidChangeState((event) => {
+    if (event.newState === State.Running) {
+      showState("$(check) VeriAssist", `VeriAssist: running \`${command} lsp\` (click for its output)`);
+    } else if (event.newState === State.Starting) {
+      showState("$(sync~spin) VeriAssist", `VeriAssist: starting \`${command} lsp\``);
+    } else {
+      showState("$(error) VeriAssist", "VeriAssist: the language server stopped (click for its output)");
+    }
+  });
+  return made;
 }
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
   client = makeClient();
+  showState("$(sync~spin) VeriAssist", "VeriAssist: starting the language server");
   try {
     await client.start();
   } catch (error) {
-    const command = vscode.workspace.getConfiguration("veriassist").get<string>("serverPath") || "veriassist";
+    showState("$(error) VeriAssist", "VeriAssist: the language server did not start (click for its output)");
     const choice = await vscode.window.showErrorMessage(
-      `VeriAssist: could not start \`${command} lsp\`: ${String(error)}. ` +
-        "Install VeriAssist (`pip install veriassist`) or set veriassist.serverPath.",
+      `VeriAssist: could not start \`${serverCommand()} lsp\`: ${String(error)}. ${SETUP_HINT}`,
       "Open settings",
     );
     if (choice === "Open settings") {
@@ -91,6 +138,12 @@ async function runOnEditor(command: string): Promise<void> {
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 0);
+  status.command = "veriassist.showOutput";
+  context.subscriptions.push(
+    status,
+    vscode.commands.registerCommand("veriassist.showOutput", () => client?.outputChannel.show()),
+  );
   for (const command of Object.keys(SERVER_COMMANDS)) {
     context.subscriptions.push(vscode.commands.registerCommand(command, () => runOnEditor(command)));
   }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future
@@ -22,8 +24,9 @@ from veriassist.check.checker import CheckOptions
 from veriassist.check.feedback import render_feedback
 from veriassist.check.inputs import InputError, guess_top, load_testbench
 from veriassist.check.reference_counts import ReferenceCounts, check_counted
-from veriassist.models import ModelError, make_model, resolve_settings
-from veriassist.servers.lsp.diagnostics import lint_in_workspace, publish, to_lsp, verdict_diagnostic
+from veriassist.models import ModelError, ModelNotConfigured, make_model, resolve_settings
+from veriassist.models.settings import API_PROVIDERS
+from veriassist.servers.lsp.diagnostics import dedupe, lint_in_workspace, publish, to_lsp
 from veriassist.servers.lsp.discovery import (
     document_path,
     find_reference,
@@ -38,7 +41,7 @@ from veriassist.servers.lsp.discovery import (
     workspace_roots,
 )
 from veriassist.servers.lsp.edits import apply, free_name, new_file_edit, replace_edit, whole_document
-from veriassist.servers.lsp.state import CLIENT_WAIT_S, VeriAssistServer
+from veriassist.servers.lsp.state import CLIENT_WAIT_S, CheckVerdict, EditorSettings, VeriAssistServer
 from veriassist.toolchain import runner
 from veriassist.types import Candidate, FeedbackMode, JudgedBy, Problem, SourceFile, Testbench
 
@@ -51,6 +54,16 @@ class JobCancelled(Exception):
 
 class JobError(Exception):
     """A job cannot go on; the message is shown to the user as it is."""
+
+
+# The CLI's "No model is configured" names --model; an editor user sets it elsewhere.
+NO_MODEL_IN_EDITOR = (
+    "no model is configured. Set the `veriassist.model` setting (VS Code: Extensions > VeriAssist; "
+    "Neovim/Emacs: init_options / initializationOptions `model`), e.g. openai:gpt-4o-mini with "
+    "OPENAI_API_KEY in the editor's environment, or openai:NAME plus `baseUrl` for a local "
+    "OpenAI-compatible server; or write a [model] table in veriassist.toml at the workspace root "
+    "(or set VERIASSIST_MODEL before starting the editor). See docs/editors.md."
+)
 
 
 @dataclass
@@ -106,6 +119,8 @@ def guarded(ls: VeriAssistServer, title: str, body: Any, *args: Any) -> dict[str
             return result
     except JobCancelled:
         return _report(ls, f"{title} cancelled; nothing was changed.", types.MessageType.Warning)
+    except ModelNotConfigured:
+        return _report(ls, f"{title}: {NO_MODEL_IN_EDITOR}", types.MessageType.Error)
     except (JobError, InputError, ModelError, runner.ToolMissing, hdl.HdlError) as error:
         return _report(ls, f"{title}: {error}", types.MessageType.Error)
     except Exception as error:
@@ -114,12 +129,21 @@ def guarded(ls: VeriAssistServer, title: str, body: Any, *args: Any) -> dict[str
 
 
 def _document(ls: VeriAssistServer, uri: Any) -> TextDocument:
-    if not isinstance(uri, str):
-        raise JobError("the command needs the document's URI as its first argument")
-    document = ls.workspace.get_text_document(uri)
-    if not in_workspace(document_path(document), ls.workspace):
-        raise JobError(outside_message(document_path(document)))
-    return document
+    """A snapshot of the document as the job starts.
+
+    pygls updates its documents in place as the user types; the job's edit must carry the
+    version (and ranges) it was computed from, so the editor refuses it if the text moved on.
+    """
+    if not isinstance(uri, str) or not uri:
+        raise JobError(
+            "the command needs the document's URI as its first argument (run it from an open file)"
+        )
+    live = ls.workspace.get_text_document(uri)
+    if not in_workspace(document_path(live), ls.workspace):
+        raise JobError(outside_message(document_path(live)))
+    return TextDocument(
+        live.uri, live.source, live.version, live.language_id, position_codec=live.position_codec
+    )
 
 
 def _testbench_for(ls: VeriAssistServer, path: Path) -> tuple[Path, Testbench]:
@@ -149,12 +173,35 @@ def _range(value: Any) -> types.Range | None:
         return None
 
 
-def _model(ls: VeriAssistServer, document: TextDocument) -> Any:
+def _model(ls: VeriAssistServer, folder: Path | None) -> Any:
     # The project's veriassist.toml sits in the workspace (or the design's) folder.
     root = to_fs_path(ls.workspace.root_uri) if ls.workspace.root_uri else None
-    cwd = Path(root) if root else document_path(document).parent
+    cwd = Path(root) if root else (folder or Path.cwd())
     overrides = {"model": ls.settings.model, "base_url": ls.settings.base_url}
     return make_model(resolve_settings(overrides, cwd=cwd))
+
+
+def warm_up(settings: EditorSettings, root: Path | None) -> threading.Thread:
+    """Load the model client's code (LangChain and the provider's package, 1-3 s) in the background.
+
+    Started at `initialized`, so the first command does not sit silent while it loads; a
+    command that starts meanwhile waits on the same imports. Failures are left for the
+    command to report.
+    """
+
+    def load() -> None:
+        try:
+            importlib.import_module("jinja2")  # the prompts' templates
+            overrides = {"model": settings.model, "base_url": settings.base_url}
+            resolved = resolve_settings(overrides, cwd=root or Path.cwd())
+            if resolved.spec is not None and resolved.spec.provider in API_PROVIDERS:
+                make_model(resolved)  # builds the LangChain client; sends nothing
+        except Exception as error:  # a command will say what is wrong, with its own message
+            log.info("warm-up skipped: %s", error)
+
+    thread = threading.Thread(target=load, name="veriassist-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _run_loop(
@@ -166,9 +213,11 @@ def _run_loop(
     golden: bool,
     iterations: int | None = None,
 ) -> LoopOutcome:
+    current.step("starting the model client")  # the first use loads its code: say so, not silence
+    model = _model(ls, document_path(document).parent)
     outcome = run_problem(
         problem,
-        _model(ls, document),
+        model,
         iterations=iterations or ls.settings.iterations,
         feedback=FeedbackMode.GOLDEN if golden else FeedbackMode.OWN_TESTBENCH,
         sandbox=ls.settings.sandbox,
@@ -189,7 +238,9 @@ def _verdict(outcome: LoopOutcome) -> str:
     return f"{verdict} {by} after {len(outcome.iterations)} iteration(s)"
 
 
-def generate_job(ls: VeriAssistServer, current: Job, uri: Any, selection: Any = None) -> dict[str, Any]:
+def generate_job(
+    ls: VeriAssistServer, current: Job, uri: Any = None, selection: Any = None
+) -> dict[str, Any]:
     document = _document(ls, uri)
     spec = spec_at(document, _range(selection))
     if spec is None:
@@ -219,7 +270,7 @@ def generate_job(ls: VeriAssistServer, current: Job, uri: Any, selection: Any = 
     return {"ok": applied, "applied": applied, "passed": outcome.passed, "uri": target, "message": message}
 
 
-def fix_job(ls: VeriAssistServer, current: Job, uri: Any) -> dict[str, Any]:
+def fix_job(ls: VeriAssistServer, current: Job, uri: Any = None) -> dict[str, Any]:
     document = _document(ls, uri)
     path = document_path(document)
     tb_path, testbench = _testbench_for(ls, path)
@@ -256,7 +307,7 @@ def fix_job(ls: VeriAssistServer, current: Job, uri: Any) -> dict[str, Any]:
     return {"ok": applied, "applied": applied, "passed": True, "message": message}
 
 
-def testbench_job(ls: VeriAssistServer, current: Job, uri: Any) -> dict[str, Any]:
+def testbench_job(ls: VeriAssistServer, current: Job, uri: Any = None) -> dict[str, Any]:
     document = _document(ls, uri)
     path = document_path(document)
     try:
@@ -278,7 +329,7 @@ def testbench_job(ls: VeriAssistServer, current: Job, uri: Any) -> dict[str, Any
     return {"ok": applied, "applied": applied, "uri": from_fs_path(str(new_path)), "message": message}
 
 
-def check_job(ls: VeriAssistServer, current: Job, uri: Any) -> dict[str, Any]:
+def check_job(ls: VeriAssistServer, current: Job, uri: Any = None) -> dict[str, Any]:
     document = _document(ls, uri)
     path = document_path(document)
     tb_path, testbench = _testbench_for(ls, path)
@@ -289,13 +340,19 @@ def check_job(ls: VeriAssistServer, current: Job, uri: Any) -> dict[str, Any]:
     result = check_counted(candidate, testbench, options, ReferenceCounts())
     feedback = render_feedback(result, candidate).strip()
     lines = list(document.lines)
-    found = [to_lsp(d, lines) for d in result.diagnostics if d.file == path.name]
-    if not result.passed:
-        found.append(verdict_diagnostic(document, candidate.top, f"{tb_path.name}: {feedback}"))
-    ls.check_diagnostics[document.uri] = found
-    roots = workspace_roots(ls.workspace)
-    linted = lint_in_workspace(document.source, path, roots, sandbox=ls.settings.sandbox)
-    publish(ls, document, [to_lsp(d, lines) for d in linted])
+    ls.check_diagnostics[document.uri] = [
+        to_lsp(d, lines) for d in dedupe([d for d in result.diagnostics if d.file == path.name])
+    ]
+    if result.passed:
+        ls.check_verdicts.pop(document.uri, None)
+    else:
+        verdict = CheckVerdict(candidate.top, f"{tb_path.name}: {feedback}", document.version)
+        ls.check_verdicts[document.uri] = verdict
+    if ls.workspace.get_text_document(document.uri).version == document.version:
+        roots = workspace_roots(ls.workspace)
+        linted = lint_in_workspace(document.source, path, roots, sandbox=ls.settings.sandbox)
+        publish(ls, document, [to_lsp(d, lines) for d in linted])
+    # else the user typed meanwhile: the lint on its way publishes the verdict with the new text.
     kind = types.MessageType.Info if result.passed else types.MessageType.Warning
     _report(ls, f"{candidate.top} against {tb_path.name}: {result.summary}", kind)
     return {"ok": True, "passed": result.passed, "verdict": result.kind.value, "summary": result.summary,

@@ -10,8 +10,15 @@ from typing import Any
 from lsprotocol import types
 
 from veriassist.servers.lsp.diagnostics import schedule_lint
-from veriassist.servers.lsp.discovery import document_path, find_testbench, in_workspace, is_hdl, spec_at
-from veriassist.servers.lsp.jobs import check_job, fix_job, generate_job, guarded, testbench_job
+from veriassist.servers.lsp.discovery import (
+    document_path,
+    find_testbench,
+    in_workspace,
+    is_hdl,
+    spec_at,
+    workspace_roots,
+)
+from veriassist.servers.lsp.jobs import check_job, fix_job, generate_job, guarded, testbench_job, warm_up
 from veriassist.servers.lsp.state import CLIENT_WAIT_S, EditorSettings, VeriAssistServer
 
 log = logging.getLogger("veriassist.servers.lsp")
@@ -32,6 +39,8 @@ def on_initialize(ls: VeriAssistServer, params: types.InitializeParams) -> None:
 @server.feature(types.INITIALIZED)
 async def on_initialized(ls: VeriAssistServer, params: types.InitializedParams) -> None:
     await _pull_configuration(ls)
+    roots = workspace_roots(ls.workspace)
+    warm_up(ls.settings, roots[0] if roots else None)  # the model's code loads now, not at the first command
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
@@ -65,7 +74,8 @@ def on_open(ls: VeriAssistServer, params: types.DidOpenTextDocumentParams) -> No
 
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
 def on_change(ls: VeriAssistServer, params: types.DidChangeTextDocumentParams) -> None:
-    ls.check_diagnostics.pop(params.text_document.uri, None)  # its verdict was for the old text
+    # The check's compile errors point at lines of the old text; its verdict stays until the next check.
+    ls.check_diagnostics.pop(params.text_document.uri, None)
     schedule_lint(ls, params.text_document.uri, ls.settings.debounce_ms / 1000)
 
 
@@ -81,6 +91,7 @@ def on_close(ls: VeriAssistServer, params: types.DidCloseTextDocumentParams) -> 
     if pending is not None:
         pending.cancel()
     ls.check_diagnostics.pop(uri, None)
+    ls.check_verdicts.pop(uri, None)
     if is_hdl(uri):
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 

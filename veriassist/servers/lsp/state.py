@@ -54,9 +54,19 @@ class EditorSettings:
         return replace(base, **values)
 
 
+@dataclass(frozen=True)
+class CheckVerdict:
+    """A failed check's verdict, shown on the `module` line until the next check (or close)."""
+
+    top: str
+    message: str
+    version: int | None  # the document version that was checked: later text gets a "stale" note
+
+
 class VeriAssistServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("veriassist", __version__)
         self.settings = EditorSettings()
         self.lint_tasks: dict[str, asyncio.Task[None]] = {}
         self.check_diagnostics: dict[str, list[types.Diagnostic]] = {}  # the last check's, until an edit
+        self.check_verdicts: dict[str, CheckVerdict] = {}  # the last failed check's, until the next check
