@@ -18,6 +18,7 @@ python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv pytho
 if [ "$job" = test ]; then
   command -v chromium >/dev/null || packages+=(chromium)  # the HTML report is checked in a real browser
   command -v npm >/dev/null || packages+=(nodejs npm)     # the VS Code extension is compiled and packaged
+  command -v nvim >/dev/null || packages+=(neovim)        # the Neovim config in docs/editors.md is run
 fi
 if [ ${#packages[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${packages[*]}"
