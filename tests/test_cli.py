@@ -412,3 +412,32 @@ def test_the_icarus_version_recorded_with_a_run_has_no_empty_parens() -> None:
 
     recorded = versions(sandbox=False)["iverilog"] or ""
     assert recorded.startswith("Icarus Verilog version") and "()" not in recorded
+
+
+# -- check on design folders, and a testbench missing its reference -------------------------
+
+
+@pytest.mark.simulator
+def test_check_without_ref_names_the_missing_reference_instead_of_failing_the_design() -> None:
+    check = FIXTURES / "check"
+    result = invoke("check", check / "counter_good.sv", "--tb", check / "counter_test.sv")
+    assert_usage_error(result, "`RefModule`", "--ref")
+
+
+@pytest.mark.simulator
+def test_check_takes_a_design_folder_as_the_testbench_or_as_the_design_itself() -> None:
+    as_testbench = invoke("check", AND_GATE / "reference.sv", "--tb", AND_GATE, "--json")
+    assert as_testbench.exit_code == 0, as_testbench.output
+    assert json.loads(as_testbench.output)["passed"] is True
+    itself = invoke("check", AND_GATE, "--json")
+    assert itself.exit_code == 0, itself.output
+    assert json.loads(itself.output)["top"] == "and_gate"
+    # A wrong design against the folder's testbench and reference fails honestly.
+    failed = invoke("check", AND_GATE / "mutants" / "or_instead_of_and.sv", "--tb", AND_GATE)
+    assert failed.exit_code == 1, failed.output
+
+
+def test_check_says_what_a_folder_is_missing() -> None:
+    assert_usage_error(invoke("check", FIXTURES), "not a design folder")
+    assert_usage_error(invoke("check", AND_GATE / "reference.sv"), "--tb")
+    assert_usage_error(invoke("check", AND_GATE, "--tb", AND_GATE / "testbench.sv"), "is a folder")

@@ -55,6 +55,19 @@ def load_testbench(tb_path: Path, reference: Path | None = None, top: str | None
     return Testbench(style, (tb,), toplevel, ref, reference_module, support)
 
 
+def unbound_modules(candidate: Candidate, testbench: Testbench) -> list[str]:
+    """Modules the testbench instantiates that no file given defines (the candidate, the testbench,
+    the reference): what the compiler would call an unknown module, though the design is not at fault."""
+    if testbench.style is TestbenchStyle.COCOTB:
+        return []
+    sources = [*candidate.files, *testbench.files, *([testbench.reference] if testbench.reference else [])]
+    defined = {m for f in sources for m in _safe(hdl.module_names, f.text)}
+    if testbench.reference is not None and testbench.reference_module:
+        defined.add(testbench.reference_module)  # the check renames the reference to it
+    wanted = (i.module for f in testbench.files for i in _safe(hdl.instantiations, f.text))
+    return [m for m in dict.fromkeys(wanted) if m not in defined]
+
+
 def load_candidate(paths: list[Path], top: str | None, testbench: Testbench | None = None) -> Candidate:
     files = tuple(read_source(p) for p in paths)
     if top is None:

@@ -71,8 +71,17 @@ def _main(
 
 @app.command()
 def check(
-    candidate: Annotated[list[Path], typer.Argument(help="Candidate RTL file(s).")],
-    tb: Annotated[Path, typer.Option("--tb", help="Testbench: Verilog (.v/.sv) or cocotb (.py).")],
+    candidate: Annotated[
+        list[Path],
+        typer.Argument(help="Candidate RTL file(s), or a design folder (design.toml) to check its own."),
+    ],
+    tb: Annotated[
+        Path | None,
+        typer.Option(
+            "--tb",
+            help="Testbench: Verilog (.v/.sv) or cocotb (.py), or a design folder (its testbench and reference).",
+        ),
+    ] = None,
     ref: Annotated[
         Path | None, typer.Option("--ref", help="Reference RTL the testbench compares against.")
     ] = None,
@@ -102,7 +111,7 @@ def check(
     """
     from veriassist.check.checker import CheckOptions
     from veriassist.check.feedback import render_feedback
-    from veriassist.check.inputs import InputError, load_candidate, load_testbench
+    from veriassist.check.inputs import InputError, load_candidate, load_testbench, unbound_modules
     from veriassist.check.reference_counts import ReferenceCounts, check_counted
     from veriassist.toolchain.runner import ToolMissing
     from veriassist.toolchain.sandbox import Sandbox
@@ -113,10 +122,16 @@ def check(
             raise usage_error(f"{option} {path}: the directory {path.parent} does not exist")
     if keep is not None and keep.exists() and not keep.is_dir():
         raise usage_error(f"--keep {keep}: not a folder")
+    candidate, tb, ref, top = _design_folders(candidate, tb, ref, top)
     try:
         backend = Sandbox(not no_sandbox).backend  # the walls the checker will put up
         testbench = load_testbench(tb, ref, top)
         design = load_candidate(candidate, top, testbench)
+        unbound = unbound_modules(design, testbench)
+        if unbound:  # the compiler would blame the design for what is missing from the command
+            names = ", ".join(f"`{m}`" for m in unbound)
+            hint = " (the reference: pass it with --ref)" if ref is None else ""
+            raise InputError(f"the testbench instantiates {names}, which no file given defines{hint}")
         options = CheckOptions(timeout_s=timeout, sandbox=not no_sandbox, keep_workdir=keep is not None)
         # With --ref, the reference runs first: the design must compare as many samples as it does.
         result = check_counted(design, testbench, options, ReferenceCounts())
@@ -172,6 +187,38 @@ def check(
         if not result.sandboxed:
             typer.echo("(ran without a sandbox)", err=True)
     raise typer.Exit(EXIT_PASS if result.passed else EXIT_FAIL)
+
+
+def _design_folders(
+    candidate: list[Path], tb: Path | None, ref: Path | None, top: str | None
+) -> tuple[list[Path], Path, Path | None, str | None]:
+    """Read a design folder (design.toml) given as `--tb`, or as the only CANDIDATE without `--tb`,
+    as its testbench, reference and top; a lone folder checks its own reference.sv."""
+    from veriassist.suites.base import SuiteError
+    from veriassist.suites.designs import MANIFEST, design_folders, load
+
+    folder = tb if tb is not None and tb.is_dir() else None
+    if tb is None and len(candidate) == 1 and candidate[0].is_dir():
+        folder = candidate[0]
+    if folder is None:
+        if tb is None:
+            raise usage_error("give the testbench with --tb (a file, or a design folder)")
+        for path in candidate:
+            if path.is_dir():
+                raise usage_error(f"{path} is a folder: give the candidate's Verilog files")
+        return candidate, tb, ref, top
+    if design_folders(folder) != [folder]:
+        raise usage_error(f"{folder} is not a design folder: it has no {MANIFEST}")
+    try:
+        (problem,) = load(folder).problems
+    except SuiteError as error:
+        raise usage_error(str(error)) from None
+    own = folder / "reference.sv"
+    tb_file = next((p for p in (folder / "testbench.sv", folder / "testbench.v") if p.is_file()), None)
+    if tb_file is None:
+        raise usage_error(f"{folder}: no testbench.sv")
+    files = [own] if candidate == [folder] else candidate
+    return files, tb_file, ref or (own if own.is_file() else None), top or problem.top
 
 
 def _keep_workdir(workdir: Path | None, keep: Path) -> tuple[Path, list[Path]]:
