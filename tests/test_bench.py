@@ -544,7 +544,7 @@ def _vvp_running_under(pid: int) -> bool:
 
 # -- the suite lint in bench ---------------------------------------------------------
 
-LINT_DESIGNS = FIXTURES / "lint" / "designs"  # one planted defect per problem, two clean ones
+LINT_DESIGNS = FIXTURES / "audit" / "designs"  # one planted defect per problem, two clean ones
 # What `veriassist suites lint` finds there, as the flags each problem's samples carry.
 LINT_FLAGS = {
     "clean_counter": [],
@@ -661,13 +661,13 @@ def test_a_resumed_lint_run_reuses_the_recorded_findings_and_duplicates_nothing(
 
     db, samples = tmp_path / "resume.db", lint_samples(tmp_path)
     linted: list[list[str]] = []
-    real = veriassist.eval.bench.lint_problems
+    real = veriassist.eval.bench.audit_problems
 
     def counting(problems: Any, *args: Any, **kwargs: Any) -> Any:
         linted.append([p.task_id for p in problems])
         return real(problems, *args, **kwargs)
 
-    monkeypatch.setattr(veriassist.eval.bench, "lint_problems", counting)
+    monkeypatch.setattr(veriassist.eval.bench, "audit_problems", counting)
 
     def request(*only: str) -> BenchRequest:
         return BenchRequest(

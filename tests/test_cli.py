@@ -21,7 +21,7 @@ from veriassist.toolchain.sandbox import Sandbox
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DESIGNS = FIXTURES / "suites" / "designs"  # and_gate, counter4
-LINT_DESIGNS = FIXTURES / "lint" / "designs"
+LINT_DESIGNS = FIXTURES / "audit" / "designs"
 AND_GATE = DESIGNS / "and_gate"
 
 

@@ -355,7 +355,7 @@ def test_report_of_a_bench_run_with_exclude_flagged_shows_flags_exclusions_and_b
 ) -> None:
     from veriassist.eval.bench import BenchRequest, run_bench
 
-    suite = Path(__file__).parent / "fixtures" / "lint" / "designs"
+    suite = Path(__file__).parent / "fixtures" / "audit" / "designs"
     reference = {t: (suite / t / "reference.sv").read_text() for t in ("clean_counter", "clean_mux")}
     samples = tmp_path / "samples.jsonl"
     lines = [

@@ -59,8 +59,8 @@ def test_bench_check_times_the_api_and_the_cli() -> None:
     assert {"api+sandbox", "api-nosandbox", "cli"} <= set(found)
 
 
-def test_bench_lint_compares_the_lint_with_one_reference_check() -> None:
-    out = tool("bench_lint.py", str(FIXTURE_DESIGNS), "-j", "2")
+def test_bench_audit_compares_the_audit_with_one_reference_check() -> None:
+    out = tool("bench_audit.py", str(FIXTURE_DESIGNS), "-j", "2")
     assert "(2 references pass)" in out
     assert re.search(r"ratio lint / reference check: [\d.]+x", out)
 

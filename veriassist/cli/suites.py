@@ -64,7 +64,7 @@ def audit_command(
     """
     from veriassist.check.checker import CheckOptions
     from veriassist.suites import SuiteError, load_suite
-    from veriassist.suites.audit import LintOptions, lint_problems
+    from veriassist.suites.audit import AuditOptions, audit_problems
     from veriassist.toolchain.runner import ToolMissing
     from veriassist.types import Severity
 
@@ -72,14 +72,14 @@ def audit_command(
         raise usage_error(f"--threshold must be a fraction between 0 and 1, not {threshold}")
     try:
         suite = load_suite(path, format=format, task=task)
-        options = LintOptions(
+        options = AuditOptions(
             threshold=threshold,
             mutants=mutants,
             all_mutants=all_mutants,
             simulate=not no_simulate,
             check=CheckOptions(waveform=False, sandbox=not no_sandbox),
         )
-        results = lint_problems(
+        results = audit_problems(
             suite.problems, jobs or os.cpu_count() or 1, options, progress=_progress_on_stderr(as_json)
         )
     except (SuiteError, ToolMissing) as error:

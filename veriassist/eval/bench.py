@@ -37,7 +37,7 @@ from veriassist.eval.metrics import RunMetrics, compute
 from veriassist.eval.store import RunInfo, RunStatus, Store, git_commit
 from veriassist.extract import extract, fenced_blocks
 from veriassist.suites import Suite, SuiteError, load_suite
-from veriassist.suites.audit import Finding, LintOptions, is_flagged, lint_flags, lint_problems
+from veriassist.suites.audit import AuditOptions, Finding, audit_problems, is_flagged, lint_flags
 from veriassist.toolchain import ctrl_c
 from veriassist.toolchain.sandbox import Sandbox
 from veriassist.types import (
@@ -551,7 +551,7 @@ def _lint(
     stored = store.lint_results(run_id)
     found = {task: tuple(Finding.from_json(f) for f in findings) for task, findings in stored.items()}
     todo = [p for p in problems if p.task_id not in found]
-    options = LintOptions(
+    options = AuditOptions(
         check=CheckOptions(timeout_s=request.timeout_s, sandbox=request.sandbox, waveform=False)
     )
 
@@ -559,7 +559,7 @@ def _lint(
         store.record_lint(run_id, result.task_id, [f.to_json() for f in result.findings])
         found[result.task_id] = result.findings
 
-    lint_problems(todo, request.jobs, options, on_result=record, progress=progress)
+    audit_problems(todo, request.jobs, options, on_result=record, progress=progress)
     return {p.task_id: found[p.task_id] for p in problems if p.task_id in found}
 
 

@@ -9,7 +9,7 @@ Four checks per problem, each a list of `Finding`s:
 - mutation: the testbench kills none of a handful of mutants of the reference.
 
 A clean problem has no findings at all; statistics (mutants killed, share of
-samples checked) are kept apart in `ProblemLint` so they never read as flags.
+samples checked) are kept apart in `ProblemAudit` so they never read as flags.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class LintOptions:
+class AuditOptions:
     threshold: float = 0.5  # flag outputs whose reference is known in fewer samples than this share
     mutants: int = 4  # at most this many mutants per problem
     # The mutation finding is "kills none", so by default the mutants stop at the first one
@@ -89,7 +89,7 @@ class LintOptions:
 
 
 @dataclass(frozen=True)
-class ProblemLint:
+class ProblemAudit:
     """Findings for one problem plus the measurements behind them."""
 
     task_id: str
@@ -116,28 +116,28 @@ class ProblemLint:
 # --- Public entry points -------------------------------------------------------------------------
 
 
-def lint_suite(suite: Suite, jobs: int = 1, options: LintOptions | None = None) -> dict[str, list[Finding]]:
+def audit_suite(suite: Suite, jobs: int = 1, options: AuditOptions | None = None) -> dict[str, list[Finding]]:
     """Lint every problem of `suite`: task_id -> findings (empty when clean), in suite order."""
-    return {r.task_id: list(r.findings) for r in lint_problems(suite.problems, jobs, options)}
+    return {r.task_id: list(r.findings) for r in audit_problems(suite.problems, jobs, options)}
 
 
-def lint_problems(
+def audit_problems(
     problems: Sequence[Problem],
     jobs: int = 1,
-    options: LintOptions | None = None,
+    options: AuditOptions | None = None,
     *,
-    on_result: Callable[[ProblemLint], None] | None = None,
+    on_result: Callable[[ProblemAudit], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> list[ProblemLint]:
+) -> list[ProblemAudit]:
     """Lint `problems`, `jobs` at a time in worker processes; results in the order given.
 
     `on_result` gets each problem's result as it finishes (to record it at once), and
     `progress` (finished, total) after each.
     """
-    options = options or LintOptions()
-    results: dict[int, ProblemLint] = {}
+    options = options or AuditOptions()
+    results: dict[int, ProblemAudit] = {}
 
-    def finished(index: int, result: ProblemLint) -> None:
+    def finished(index: int, result: ProblemAudit) -> None:
         results[index] = result
         if on_result is not None:
             on_result(result)
@@ -148,7 +148,7 @@ def lint_problems(
         progress(0, len(problems))
     if jobs <= 1 or len(problems) <= 1:
         for index, problem in enumerate(problems):
-            finished(index, lint_one(problem, options))
+            finished(index, audit_one(problem, options))
         return [results[i] for i in range(len(problems))]
     # Longest first, so no long problem starts last while the other workers sit idle.
     order = sorted(range(len(problems)), key=lambda i: _size(problems[i]), reverse=True)
@@ -156,7 +156,7 @@ def lint_problems(
         ctrl_c.raised_between_waits() as waits,
         ctrl_c.process_pool(jobs) as pool,
     ):
-        futures = {pool.submit(lint_one, problems[i], options): i for i in order}
+        futures = {pool.submit(audit_one, problems[i], options): i for i in order}
         try:
             for future in waits.each(futures):
                 finished(futures[future], future.result())
@@ -184,13 +184,13 @@ def is_flagged(findings: Iterable[Finding], at_least: Severity | str) -> bool:
     return bool(lint_flags(findings, at_least))
 
 
-def lint_one(problem: Problem, options: LintOptions | None = None) -> ProblemLint:
+def audit_one(problem: Problem, options: AuditOptions | None = None) -> ProblemAudit:
     """Run every check on one problem."""
-    options = options or LintOptions()
+    options = options or AuditOptions()
     started = time.perf_counter()
     context = _Context.of(problem)
     findings = _interface_findings(problem, context)
-    result = ProblemLint(problem.task_id, ())
+    result = ProblemAudit(problem.task_id, ())
     if options.simulate:
         result = _dynamic(problem, context, options)
         findings.extend(result.findings)
@@ -374,13 +374,13 @@ def _bits(width: int) -> str:
 # --- Simulation-based checks ---------------------------------------------------------------------
 
 
-def _dynamic(problem: Problem, context: _Context, options: LintOptions) -> ProblemLint:
+def _dynamic(problem: Problem, context: _Context, options: AuditOptions) -> ProblemAudit:
     task = problem.task_id
     testbench, reference = problem.testbench, problem.reference
     if testbench is None or reference is None:
         missing = "testbench" if testbench is None else "usable reference"
         message = f"no {missing}, so the reference and the testbench cannot be checked"
-        return ProblemLint(task, (Finding(task, REFERENCE, Severity.WARNING, message),))
+        return ProblemAudit(task, (Finding(task, REFERENCE, Severity.WARNING, message),))
     # Keep the reference run's work dir: its wave.vcd gives the reference's values below.
     kept = replace(options.check, keep_workdir=True)
     # The reference's own run is the reference run: no count to hold it to.
@@ -393,12 +393,12 @@ def _dynamic(problem: Problem, context: _Context, options: LintOptions) -> Probl
 
 
 def _after_reference_run(
-    problem: Problem, context: _Context, options: LintOptions, own: CheckResult
-) -> ProblemLint:
+    problem: Problem, context: _Context, options: AuditOptions, own: CheckResult
+) -> ProblemAudit:
     task = problem.task_id
     if not own.passed:
         message = f"the reference fails its own testbench: {_why(own, options.check)}"
-        return ProblemLint(task, (Finding(task, REFERENCE, Severity.ERROR, message),))
+        return ProblemAudit(task, (Finding(task, REFERENCE, Severity.ERROR, message),))
     simulated = own.timings.get("compile_simulate_s", 0.0)  # the reference run: compile and simulate
     hang_s = min(options.check.timeout_s, max(options.hang_floor_s, options.hang_factor * simulated))
     quick = replace(options.check, timeout_s=hang_s, waveform=False)
@@ -434,7 +434,7 @@ def _after_reference_run(
         problem, quick, options.mutants, options.all_mutants, own.samples
     )
     findings.extend(mutant_findings)
-    return ProblemLint(task, tuple(findings), known, samples, killed, total)
+    return ProblemAudit(task, tuple(findings), known, samples, killed, total)
 
 
 def _why(result: CheckResult, options: CheckOptions) -> str:

@@ -1,6 +1,6 @@
-"""Time `veriassist suites lint` against checking each reference once (what `bench --reference` does).
+"""Time `veriassist suites audit` against checking each reference once (what `bench --reference` does).
 
-Usage: python tools/bench_lint.py [SUITE] [-j N] [--mutants N] [--all-mutants]
+Usage: python tools/bench_audit.py [SUITE] [-j N] [--mutants N] [--all-mutants]
 
 Both phases use the same number of worker processes, each in a fresh pool so no
 cache carries over from one to the other. Prints both wall times and their ratio.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from veriassist.check.checker import CheckOptions, check
 from veriassist.suites import load_suite
-from veriassist.suites.audit import LintOptions, lint_problems
+from veriassist.suites.audit import AuditOptions, audit_problems
 from veriassist.types import Candidate, Problem
 
 
@@ -31,7 +31,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("suite", nargs="?", default="designs", type=Path)
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--mutants", type=int, default=LintOptions().mutants)
+    parser.add_argument("--mutants", type=int, default=AuditOptions().mutants)
     parser.add_argument("--all-mutants", action="store_true", help="do not stop at the first mutant killed")
     args = parser.parse_args()
     problems = load_suite(args.suite).problems
@@ -40,8 +40,8 @@ def main() -> None:
         passed = sum(pool.map(_check_reference, problems, chunksize=1))
     baseline = time.perf_counter() - started
     started = time.perf_counter()
-    results = lint_problems(
-        problems, args.jobs, LintOptions(mutants=args.mutants, all_mutants=args.all_mutants)
+    results = audit_problems(
+        problems, args.jobs, AuditOptions(mutants=args.mutants, all_mutants=args.all_mutants)
     )
     linted = time.perf_counter() - started
     flagged = sum(1 for r in results if r.findings)

@@ -10,17 +10,17 @@ from typer.testing import CliRunner
 from veriassist.cli import app
 from veriassist.suites import load_suite
 from veriassist.suites.audit import (
+    AuditOptions,
     Finding,
-    LintOptions,
+    audit_one,
+    audit_suite,
     constant_design,
     is_flagged,
     lint_flags,
-    lint_one,
-    lint_suite,
 )
 from veriassist.types import Severity, SourceFile
 
-LINT = Path(__file__).parent / "fixtures" / "lint"
+LINT = Path(__file__).parent / "fixtures" / "audit"
 DESIGNS = LINT / "designs"
 VERILOGEVAL = LINT / "verilogeval_v2"
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -94,28 +94,28 @@ def _as_tuples(findings: dict[str, list[Finding]]) -> dict[str, list[tuple[str, 
 
 @pytest.mark.simulator
 def test_each_planted_defect_in_the_designs_suite_is_found_once_and_clean_problems_have_none() -> None:
-    findings = lint_suite(load_suite(DESIGNS), jobs=2)
+    findings = audit_suite(load_suite(DESIGNS), jobs=2)
     assert _as_tuples(findings) == EXPECTED_DESIGNS
 
 
 @pytest.mark.simulator
 def test_verilogeval_layout_renamed_port_and_failing_reference_are_found() -> None:
-    findings = lint_suite(load_suite(VERILOGEVAL))
+    findings = audit_suite(load_suite(VERILOGEVAL))
     assert _as_tuples(findings) == EXPECTED_VERILOGEVAL
 
 
 @pytest.mark.simulator
 def test_measurements_behind_the_findings_are_kept_apart() -> None:
     suite = load_suite(DESIGNS)
-    weak = lint_one(suite.get("x_compare"))
+    weak = audit_one(suite.get("x_compare"))
     assert weak.known_share == {"q": pytest.approx(3 / 64)}
     assert weak.samples == 64
-    clean = lint_one(suite.get("clean_counter"), LintOptions(all_mutants=True))
+    clean = audit_one(suite.get("clean_counter"), AuditOptions(all_mutants=True))
     assert clean.findings == ()
     assert clean.mutants_total == 4 and clean.mutants_killed == 4
     assert clean.known_share["q"] > 0.9
     # By default the mutants stop at the first kill: the finding is only about none killed.
-    quick = lint_one(suite.get("clean_counter"))
+    quick = audit_one(suite.get("clean_counter"))
     assert quick.findings == ()
     assert (quick.mutants_killed, quick.mutants_total) == (1, 1)
 
@@ -127,14 +127,14 @@ def test_a_testbench_that_kills_no_mutant_is_flagged() -> None:
     assert problem.reference is not None
     text = problem.reference.text.replace("assign y_and = a & b;", "and g (y_and, a, b);")
     only_or = replace(problem, reference=SourceFile(problem.reference.name, text))
-    result = lint_one(only_or)
+    result = audit_one(only_or)
     assert [(f.check, f.message) for f in result.findings if f.check == "mutation"] == [
         ("mutation", "the testbench kills none of 1 mutants of the reference (line 8: '|' -> '&')")
     ]
 
 
 def test_interface_checks_alone_need_no_simulator() -> None:
-    findings = lint_suite(load_suite(DESIGNS), options=LintOptions(simulate=False))
+    findings = audit_suite(load_suite(DESIGNS), options=AuditOptions(simulate=False))
     assert {task for task, found in findings.items() if found} == {"positional_order", "wrong_module_name"}
 
 
