@@ -151,18 +151,20 @@ def test_pass_rate_without_lint_flagged_problems() -> None:
     assert unlinted.pass_at_1_unflagged is None
 
 
-def test_compare_sorts_problems_into_fixed_broken_both_neither() -> None:
+def test_compare_sorts_problems_by_how_their_pass_at_1_moved() -> None:
     run_a = compute(
         samples_for("fixed", 2, 0)
         + samples_for("broken", 2, 1)
         + samples_for("both", 2, 2)
+        + samples_for("dropped", 3, 3)
         + samples_for("neither", 2, 0)
         + samples_for("gone", 1, 1)
     )
     run_b = compute(
         samples_for("fixed", 2, 1)
         + samples_for("broken", 2, 0)
-        + samples_for("both", 2, 1)
+        + samples_for("both", 2, 2)
+        + samples_for("dropped", 3, 1)
         + samples_for("neither", 2, 0)
         + samples_for("new", 1, 0)
     )
@@ -171,9 +173,13 @@ def test_compare_sorts_problems_into_fixed_broken_both_neither() -> None:
     assert result.broken == ("broken",)
     assert result.both == ("both",)
     assert result.neither == ("neither",)
-    assert result.counts() == {"fixed": 1, "broken": 1, "both": 1, "neither": 1, "only-a": 1, "only-b": 1}
-    row = next(r for r in result.rows if r.task_id == "both")
-    assert (row.pass_at_1_a, row.pass_at_1_b) == (Fraction(1), Fraction(1, 2))
+    # From 100% to 33% is a regression, though a sample still passes in both runs.
+    assert result.bucket("regressed") == ("dropped",)
+    assert result.counts() == {
+        "fixed": 1, "broken": 1, "improved": 0, "regressed": 1, "both": 1, "neither": 1, "only-a": 1, "only-b": 1,
+    }  # fmt: skip
+    row = next(r for r in result.rows if r.task_id == "dropped")
+    assert (row.pass_at_1_a, row.pass_at_1_b) == (Fraction(1), Fraction(1, 3))
 
 
 def test_info_lint_flags_are_notes_and_do_not_count_as_flagged() -> None:

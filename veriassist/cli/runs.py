@@ -21,7 +21,7 @@ from veriassist.cli.errors import usage_error
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from veriassist.eval.metrics import ComparisonRow, RunMetrics
+    from veriassist.eval.metrics import RunMetrics
     from veriassist.eval.store import RunInfo, Store
     from veriassist.types import SampleRecord
 
@@ -214,12 +214,17 @@ def show_command(name: str, db: DbOption = DEFAULT_DB, as_json: JsonOption = Fal
         totals = metrics.totals
         cost = "unknown" if totals.cost is None else f"${totals.cost:.4f}"
         # The samples' own timings summed: compile + simulation work, not how long the run took.
+        # A manual model's counts are chars/4 guesses: no tokenizer saw the text.
+        estimated = " (estimated as chars/4)" if run.model_kind == "manual" else ""
         console.print(
-            f"tokens {totals.tokens_in} in / {totals.tokens_out} out, cost {cost},"
+            f"tokens {totals.tokens_in} in / {totals.tokens_out} out{estimated}, cost {cost},"
             f" checking time summed over samples {totals.seconds:.1f} s"
             + (f" (wall clock {wall:.1f} s)" if (wall := _wall_seconds(run)) is not None else ""),
             highlight=False,
         )
+        if metrics.self_checks:
+            outcomes = ", ".join(f"{outcome} {count}" for outcome, count in metrics.self_checks.items())
+            console.print(f"self-checks: {outcomes}", highlight=False)
         if metrics.histogram:
             _table(
                 console,
@@ -262,7 +267,7 @@ def compare_command(run_a: str, run_b: str, db: DbOption = DEFAULT_DB, as_json: 
         )
     elif a.suite_commit != b.suite_commit:
         warnings.append(f"the suite changed between the runs ({a.suite_commit} and {b.suite_commit})")
-    rows_by_task = [(row, _change(row)) for row in compare(metrics_a, metrics_b).rows]
+    rows_by_task = [(row, row.bucket) for row in compare(metrics_a, metrics_b).rows]
     counts: dict[str, int] = {}
     for _, bucket in rows_by_task:
         counts[bucket] = counts.get(bucket, 0) + 1
@@ -308,20 +313,6 @@ def compare_command(run_a: str, run_b: str, db: DbOption = DEFAULT_DB, as_json: 
     ]
     if rows:
         _table(console, "changed problems", ["problem", "bucket", f"pass@1 {run_a}", f"pass@1 {run_b}"], rows)
-
-
-def _change(row: ComparisonRow) -> str:
-    """How a problem's pass@1 moved from A to B: a drop from 100% to 33% is a regression."""
-    a, b = row.pass_at_1_a, row.pass_at_1_b
-    if a is None or b is None:
-        return row.bucket  # only-a / only-b
-    if a == b:
-        return "both" if a > 0 else "neither"
-    if a == 0:
-        return "fixed"
-    if b == 0:
-        return "broken"
-    return "improved" if b > a else "regressed"
 
 
 def _wall_seconds(run: RunInfo) -> float | None:

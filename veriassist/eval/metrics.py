@@ -101,6 +101,8 @@ class RunMetrics:
     lint_checked: bool  # some sample carries lint results
     pass_at_1_unflagged: Fraction | None  # pass@1 without flagged problems; None when none is flagged
     n_flagged_problems: int
+    # How often each self-check outcome happened ("kept", "revised-rtl", ...); empty when none ran.
+    self_checks: Mapping[str, int] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def pass_at_1(self) -> Fraction:
@@ -226,6 +228,9 @@ def compute(samples: Sequence[SampleRecord], iterations: Iterable[IterationRecor
             else None
         ),
         n_flagged_problems=n_flagged,
+        self_checks=dict(
+            Counter(str(it.self_check) for it in its if it.self_check is not None).most_common()
+        ),
     )
 
 
@@ -260,7 +265,7 @@ class ComparisonRow:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Per-problem outcome of run B against run A. A problem counts as solved when any sample passed."""
+    """Per-problem outcome of run B against run A, judged by each problem's pass@1 (see `compare`)."""
 
     rows: tuple[ComparisonRow, ...]
 
@@ -284,12 +289,23 @@ class Comparison:
         return self.bucket("neither")
 
     def counts(self) -> dict[str, int]:
-        names = ("fixed", "broken", "both", "neither", "only-a", "only-b")
+        names = ("fixed", "broken", "improved", "regressed", "both", "neither", "only-a", "only-b")
         return {name: len(self.bucket(name)) for name in names}
 
 
+def _pass_at_1_change(a: Fraction, b: Fraction) -> str:
+    if a == b:
+        return "both" if a > 0 else "neither"
+    if a == 0:
+        return "fixed"
+    if b == 0:
+        return "broken"
+    return "improved" if b > a else "regressed"
+
+
 def compare(run_a: RunMetrics, run_b: RunMetrics) -> Comparison:
-    """Sort problems into fixed (fails in A, passes in B), broken, both and neither."""
+    """Sort problems by how pass@1 moved from A to B: fixed (0 -> some), broken (some -> 0),
+    improved, regressed (a drop from 100% to 33% is one), both and neither (unchanged)."""
     a = {p.task_id: p for p in run_a.problems}
     b = {p.task_id: p for p in run_b.problems}
     rows = []
@@ -298,13 +314,7 @@ def compare(run_a: RunMetrics, run_b: RunMetrics) -> Comparison:
         if pa is None or pb is None:
             bucket = "only-b" if pa is None else "only-a"
         else:
-            solved_a, solved_b = pa.c > 0, pb.c > 0
-            bucket = {
-                (False, True): "fixed",
-                (True, False): "broken",
-                (True, True): "both",
-                (False, False): "neither",
-            }[(solved_a, solved_b)]
+            bucket = _pass_at_1_change(pa.pass_at_1, pb.pass_at_1)
         rows.append(
             ComparisonRow(
                 task_id=task_id,
