@@ -439,7 +439,8 @@ def test_a_scripted_model_run_records_iterations_and_is_marked_stand_in(tmp_path
     assert [(r["task_id"], r["passed"]) for r in data["results"]] == [("and_gate", True)]
     with Store(db) as store:
         run = store.get_run("scripted")
-        assert run.stand_in and run.strategy == "zero-shot" and run.feedback_mode == "golden"
+        # A zero-shot run shows the model nothing, whatever --feedback says: recorded as "none".
+        assert run.stand_in and run.strategy == "zero-shot" and run.feedback_mode == "none"
         (iteration,) = store.iterations(run.id)
         assert (iteration.task_id, iteration.sample, iteration.iteration) == ("and_gate", 0, 1)
         assert iteration.golden_passed is True and "```verilog" in iteration.reply

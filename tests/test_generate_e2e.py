@@ -58,8 +58,8 @@ def test_syntax_error_then_logic_bug_then_fix_through_the_openai_protocol(tmp_pa
     script = [
         Fail(429, retry_after=0.01),  # rate limited once: retried, not fatal
         reply("updown_syntax.sv"),
-        "I walked through reset, load and counting; the values agree with the tests.\nKEEP",
         reply("updown_bug.sv", prose="Fixed the missing semicolon."),
+        "Every requirement is OK and tested.\nKEEP",  # its own tests failed: a self-check
         reply("updown_good.sv", prose="The RTL ignored `up` when counting; fixed the RTL."),
     ]
     with ScriptedOpenAIServer(script) as server:
@@ -68,7 +68,8 @@ def test_syntax_error_then_logic_bug_then_fix_through_the_openai_protocol(tmp_pa
     prompts = user_prompts(server)
     assert len(server.requests) == 5  # the 429 and four answered calls
     assert prompts[0] == prompts[1]  # the retry resent the same request
-    assert "syntax error" in prompts[3] and "updown_counter.sv:9" in prompts[3]
+    assert "syntax error" in prompts[2] and "updown_counter.sv:9" in prompts[2]
+    assert "List the specification's requirements" in prompts[3]
     assert "matches_a_python_model" in prompts[4] and "expected" in prompts[4]
     for prompt in prompts:
         assert "Mismatches:" not in prompt and "updown_counter_ref" not in prompt  # golden stays hidden
@@ -78,16 +79,18 @@ def test_syntax_error_then_logic_bug_then_fix_through_the_openai_protocol(tmp_pa
     outcome = json.loads((out / "outcome.json").read_text())
     assert outcome["passed"] and outcome["judged_by"] == "golden" and outcome["stand_in"]
     assert [i["golden_kind"] for i in outcome["iterations"]] == ["syntax-error", "mismatch", "pass"]
+    assert [i["self_check"] for i in outcome["iterations"]] == [None, "kept", None]
+    assert outcome["feedback"] == "own-testbench" and outcome["stop_reason"] == "passed"
     assert all(i["tokens_in"] > 0 for i in outcome["iterations"])
     logged = [json.loads(line) for line in (out / "iterations.jsonl").read_text().splitlines()]
     assert [i["golden_kind"] for i in logged] == ["syntax-error", "mismatch", "pass"]
-    assert logged[1]["prompt"] == prompts[3]  # the log holds what the model was sent
+    assert logged[1]["prompt"] == prompts[2]  # the log holds what the model was sent
     assert (out / "updown_counter.sv").read_text().strip() == (LOOP / "updown_good.sv").read_text().strip()
     assert "cocotb" in (out / "test_updown_counter.py").read_text()
     transcript = (out / "transcript.md").read_text()
     assert "test stand-in: not a model's result" in transcript
     assert "iteration 3: own check pass; golden pass" in transcript
-    assert "iteration 1: asking" in done.stderr and "self-verification" in done.stderr
+    assert "iteration 1: asking" in done.stderr and "self-check: kept" in done.stderr
 
 
 def test_junk_and_server_errors_end_the_attempt_without_a_crash(tmp_path: Path) -> None:
@@ -139,3 +142,26 @@ def test_a_killed_generate_keeps_every_finished_iteration(tmp_path: Path) -> Non
     assert "`updown_counter`" in records[0]["prompt"] and "module updown_counter" in records[0]["reply"]
     assert records[0]["tokens_in"] > 0 and "matches_a_python_model" in records[0]["feedback"]
     assert not (out / "outcome.json").exists()  # the run never finished
+
+
+def test_generate_records_the_feedback_a_strategy_really_shows(tmp_path: Path) -> None:
+    with ScriptedOpenAIServer([reply("updown_good.sv", testbench=None)]) as server:
+        done = generate(server.url, tmp_path / "out", "--strategy", "compile-only")
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads((tmp_path / "out" / "outcome.json").read_text())
+    assert outcome["feedback"] == "compiler" and outcome["stop_reason"] == "passed"
+    assert "feedback shown to the model: compiler" in (tmp_path / "out" / "transcript.md").read_text()
+    # none and compiler are what gets recorded, never what a user asks for.
+    done = generate(server.url, tmp_path / "out2", "--feedback", "none")
+    assert done.returncode == 2 and "--feedback takes own-testbench or golden" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_no_self_check_goes_from_failing_own_tests_straight_to_the_correction(tmp_path: Path) -> None:
+    script = [reply("updown_bug.sv"), reply("updown_good.sv")]
+    with ScriptedOpenAIServer(script) as server:
+        done = generate(server.url, tmp_path / "out", "--self-check", "never")
+    assert done.returncode == 0, done.stderr
+    prompts = user_prompts(server)
+    assert len(prompts) == 2 and "requirements" not in prompts[1] and "own cocotb testbench" in prompts[1]
+    assert "self-check" not in done.stderr

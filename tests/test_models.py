@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from veriassist.agent.loop import run_loop
+from veriassist.agent.outcome import LoopSettings
 from veriassist.models import (
     CallLimiter,
     Completion,
@@ -35,6 +37,7 @@ from veriassist.models import (
 )
 from veriassist.models.openai_stub import Delay, Fail, Junk, Reply, ScriptedOpenAIServer
 from veriassist.models.pricing import builtin_price
+from veriassist.types import Problem
 
 PROMPT = [
     Message("system", "You write Verilog."),
@@ -383,6 +386,36 @@ def test_manual_model_reads_a_reply_from_stdin_and_numbers_after_old_prompts(tmp
     assert model.complete(PROMPT).text == "module m;\nendmodule\n"
     assert (directory / "prompt-005.md").is_file()
     assert (directory / "reply-005.md").read_text() == "module m;\nendmodule\n"
+
+
+class Terminal(io.StringIO):
+    """Typed input at a terminal: someone is there to paste a reply."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("stdin_cls", [io.StringIO, Terminal])
+def test_manual_model_offers_pasting_only_at_a_terminal(tmp_path: Path, stdin_cls: type[io.StringIO]) -> None:
+    stderr = io.StringIO()
+    model = ManualModel(tmp_path, stdin=stdin_cls("module m;\nendmodule\n.\n"), stderr=stderr, sleep=Sleeps())
+    assert model.complete(PROMPT).text == "module m;\nendmodule\n"  # piped input is still read
+    assert ("paste it here" in stderr.getvalue()) is (stdin_cls is Terminal)
+    assert "write the reply to" in stderr.getvalue()
+
+
+def test_manual_model_says_what_it_is_and_estimates_tokens_as_such(tmp_path: Path) -> None:
+    model = ManualModel(
+        tmp_path, stdin=io.StringIO("no code, sorry\n.\n"), stderr=io.StringIO(), sleep=Sleeps()
+    )
+    assert model.describe().startswith("manual (answered by a person or another tool")
+    completion = model.complete(PROMPT)
+    prompt_chars = len((tmp_path / "prompt-001.md").read_text())
+    assert completion.prompt_tokens == (prompt_chars + 3) // 4 and completion.completion_tokens == 4
+    problem = Problem(task_id="t", spec="A 4-bit counter `c`.", top="c")
+    model = ManualModel(tmp_path, stdin=io.StringIO("no code\n.\n"), stderr=io.StringIO(), sleep=Sleeps())
+    outcome = run_loop(problem, model, LoopSettings(iterations=1, max_format_errors=1))
+    assert outcome.tokens_estimated and outcome.tokens_in > 0 and outcome.tokens_out == 2
 
 
 # -- settings ------------------------------------------------------------------------------

@@ -547,3 +547,18 @@ def test_in_chromium_filters_from_the_url_sorting_and_a_waveform_that_never_wrap
     assert len(everything["samples"]) == 12 and everything["count"] == "4 of 4 problems"  # type: ignore[arg-type]
     assert everything["samplesAfterToggle"] == 6  # "failures only" switched on by the click
     assert everything["sortedByPassAt1"] == ["p-Prob004_task3", "p-Prob003_task2", "p-Prob002_task1"]
+
+
+def test_a_manual_run_is_labelled_as_answered_by_hand_with_estimated_tokens() -> None:
+    from veriassist.eval.report import run_banners
+    from veriassist.eval.store import RunInfo, RunStatus
+
+    run = RunInfo(
+        id=1, name="m", suite_path="designs", suite_format="designs", suite_commit=None, settings={},
+        model="manual", model_kind="manual", stand_in=False, strategy="veriassist",
+        feedback_mode="own-testbench", versions={}, started="2026-12-01T00:00:00", finished=None,
+        status=RunStatus.COMPLETED,
+    )  # fmt: skip
+    (banner,) = run_banners(run)
+    assert banner.title == "manual model"
+    assert "person or another tool" in banner.text and "estimates" in banner.text

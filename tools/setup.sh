@@ -12,6 +12,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 packages=()
 command -v iverilog >/dev/null || packages+=(iverilog)
 command -v bwrap >/dev/null || packages+=(bubblewrap)
+command -v yosys >/dev/null || packages+=(yosys)  # the formal equivalence verdict (check --formal)
 command -v cc >/dev/null && [ -f /usr/include/linux/seccomp.h ] || packages+=(gcc libc6-dev)  # the Landlock launcher
 command -v git >/dev/null || packages+=(git)
 python3 -c "import venv, ensurepip" 2>/dev/null || packages+=(python3-venv python3-pip)

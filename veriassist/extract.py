@@ -62,6 +62,33 @@ def extract(reply: str, top: str | None = None) -> Extracted:
     return Extracted(rtl, tuple(modules), testbench, tuple(problems))
 
 
+# A fence's whole info string, for blocks that name their file: ```verilog rtl/foo.sv
+_INFO_FENCE = re.compile(
+    r"^[ \t]*(```+|~~~+)[ \t]*([^\n]*)\n(.*?)(?:^[ \t]*\1[ \t]*$|\Z)", re.DOTALL | re.MULTILINE
+)
+_INFO_PATH = re.compile(r"(?:^|[\s:=\"'])([\w.-]+(?:/[\w.-]+)+\.\w+)[\"']?\s*$")
+_FILE_HEADER = re.compile(r"^\s*(?://|#)\s*file(?:name)?\s*:\s*(\S+)\s*$", re.IGNORECASE)
+
+
+def named_files(reply: str) -> dict[str, str]:
+    """Fenced blocks that name their file, by path (several-file replies, as CVDP expects).
+
+    A block is named by a path in its fence's info string (```verilog rtl/foo.sv, or
+    ```rtl/foo.sv) or by a first line `// file: rtl/foo.sv`. A later block for the same
+    path replaces an earlier one. Paths are returned as written: the caller decides which
+    it accepts.
+    """
+    files: dict[str, str] = {}
+    for _, info, body in _INFO_FENCE.findall(reply):
+        named = _INFO_PATH.search(info.strip())
+        header = _FILE_HEADER.match(body.partition("\n")[0])
+        path = named[1] if named else header[1] if header else None
+        if path is not None:
+            files.pop(path, None)
+            files[path] = body
+    return files
+
+
 def fenced_blocks(reply: str) -> list[str]:
     """The bodies of the reply's fenced blocks, in order, whatever their language tags."""
     return [body for _, _, body in _FENCE.findall(reply)]

@@ -25,6 +25,8 @@ class TestbenchStyle(enum.StrEnum):
     BANNER = "banner"
     # A cocotb 2.x Python testbench (what the agent writes).
     COCOTB = "cocotb"
+    # A CVDP harness: cocotb tests plus the src/.env naming sources, top and test module.
+    CVDP = "cvdp"
 
 
 class FailureKind(enum.StrEnum):
@@ -113,10 +115,23 @@ class Strategy(enum.StrEnum):
 
 
 class FeedbackMode(enum.StrEnum):
-    """Which evidence the model is shown after an attempt."""
+    """Which evidence the model is shown after an attempt (what `--feedback` asks for and records store)."""
 
     OWN_TESTBENCH = "own-testbench"  # its own testbench's results; the golden one stays hidden
     GOLDEN = "golden"  # the golden testbench's results (AutoChip/MAGE style)
+    # Recorded, not requested: what a strategy really shows when it writes no testbench.
+    COMPILER = "compiler"  # compile-only: the compiler's diagnostics
+    NONE = "none"  # zero-shot: nothing is fed back
+
+
+def feedback_shown(strategy: Strategy | str, requested: FeedbackMode | str) -> FeedbackMode:
+    """The evidence a strategy really shows the model, whatever `--feedback` asked for."""
+    strategy, requested = Strategy(strategy), FeedbackMode(requested)
+    if strategy is Strategy.ZERO_SHOT:
+        return FeedbackMode.NONE
+    if requested is FeedbackMode.GOLDEN:
+        return FeedbackMode.GOLDEN
+    return FeedbackMode.COMPILER if strategy is Strategy.COMPILE_ONLY else requested
 
 
 class JudgedBy(enum.StrEnum):
@@ -131,13 +146,47 @@ class StopReason(enum.StrEnum):
     """Why the agent loop stopped. The values are what records and outputs store."""
 
     PASSED = "passed"  # the evidence the model may see passes, and so does the verdict that counts
-    OWN_CHECK_PASSED = "own-check-passed"  # its own check passes; the golden verdict disagrees
-    ITERATIONS = "iterations"
-    ZERO_SHOT = "zero-shot"  # the strategy makes one attempt
-    TOKENS = "tokens"
-    TIME = "time"
-    FORMAT_ERRORS = "format-errors"  # too many replies in a row without usable code
+    # The model's own evidence passes, so the loop stopped, but the golden testbench fails it.
+    OWN_PASSED_GOLDEN_FAILED = "own-tests-passed-golden-failed"
+    ITERATIONS = "iteration-limit"
+    SINGLE_ATTEMPT = "single-attempt"  # zero-shot: the strategy makes one attempt
+    TOKENS = "token-budget"
+    TIME = "time-budget"
+    FORMAT_ERRORS = "no-usable-code"  # too many replies in a row without usable code
     MODEL_ERROR = "model-error"  # the outcome's `model_error` says which
+
+    @classmethod
+    def _missing_(cls, value: object) -> StopReason | None:
+        # Names stored before the rename still load.
+        return _OLD_STOP_REASONS.get(str(value))
+
+
+_OLD_STOP_REASONS = {
+    "own-check-passed": StopReason.OWN_PASSED_GOLDEN_FAILED,
+    "iterations": StopReason.ITERATIONS,
+    "zero-shot": StopReason.SINGLE_ATTEMPT,
+    "tokens": StopReason.TOKENS,
+    "time": StopReason.TIME,
+    "format-errors": StopReason.FORMAT_ERRORS,
+}
+
+
+class SelfCheck(enum.StrEnum):
+    """When the loop asks the model to check its first design against the spec's requirements."""
+
+    AUTO = "auto"  # only on evidence: its own tests fail or look weak
+    ALWAYS = "always"
+    NEVER = "never"
+
+
+class SelfCheckOutcome(enum.StrEnum):
+    """What a self-check did, recorded on the iteration it checked."""
+
+    KEPT = "kept"
+    REVISED_RTL = "revised-rtl"
+    REVISED_TESTS = "revised-tests"
+    REVISED_BOTH = "revised-rtl-and-tests"
+    UNUSABLE = "unusable-reply"  # code we could not use: the design was kept
 
 
 @dataclass(frozen=True)
@@ -202,6 +251,44 @@ class Problem:
     suite: str = ""
     metadata: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     notes: tuple[str, ...] = ()  # what the loader reconciled or found odd
+
+
+class FormalStatus(enum.StrEnum):
+    """The formal verdict on a candidate against the reference (check/equivalence.py)."""
+
+    EQUIVALENT = "equivalent"  # proved for every input (sequence)
+    NOT_EQUIVALENT = "not_equivalent"  # with a counterexample
+    BOUNDED = "bounded"  # equivalent up to `cycles` clock cycles after reset
+    UNKNOWN = "unknown"  # with the reason: no yosys, unreadable design, timeout
+
+
+@dataclass(frozen=True)
+class CounterexampleStep:
+    """One step of a counterexample: a half clock cycle for clocked designs (clk low, then high)."""
+
+    step: int
+    inputs: tuple[tuple[str, str], ...]  # port -> binary value driven
+    outputs: tuple[tuple[str, str, str], ...]  # port, reference value, candidate value (binary)
+
+
+@dataclass(frozen=True)
+class FormalVerdict:
+    status: FormalStatus
+    reason: str = ""  # why unknown, or what was assumed (reset, clock)
+    cycles: int | None = None  # BOUNDED: how many clock cycles after reset were proved
+    counterexample: tuple[CounterexampleStep, ...] = ()
+    table: str = ""  # the counterexample as a text table, as a model reads it
+    duration_s: float = 0.0
+
+    @property
+    def summary(self) -> str:
+        if self.status is FormalStatus.EQUIVALENT:
+            return "formally equivalent to the reference"
+        if self.status is FormalStatus.BOUNDED:
+            return f"equivalent to the reference for {self.cycles} cycles after reset (bounded proof)"
+        if self.status is FormalStatus.NOT_EQUIVALENT:
+            return f"not equivalent to the reference (counterexample of {len(self.counterexample)} steps)"
+        return f"formal check unknown: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -295,6 +382,7 @@ class IterationRecord:
     tokens_out: int = 0
     latency_s: float | None = None
     code_hash: str | None = None
+    self_check: SelfCheckOutcome | None = None  # None: no self-check ran on this iteration
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)  # kinds are StrEnums: they serialise as their values

@@ -1,1 +1,1 @@
-"""The agent loop: generate, self-verify, simulate, self-correct."""
+"""The agent loop: generate, simulate, self-check on evidence, self-correct."""

@@ -5,6 +5,8 @@ Evidence only: what the model is told about it is rendered by `agent.turns` from
 
 from __future__ import annotations
 
+import keyword
+import re
 from dataclasses import dataclass, field
 
 from veriassist import hdl
@@ -20,6 +22,7 @@ from veriassist.types import (
     Interface,
     JudgedBy,
     Problem,
+    SelfCheck,
     SourceFile,
     Strategy,
     Testbench,
@@ -34,7 +37,6 @@ class LoopContext:
     top: str
     interface: Interface | None  # what the spec promises; a reply that differs is sent back
     want_testbench: bool
-    self_verify: bool
     # The golden reference's sample count, measured once for all of this loop's attempts.
     counts: ReferenceCounts = field(default_factory=ReferenceCounts, compare=False)
 
@@ -49,13 +51,35 @@ class LoopContext:
             top=problem.top,
             interface=_spec_interface(problem),
             want_testbench=want_testbench,
-            self_verify=want_testbench,
             counts=counts if counts is not None else ReferenceCounts(),
         )
 
     @property
     def shows_golden(self) -> bool:
         return self.settings.feedback is FeedbackMode.GOLDEN and self.problem.testbench is not None
+
+    @property
+    def awkward_ports(self) -> tuple[str, ...]:
+        """Ports a cocotb test cannot reach as `dut.<name>`: Python keywords and `_`-prefixed names."""
+        if self.interface is None:
+            return ()
+        return tuple(p.name for p in self.interface.ports if keyword.iskeyword(p.name) or p.name[:1] == "_")
+
+    def wants_self_check(self, attempt: Attempt) -> bool:
+        """Spend a self-check turn only where there is evidence it can find something."""
+        mode = self.settings.self_check
+        if not self.want_testbench or mode is SelfCheck.NEVER or attempt.shown.kind.is_compile_failure:
+            return False
+        if mode is SelfCheck.ALWAYS:
+            return True
+        return not attempt.shown.passed or self.tests_look_weak(attempt.testbench)
+
+    def tests_look_weak(self, testbench: str | None) -> bool:
+        if testbench is None:
+            return True
+        tests = len(re.findall(r"@cocotb\.test\b", testbench))
+        asserts = len(re.findall(r"^\s*assert\b", testbench, re.MULTILINE))
+        return tests < self.settings.weak_tests and asserts < self.settings.weak_asserts
 
     @property
     def judged_by(self) -> JudgedBy:

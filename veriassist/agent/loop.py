@@ -1,10 +1,12 @@
-"""The loop: generate RTL and a testbench, self-verify, simulate, self-correct, until it passes.
+"""The loop: generate RTL and a testbench, simulate, self-check, self-correct, until it passes.
 
 It only sequences stages (turns, model, extract, evaluate) and stops by typed exceptions.
-Revision happens only on evidence, and the best candidate so far is what comes back: a
-later, worse attempt never replaces it. Each iteration's record goes to the sink before
-the next model call, so a killed run keeps every finished iteration.
-"""
+Every turn is stateless and carries the spec, the latest code, the new evidence and a
+ledger of earlier attempts. The self-check runs once, when its setting and the evidence
+call for it (own tests that fail or look weak). Revision happens only on evidence, and the
+best candidate so far is what comes back: a later, worse attempt never replaces it. Each
+iteration's record goes to the sink before the next model call, so a killed run keeps
+every finished iteration."""
 
 from __future__ import annotations
 
@@ -24,7 +26,14 @@ from veriassist.models.errors import (
     ModelRetriesExhausted,
     ScriptExhausted,
 )
-from veriassist.types import FailureKind, IterationRecord, Problem, StopReason, Strategy
+from veriassist.types import (
+    FailureKind,
+    IterationRecord,
+    Problem,
+    SelfCheckOutcome,
+    StopReason,
+    Strategy,
+)
 
 
 class StopLoop(Exception):
@@ -61,11 +70,14 @@ class _Spend:
     started: float
     tokens_in: int = 0
     tokens_out: int = 0
+    tokens_estimated: bool = False
     cost: float | None = 0.0
 
     def charge(self, completion: Completion) -> None:
         self.tokens_in += completion.prompt_tokens or 0
         self.tokens_out += completion.completion_tokens or 0
+        # A manual model's counts are chars/4 estimates: no tokenizer saw the text.
+        self.tokens_estimated |= completion.kind == "manual"
         self.cost = (
             None if self.cost is None or completion.cost_usd is None else self.cost + completion.cost_usd
         )
@@ -93,14 +105,23 @@ def run_loop(
     say = on_step or (lambda _: None)
     ctx = LoopContext.for_problem(problem, settings, counts)
     spend = _Spend(settings, time.monotonic())
-    transcript = [Message("system", turns.system_prompt())]
+    transcript = [Message("system", turns.system_prompt(ctx))]
     records: list[IterationRecord] = []
+    ledger: list[str] = []  # one line per earlier attempt, carried by every later turn
     best: Attempt | None = None
-    prompt, testbench, format_errors = turns.first_prompt(ctx), None, 0
+    latest: Attempt | None = None
+    prompt, testbench, format_errors, self_checked = turns.first_prompt(ctx), None, 0, False
     stop, model_error = StopReason.ITERATIONS, None
 
-    def keep(i: int, prompt: str, reply: Completion, feedback: str, attempt: Attempt | None) -> None:
-        records.append(_record(problem, sample, i, prompt, reply, feedback, attempt))
+    def keep(
+        i: int,
+        prompt: str,
+        reply: Completion,
+        feedback: str,
+        attempt: Attempt | None,
+        checked: SelfCheckOutcome | None = None,
+    ) -> None:
+        records.append(_record(problem, sample, i, prompt, reply, feedback, attempt, checked))
         if on_record is not None:
             on_record(records[-1])
 
@@ -113,27 +134,38 @@ def run_loop(
             if got.problems or got.rtl is None:
                 format_errors += 1
                 say(f"iteration {i}: no usable code ({'; '.join(got.problems)})")
-                feedback = turns.format_error_prompt(ctx, got.problems)
+                ledger.append(turns.format_error_line(f"try {i}", got.problems))
+                feedback = turns.format_error_prompt(ctx, got.problems, ledger)
                 keep(i, prompt, reply, feedback, None)
                 if format_errors >= settings.max_format_errors:
                     raise FormatErrors(StopReason.FORMAT_ERRORS)
                 prompt = feedback
                 continue
             format_errors = 0
-            rtl, testbench = got.rtl, got.testbench or testbench
-            if i == 1 and ctx.self_verify:
-                say("self-verification: walking through the design against its tests")
-                rtl, testbench = _self_verify(model, transcript, ctx, rtl, testbench, spend)
+            testbench = got.testbench or testbench
             say(f"iteration {i}: compiling and simulating")
-            attempt = evaluate(ctx, rtl, testbench)
+            attempt = evaluate(ctx, got.rtl, testbench)
             say(f"iteration {i}: {attempt.headline}")
-            keep(i, prompt, reply, attempt.feedback, attempt)
+            ledger.append(turns.ledger_line(f"try {i}", latest, attempt))
+            checked = None
+            if not self_checked and ctx.wants_self_check(attempt):
+                self_checked = True
+                say("self-check: the spec's requirements against the RTL and its tests")
+                checked_attempt, checked = _self_check(model, transcript, ctx, attempt, ledger, spend)
+                ledger.append(turns.self_check_line(checked, attempt, checked_attempt))
+                attempt = checked_attempt
+                testbench = attempt.testbench
+                say(f"self-check: {checked.value}; {attempt.headline}")
+            keep(i, prompt, reply, attempt.feedback, attempt, checked)
+            latest = attempt
             best = attempt if best is None or attempt.score > best.score else best
             if settings.strategy is Strategy.ZERO_SHOT:
-                raise Finished(StopReason.ZERO_SHOT)
+                raise Finished(StopReason.SINGLE_ATTEMPT)
             if attempt.done:  # the model's evidence says done; the golden verdict may still disagree
-                raise Finished(StopReason.PASSED if attempt.final.passed else StopReason.OWN_CHECK_PASSED)
-            prompt = turns.correction_prompt(ctx, attempt)
+                raise Finished(
+                    StopReason.PASSED if attempt.final.passed else StopReason.OWN_PASSED_GOLDEN_FAILED
+                )
+            prompt = turns.correction_prompt(ctx, attempt, ledger)
     except StopLoop as stopped:
         stop = stopped.reason
     except _TRANSIENT as error:
@@ -142,8 +174,8 @@ def run_loop(
 
 
 def _ask(model: ChatModel, transcript: list[Message], prompt: str, spend: _Spend) -> Completion:
-    # Each turn sends the system prompt and this turn's prompt only: the latest code and the
-    # new evidence, not the whole history, so correction prompts stay small.
+    # Stateless turns: the system prompt and this turn's prompt, which carries the spec, the
+    # latest code, the new evidence and the ledger, not the whole history.
     messages = [transcript[0], Message("user", prompt)]
     completion = model.complete(messages)
     transcript += [messages[1], Message("assistant", completion.text)]
@@ -151,20 +183,34 @@ def _ask(model: ChatModel, transcript: list[Message], prompt: str, spend: _Spend
     return completion
 
 
-def _self_verify(
+def _self_check(
     model: ChatModel,
     transcript: list[Message],
     ctx: LoopContext,
-    rtl: str,
-    testbench: str | None,
+    attempt: Attempt,
+    ledger: list[str],
     spend: _Spend,
-) -> tuple[str, str | None]:
-    """The model walks through its own code; it may revise only by naming a concrete discrepancy."""
-    reply = _ask(model, transcript, turns.self_verify_prompt(rtl, testbench), spend)
+) -> tuple[Attempt, SelfCheckOutcome]:
+    """The model checks the spec's requirements; it may revise only by naming a discrepancy."""
+    reply = _ask(model, transcript, turns.self_check_prompt(ctx, attempt, ledger), spend)
     revised = extract(reply.text, ctx.top)
-    if revised.rtl is None or revised.problems:
-        return rtl, testbench  # KEEP, or a reply we cannot use: keep what we had
-    return revised.rtl, revised.testbench or testbench
+    if revised.rtl is None and revised.testbench is None:
+        return attempt, SelfCheckOutcome.KEPT
+    if revised.rtl is not None and revised.problems:
+        return attempt, SelfCheckOutcome.UNUSABLE
+    rtl = revised.rtl if revised.rtl is not None else attempt.rtl
+    testbench = revised.testbench or attempt.testbench
+    new_rtl, new_tests = rtl != attempt.rtl, testbench != attempt.testbench
+    if not (new_rtl or new_tests):
+        return attempt, SelfCheckOutcome.KEPT
+    outcome = (
+        SelfCheckOutcome.REVISED_BOTH
+        if new_rtl and new_tests
+        else SelfCheckOutcome.REVISED_RTL
+        if new_rtl
+        else SelfCheckOutcome.REVISED_TESTS
+    )
+    return evaluate(ctx, rtl, testbench), outcome
 
 
 def _record(
@@ -175,6 +221,7 @@ def _record(
     reply: Completion,
     feedback: str,
     attempt: Attempt | None,
+    self_check: SelfCheckOutcome | None = None,
 ) -> IterationRecord:
     return IterationRecord(
         task_id=problem.task_id,
@@ -191,6 +238,7 @@ def _record(
         tokens_out=reply.completion_tokens or 0,
         latency_s=reply.latency_s,
         code_hash=hashlib.sha256(attempt.rtl.encode()).hexdigest() if attempt else None,
+        self_check=self_check,
     )
 
 
@@ -215,6 +263,7 @@ def _outcome(
         model_error=model_error,
         tokens_in=spend.tokens_in,
         tokens_out=spend.tokens_out,
+        tokens_estimated=spend.tokens_estimated,
         cost=spend.cost,
         elapsed_s=time.monotonic() - spend.started,
         transcript=tuple(transcript),

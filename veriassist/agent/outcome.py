@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 
 from veriassist.check.checker import CheckOptions
 from veriassist.models.base import Message
-from veriassist.types import FailureKind, FeedbackMode, IterationRecord, JudgedBy, StopReason, Strategy
+from veriassist.types import (
+    FailureKind,
+    FeedbackMode,
+    IterationRecord,
+    JudgedBy,
+    SelfCheck,
+    StopReason,
+    Strategy,
+)
 
 StepCallback = Callable[[str], None]
 # Called with each iteration's record as soon as it is made, before the next model call, so a
@@ -24,11 +32,18 @@ class LoopSettings:
     time_budget_s: float | None = None
     max_format_errors: int = 3  # consecutive replies with no usable code before giving up
     check: CheckOptions = field(default_factory=CheckOptions)
+    self_check: SelfCheck = SelfCheck.AUTO
+    # AUTO calls own tests weak below these counts (`@cocotb.test` functions, `assert` lines).
+    weak_tests: int = 2
+    weak_asserts: int = 3
 
     def __post_init__(self) -> None:
         # A plain string from a caller becomes the enum here, or fails here with the valid choices.
         object.__setattr__(self, "strategy", Strategy(self.strategy))
         object.__setattr__(self, "feedback", FeedbackMode(self.feedback))
+        object.__setattr__(self, "self_check", SelfCheck(self.self_check))
+        if self.feedback not in (FeedbackMode.OWN_TESTBENCH, FeedbackMode.GOLDEN):
+            raise ValueError(f"feedback must be own-testbench or golden, not {self.feedback}")
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,7 @@ class LoopOutcome:
     model_error: str | None = None  # set exactly when stop_reason is MODEL_ERROR: what the model said
     tokens_in: int = 0
     tokens_out: int = 0
+    tokens_estimated: bool = False  # some counts are chars/4 guesses (a manual model reports none)
     cost: float | None = None
     elapsed_s: float = 0.0
     transcript: tuple[Message, ...] = ()

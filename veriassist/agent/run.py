@@ -7,7 +7,7 @@ from veriassist.agent.outcome import LoopOutcome, LoopSettings, RecordSink, Step
 from veriassist.check.checker import CheckOptions
 from veriassist.check.reference_counts import ReferenceCounts
 from veriassist.models.base import ChatModel
-from veriassist.types import FeedbackMode, Problem, Strategy
+from veriassist.types import FeedbackMode, Problem, SelfCheck, Strategy
 
 
 def run_problem(
@@ -17,6 +17,7 @@ def run_problem(
     iterations: int = 5,
     strategy: Strategy = Strategy.VERIASSIST,
     feedback: FeedbackMode = FeedbackMode.OWN_TESTBENCH,
+    self_check: SelfCheck = SelfCheck.AUTO,
     timeout_s: float | None = None,
     sandbox: bool = True,
     sample: int = 0,
@@ -32,7 +33,9 @@ def run_problem(
     check = CheckOptions(sandbox=sandbox)
     if timeout_s is not None:
         check = CheckOptions(timeout_s=timeout_s, sandbox=sandbox)
-    settings = LoopSettings(iterations=iterations, strategy=strategy, feedback=feedback, check=check)
+    settings = LoopSettings(
+        iterations=iterations, strategy=strategy, feedback=feedback, self_check=self_check, check=check
+    )
     return run_loop(
         problem, model, settings, sample=sample, on_step=on_step, on_record=on_record, counts=counts
     )

@@ -104,12 +104,20 @@ def check(
             help="Keep the waveform (VCD) and sources in this folder, for GTKWave/Surfer.",
         ),
     ] = None,
+    formal: Annotated[
+        str,
+        typer.Option(
+            "--formal",
+            help="Formal equivalence with the reference (Yosys): off, on, or auto (with --ref, when installed).",
+        ),
+    ] = "auto",
 ) -> None:
     """Compile and simulate CANDIDATE against a testbench; print the verdict and the model's feedback.
 
     Exit status: 0 pass, 1 fail, 2 usage or tool error.
     """
     from veriassist.check.checker import CheckOptions
+    from veriassist.check.equivalence import FormalOptions, formal_check, yosys_installed
     from veriassist.check.feedback import render_feedback
     from veriassist.check.inputs import InputError, load_candidate, load_testbench, unbound_modules
     from veriassist.check.reference_counts import ReferenceCounts, check_counted
@@ -117,6 +125,8 @@ def check(
     from veriassist.toolchain.sandbox import Sandbox
 
     check_seconds(timeout, "--timeout")
+    if formal not in ("off", "auto", "on"):
+        raise usage_error(f"--formal {formal}: expected off, auto or on")
     for path, option in ((junit, "--junit"), (keep, "--keep")):
         if path is not None and not path.parent.is_dir():  # known before simulating, not after
             raise usage_error(f"{option} {path}: the directory {path.parent} does not exist")
@@ -135,6 +145,10 @@ def check(
         options = CheckOptions(timeout_s=timeout, sandbox=not no_sandbox, keep_workdir=keep is not None)
         # With --ref, the reference runs first: the design must compare as many samples as it does.
         result = check_counted(design, testbench, options, ReferenceCounts())
+        # auto: only with a reference and Yosys installed; on: always, an unknown verdict says why not.
+        skip = formal == "auto" and (testbench.reference is None or not yosys_installed())
+        formal_options = FormalOptions(sandbox=not no_sandbox)
+        proof = None if formal == "off" or skip else formal_check(design, testbench, formal_options)
     except (InputError, ToolMissing, ValueError) as error:  # ValueError: a bad VERIASSIST_SANDBOX
         raise usage_error(str(error)) from None
     feedback = render_feedback(result, design)
@@ -170,11 +184,14 @@ def check(
             "sandbox": backend if result.sandboxed else "none",
             "feedback": feedback,
             "timings": result.timings,
+            "formal": None if proof is None else _formal_json(proof),
             "kept": None if kept is None else {"dir": str(kept[0]), "waveforms": [str(w) for w in kept[1]]},
         }
         typer.echo(json.dumps(payload, indent=2))
     else:
         typer.echo(feedback.rstrip())
+        if proof is not None:
+            typer.echo(f"\nformal: {proof.summary}" + (f"\n{proof.table.rstrip()}" if proof.table else ""))
         if kept is not None:
             folder, waves = kept
             if waves:
@@ -187,6 +204,25 @@ def check(
         if not result.sandboxed:
             typer.echo("(ran without a sandbox)", err=True)
     raise typer.Exit(EXIT_PASS if result.passed else EXIT_FAIL)
+
+
+def _formal_json(proof: Any) -> dict[str, Any]:
+    return {
+        "status": proof.status.value,
+        "summary": proof.summary,
+        "reason": proof.reason,
+        "cycles": proof.cycles,
+        "counterexample": [
+            {
+                "step": s.step,
+                "inputs": dict(s.inputs),
+                "outputs": {o: {"ref": r, "dut": d} for o, r, d in s.outputs},
+            }
+            for s in proof.counterexample
+        ],
+        "table": proof.table,
+        "duration_s": round(proof.duration_s, 4),
+    }
 
 
 def _design_folders(

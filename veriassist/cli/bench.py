@@ -19,7 +19,7 @@ from veriassist.cli.errors import (
     run_error,
     usage_error,
 )
-from veriassist.types import FeedbackMode, Severity, Strategy
+from veriassist.types import FeedbackMode, SelfCheck, Severity, Strategy
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -36,7 +36,9 @@ class ExecutorChoice(StrEnum):
 
 
 def bench_command(
-    suite_path: Annotated[Path, typer.Argument(help="Suite checkout: VerilogEval v1/v2, RTLLM or designs/.")],
+    suite_path: Annotated[
+        Path, typer.Argument(help="Suite checkout: VerilogEval v1/v2, RTLLM, designs/ or a CVDP .jsonl.")
+    ],
     format: Annotated[str | None, typer.Option("--format", help="Force a suite format.")] = None,
     task: Annotated[str | None, typer.Option("--task", help="Dataset within the suite.")] = None,
     reference: Annotated[bool, typer.Option("--reference", help="Score each problem's reference.")] = False,
@@ -51,7 +53,17 @@ def bench_command(
     ] = False,
     iterations: Annotated[int, typer.Option("--iterations", min=1, help="Loop iterations per sample.")] = 5,
     strategy: Annotated[Strategy, typer.Option("--strategy")] = Strategy.VERIASSIST,
-    feedback: Annotated[FeedbackMode, typer.Option("--feedback")] = FeedbackMode.OWN_TESTBENCH,
+    feedback: Annotated[
+        FeedbackMode, typer.Option("--feedback", help="What the model is shown: own-testbench or golden.")
+    ] = FeedbackMode.OWN_TESTBENCH,
+    self_check: Annotated[
+        SelfCheck,
+        typer.Option(
+            "--self-check",
+            help="Check the spec's requirements against the first design: auto (only when its own"
+            " tests fail or look weak), always, never.",
+        ),
+    ] = SelfCheck.AUTO,
     samples_per_task: Annotated[int, typer.Option("--samples-per-task", min=1, help="n for pass@k.")] = 1,
     jobs: Annotated[
         int | None, typer.Option("-j", "--jobs", min=1, help="Workers; default: all cores.")
@@ -74,6 +86,16 @@ def bench_command(
     limit: Annotated[int | None, typer.Option("--limit", min=0, help="Only the first K problems.")] = None,
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Only these task ids (repeat, or comma-separate).")
+    ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category", help="CVDP: only these categories, e.g. cid003 (repeat, or comma-separate)."
+        ),
+    ] = None,
+    difficulty: Annotated[
+        list[str] | None,
+        typer.Option("--difficulty", help="CVDP: only these difficulties: easy, medium, hard."),
     ] = None,
     audit: Annotated[
         bool,
@@ -108,6 +130,8 @@ def bench_command(
     if len(modes) != 1:
         raise usage_error("choose exactly one of --reference, --samples FILE or --model SPEC", "bench")
     check_seconds(timeout, "--timeout", "bench")
+    if feedback not in (FeedbackMode.OWN_TESTBENCH, FeedbackMode.GOLDEN):
+        raise usage_error(f"--feedback takes own-testbench or golden, not {feedback.value}", "bench")
     if not db.parent.is_dir():  # sqlite would only say "unable to open database file"
         raise usage_error(f"--db {db}: the directory {db.parent} does not exist", "bench")
     if junit is not None and not junit.parent.is_dir():  # found out before the run, not after it
@@ -124,6 +148,7 @@ def bench_command(
         iterations=iterations,
         strategy=strategy,
         feedback=feedback,
+        self_check=self_check,
         samples_per_task=samples_per_task,
         jobs=jobs or os.cpu_count() or 1,
         db=db,
@@ -134,6 +159,8 @@ def bench_command(
         scheduler=scheduler,
         limit=limit,
         only=tuple(t.strip() for item in only or () for t in item.split(",") if t.strip()),
+        categories=tuple(t.strip() for item in category or () for t in item.split(",") if t.strip()),
+        difficulties=tuple(t.strip() for item in difficulty or () for t in item.split(",") if t.strip()),
         lint=audit or audit_alias,
         exclude_flagged=exclude_flagged,
     )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from veriassist.cli.errors import usage_error
-from veriassist.types import FeedbackMode, IterationRecord, Problem, Strategy
+from veriassist.types import FeedbackMode, IterationRecord, Problem, SelfCheck, Strategy, feedback_shown
 
 if TYPE_CHECKING:
     from veriassist.agent.outcome import LoopOutcome
@@ -34,7 +34,17 @@ def generate_command(
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
     iterations: Annotated[int, typer.Option("--iterations", min=1)] = 5,
     strategy: Annotated[Strategy, typer.Option("--strategy")] = Strategy.VERIASSIST,
-    feedback: Annotated[FeedbackMode, typer.Option("--feedback")] = FeedbackMode.OWN_TESTBENCH,
+    feedback: Annotated[
+        FeedbackMode, typer.Option("--feedback", help="What the model is shown: own-testbench or golden.")
+    ] = FeedbackMode.OWN_TESTBENCH,
+    self_check: Annotated[
+        SelfCheck,
+        typer.Option(
+            "--self-check",
+            help="Check the spec's requirements against the first design: auto (only when its own"
+            " tests fail or look weak), always, never.",
+        ),
+    ] = SelfCheck.AUTO,
     temperature: Annotated[float | None, typer.Option("--temperature")] = None,
     record: Annotated[Path | None, typer.Option("--record", help="Write every model exchange here.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the reply cache.")] = False,
@@ -46,7 +56,7 @@ def generate_command(
         ),
     ] = False,
 ) -> None:
-    """Generate RTL and a cocotb testbench from SPEC, self-verify, simulate and self-correct.
+    """Generate RTL and a cocotb testbench from SPEC, simulate, self-check and self-correct.
 
     Exit status: 0 the design passes its tests (golden when present, else its own), 1 it does not,
     2 usage or provider error.
@@ -54,6 +64,8 @@ def generate_command(
     from veriassist.agent.run import run_problem
     from veriassist.models import ModelError, make_model, resolve_settings
 
+    if feedback not in (FeedbackMode.OWN_TESTBENCH, FeedbackMode.GOLDEN):
+        raise usage_error(f"--feedback takes own-testbench or golden, not {feedback.value}")
     problem = _load_problem(spec, top)
     overrides = {"model": model, "base_url": base_url, "temperature": temperature, "record_dir": record}
     if no_cache:
@@ -76,6 +88,7 @@ def generate_command(
             iterations=iterations,
             strategy=strategy,
             feedback=feedback,
+            self_check=self_check,
             sandbox=not no_sandbox,
             on_step=step,
             on_record=_iteration_log(out / ITERATION_LOG),
@@ -86,15 +99,21 @@ def generate_command(
         # No iteration finished (the provider failed first): an error, not a verdict on a design.
         raise usage_error(outcome.model_error)
     stand_in_run = stand_in or chat.is_stand_in
-    _write_outputs(out, problem, outcome, chat.describe(), chat.kind, stand_in_run)
+    shown = feedback_shown(strategy, feedback)
+    _write_outputs(out, problem, outcome, chat.describe(), chat.kind, stand_in_run, shown)
     verdict = "PASSED" if outcome.passed else "FAILED"
     typer.echo(
         f"{verdict} ({outcome.judged_by} verdict: {outcome.kind.value}) after {len(outcome.iterations)} iteration(s); "
-        f"stopped: {outcome.stopped}; tokens {outcome.tokens_in}+{outcome.tokens_out}; wrote {out}/"
+        f"stopped: {outcome.stopped}; tokens {_tokens(outcome)}; wrote {out}/"
     )
     if stand_in_run:
         typer.echo("note: the model was a test stand-in; this is not a model's result", err=True)
     raise typer.Exit(0 if outcome.passed else 1)
+
+
+def _tokens(outcome: LoopOutcome) -> str:
+    counted = f"{outcome.tokens_in}+{outcome.tokens_out}"
+    return f"~{counted} (estimated as chars/4)" if outcome.tokens_estimated else counted
 
 
 def _iteration_log(path: Path) -> Callable[[IterationRecord], None]:
@@ -134,7 +153,13 @@ def _load_problem(spec: str, top: str | None) -> Problem:
 
 
 def _write_outputs(
-    out: Path, problem: Problem, outcome: LoopOutcome, model: str, kind: str, stand_in: bool
+    out: Path,
+    problem: Problem,
+    outcome: LoopOutcome,
+    model: str,
+    kind: str,
+    stand_in: bool,
+    feedback: FeedbackMode,
 ) -> None:
     out.mkdir(parents=True, exist_ok=True)
     if outcome.rtl:
@@ -146,7 +171,9 @@ def _write_outputs(
         lines.append("- **test stand-in: not a model's result**")
     lines += [
         f"- result: {'passed' if outcome.passed else 'failed'} ({outcome.judged_by}: {outcome.kind.value})",
+        f"- feedback shown to the model: {feedback}",
         f"- stopped: {outcome.stopped}",
+        f"- tokens: {_tokens(outcome)}",
         "",
     ]
     for message in outcome.transcript:
@@ -155,8 +182,10 @@ def _write_outputs(
     for it in outcome.iterations:
         own = it.own_kind.value if it.own_kind else "-"
         golden = it.golden_kind.value if it.golden_kind else "-"
+        checked = f"; self-check {it.self_check}" if it.self_check else ""
         lines.append(
-            f"- iteration {it.iteration}: own check {own}; golden {golden}; tokens {it.tokens_in}+{it.tokens_out}"
+            f"- iteration {it.iteration}: own check {own}; golden {golden}{checked};"
+            f" tokens {it.tokens_in}+{it.tokens_out}"
         )
     (out / "transcript.md").write_text("\n".join(lines) + "\n")
     summary = {
@@ -166,12 +195,14 @@ def _write_outputs(
         "verdict": outcome.kind.value,
         "judged_by": outcome.judged_by,
         "stop_reason": outcome.stop_reason,
+        "feedback": feedback,
         "model_error": outcome.model_error,
         "model": model,
         "model_kind": kind,
         "stand_in": stand_in,
         "tokens_in": outcome.tokens_in,
         "tokens_out": outcome.tokens_out,
+        "tokens_estimated": outcome.tokens_estimated,
         "cost_usd": outcome.cost,
         "elapsed_s": outcome.elapsed_s,
         "iterations": [
@@ -179,6 +210,7 @@ def _write_outputs(
                 "iteration": it.iteration,
                 "own_kind": it.own_kind.value if it.own_kind else None,
                 "golden_kind": it.golden_kind.value if it.golden_kind else None,
+                "self_check": it.self_check,
                 "tokens_in": it.tokens_in,
                 "tokens_out": it.tokens_out,
             }

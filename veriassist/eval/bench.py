@@ -25,6 +25,7 @@ from veriassist import __version__
 from veriassist.agent.outcome import LoopOutcome
 from veriassist.agent.run import run_problem
 from veriassist.check.checker import CheckOptions, check
+from veriassist.check.cvdp_harness import CvdpHarness
 from veriassist.check.feedback import render_feedback
 from veriassist.check.reference_counts import (
     ReferenceCounts,
@@ -36,7 +37,7 @@ from veriassist.check.reference_counts import (
 from veriassist.eval.metrics import RunMetrics, compute
 from veriassist.eval.store import RunInfo, RunStatus, Store, git_commit
 from veriassist.extract import extract, fenced_blocks
-from veriassist.suites import Suite, SuiteError, load_suite
+from veriassist.suites import Suite, SuiteError, cvdp, load_suite
 from veriassist.suites.audit import AuditOptions, Finding, audit_problems, is_flagged, lint_flags
 from veriassist.toolchain import ctrl_c
 from veriassist.toolchain.sandbox import Sandbox
@@ -48,10 +49,13 @@ from veriassist.types import (
     JudgedBy,
     Problem,
     SampleRecord,
+    SelfCheck,
     Severity,
     SourceFile,
     Strategy,
     Testbench,
+    TestbenchStyle,
+    feedback_shown,
 )
 
 if TYPE_CHECKING:
@@ -108,6 +112,7 @@ class BenchRequest:
     iterations: int = 5
     strategy: Strategy = Strategy.VERIASSIST
     feedback: FeedbackMode = FeedbackMode.OWN_TESTBENCH
+    self_check: SelfCheck = SelfCheck.AUTO
     samples_per_task: int = 1
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     db: Path = Path("veriassist.db")
@@ -118,6 +123,8 @@ class BenchRequest:
     scheduler: str | None = None
     limit: int | None = None  # only the first K problems
     only: tuple[str, ...] = ()  # only these task ids
+    categories: tuple[str, ...] = ()  # CVDP: only these categories (cid003, ...)
+    difficulties: tuple[str, ...] = ()  # CVDP: only these difficulties (easy, medium, hard)
     lint: bool = False  # lint the selected problems and record their flags on every sample
     exclude_flagged: Severity | None = None  # score only problems without findings this bad or worse
 
@@ -281,10 +288,33 @@ def select(suite: Suite, request: BenchRequest) -> tuple[list[Problem], list[str
         if unknown:
             raise BenchError(f"--only names problems the suite does not have: {', '.join(unknown)}")
         problems = [p for p in problems if p.task_id in request.only]
+    problems = _by_category(problems, suite, request)
     if request.limit is not None:
         problems = problems[: request.limit]
-    notes = [f"{p.task_id}: no golden testbench, cannot be scored" for p in problems if p.testbench is None]
+    notes = [
+        f"{p.task_id}: skipped: {p.metadata['skip']}"
+        if p.metadata.get("skip")
+        else f"{p.task_id}: no golden testbench, cannot be scored"
+        for p in problems
+        if p.testbench is None
+    ]
     return [p for p in problems if p.testbench is not None], notes
+
+
+def _by_category(problems: list[Problem], suite: Suite, request: BenchRequest) -> list[Problem]:
+    """CVDP's --category and --difficulty selection."""
+    if not (request.categories or request.difficulties):
+        return problems
+    if suite.format != cvdp.FORMAT:
+        raise BenchError("--category and --difficulty select CVDP problems; this suite is " + suite.format)
+    odd = [d for d in request.difficulties if d not in cvdp.DIFFICULTIES]
+    if odd:
+        raise BenchError(f"--difficulty {odd[0]}: use one of {', '.join(cvdp.DIFFICULTIES)}")
+    if request.categories:
+        problems = [p for p in problems if p.metadata.get("category") in request.categories]
+    if request.difficulties:
+        problems = [p for p in problems if p.metadata.get("difficulty") in request.difficulties]
+    return problems
 
 
 def plan(
@@ -296,6 +326,20 @@ def plan(
     notes: list[str] = []
     for problem in problems:
         assert problem.testbench is not None
+        if problem.testbench.style is TestbenchStyle.CVDP:
+            if request.mode == "reference":
+                reference = cvdp.reference_candidate(problem)
+                if reference is None:
+                    notes.append(f"{problem.task_id}: no reference to run (use the _with_solutions file)")
+                cvdp_candidates: list[Candidate | None] = [reference] if reference is not None else []
+            else:
+                texts = (samples or {}).get(problem.task_id, [])
+                if not texts:
+                    notes.append(f"{problem.task_id}: no samples")
+                cvdp_candidates = [cvdp.candidate_from_reply(problem, t) for t in texts]
+            for index, candidate in enumerate(cvdp_candidates):
+                jobs.append(Job(problem.task_id, index, candidate, problem.testbench, options))
+            continue
         if request.mode == "reference":
             if problem.reference is None:
                 notes.append(f"{problem.task_id}: no reference to run")
@@ -346,11 +390,23 @@ def run_job(job: Job) -> SampleRecord:
     if job.candidate is None:
         summary = "the sample holds no code"
         return SampleRecord(job.task_id, job.sample, False, FailureKind.NO_MODULE, log_excerpt=summary)
+    if job.testbench.style is TestbenchStyle.CVDP:
+        return _record(job, _run_cvdp(job))
     if job.reference_counted:
         expected = job.reference_samples
     else:  # not planned by _plan_counts (a job made elsewhere): measure it here, in the open
         expected = ReferenceCounts().expected(job.candidate, job.testbench, job.options)
     return _record(job, check(job.candidate, job.testbench, job.options, expected_samples=expected))
+
+
+def _is_cvdp(problem: Problem) -> bool:
+    return problem.testbench is not None and problem.testbench.style is TestbenchStyle.CVDP
+
+
+def _run_cvdp(job: Job) -> CheckResult:
+    """A CVDP problem's own harness (check() does not dispatch to it yet)."""
+    assert job.candidate is not None
+    return CvdpHarness().run(job.candidate, job.testbench, job.options, expected_samples=None)
 
 
 def run_reference_job(job: Job) -> tuple[SampleRecord, int | None]:
@@ -444,6 +500,8 @@ def _settings(request: BenchRequest, samples_digest: str | None) -> dict[str, An
         settings["lint"] = True
     if request.exclude_flagged is not None:
         settings["exclude_flagged"] = request.exclude_flagged
+    if request.mode == "model" and request.self_check is not SelfCheck.AUTO:
+        settings["self_check"] = request.self_check  # only when not the default: older runs resume
     return settings
 
 
@@ -470,6 +528,11 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
         asked = aside.submit(versions, request.sandbox)  # `iverilog -V` runs while the suite loads
         suite = load(request)
         problems, notes = select(suite, request)
+        if request.mode == "model" and any(_is_cvdp(p) for p in problems):
+            # The agent loop judges with check(), which has no CVDP harness yet.
+            raise BenchError("--model does not run CVDP problems yet; use --reference or --samples")
+        if request.lints and any(_is_cvdp(p) for p in problems):
+            raise BenchError("--audit and --exclude-flagged do not cover CVDP problems yet")
         samples = None
         if request.mode == "samples":
             if request.samples_path is None:
@@ -493,7 +556,7 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
             model_kind=model.kind if model is not None else request.mode,
             stand_in=model.is_stand_in if model is not None else False,
             strategy=request.strategy if model is not None else request.mode,
-            feedback_mode=request.feedback if model is not None else "none",
+            feedback_mode=feedback_shown(request.strategy, request.feedback) if model is not None else "none",
             settings=_settings(request, _digest(samples) if samples else None),
             versions=made_by,
         )
@@ -775,6 +838,7 @@ def _run_model(
             iterations=request.iterations,
             strategy=request.strategy,
             feedback=request.feedback,
+            self_check=request.self_check,
             timeout_s=request.timeout_s,
             sandbox=request.sandbox,
             sample=sample,

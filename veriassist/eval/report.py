@@ -252,7 +252,14 @@ def run_banners(run: RunInfo) -> list[Banner]:
             )
         )
     elif run.model_kind == "manual":
-        banners.append(Banner("info", "hand-written designs", "No model produced these designs."))
+        banners.append(
+            Banner(
+                "info",
+                "manual model",
+                "Each prompt was answered by a person or another tool (`--model manual`), not by an API"
+                " call; token counts are estimates (characters / 4).",
+            )
+        )
     if run.feedback_mode == FeedbackMode.GOLDEN:
         banners.append(
             Banner(

@@ -22,14 +22,14 @@ import os
 import sqlite3
 import subprocess
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 # The records live with the other stage records; they are re-exported here for callers of the store.
-from veriassist.types import FailureKind, FeedbackMode, IterationRecord, SampleRecord
+from veriassist.types import FailureKind, FeedbackMode, IterationRecord, SampleRecord, SelfCheckOutcome
 
 __all__ = [
     "FEEDBACK_MODES",
@@ -51,8 +51,8 @@ __all__ = [
 MODEL_KINDS = ("reference", "samples", "api", "scripted", "replay", "manual")
 # Kinds whose results never come from a model: a report must not show them as one.
 STAND_IN_KINDS = frozenset({"scripted"})
-# "none": a run with no model loop (references, samples made elsewhere), so nothing is fed back.
-FEEDBACK_MODES = ("none", *FeedbackMode)
+# What the model was really shown: "none" also for runs with no model loop (references, samples).
+FEEDBACK_MODES = tuple(FeedbackMode)
 
 
 class RunStatus(enum.StrEnum):
@@ -82,8 +82,34 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 # Numbered schema migrations, applied in order; `PRAGMA user_version` holds how
-# many have run. Append new ones; never edit one that has shipped.
-migrations: list[str] = [
+# many have run. Append new ones; never edit one that has shipped. A function migrates what
+# SQL alone cannot.
+Migration = str | Callable[[sqlite3.Connection], None]
+
+
+def _record_compiler_feedback_and_self_checks(db: sqlite3.Connection) -> None:
+    """4: runs may record feedback 'compiler' (compile-only); iterations record their self-check.
+
+    SQLite cannot alter a CHECK constraint, and rebuilding `runs` would cascade-delete its
+    samples, so the constraint's text is rewritten in place, as SQLite documents for
+    loosening a constraint; the schema cookie is bumped so every connection rereads it.
+    """
+    old = "CHECK (feedback_mode IN ('none', 'own-testbench', 'golden'))"
+    new = "CHECK (feedback_mode IN ('none', 'compiler', 'own-testbench', 'golden'))"
+    cookie = int(db.execute("PRAGMA schema_version").fetchone()[0])
+    db.execute("PRAGMA writable_schema = ON")
+    try:
+        db.execute(
+            "UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'runs'",
+            (old, new),
+        )
+        db.execute(f"PRAGMA schema_version = {cookie + 1}")
+    finally:
+        db.execute("PRAGMA writable_schema = OFF")
+    db.execute("ALTER TABLE iterations ADD COLUMN self_check TEXT")
+
+
+migrations: list[Migration] = [
     # 1: runs, samples, iterations and content-addressed messages.
     """
     CREATE TABLE runs (
@@ -172,6 +198,7 @@ migrations: list[str] = [
         recorded TEXT NOT NULL
     );
     """,
+    _record_compiler_feedback_and_self_checks,
 ]
 
 
@@ -321,9 +348,12 @@ class Store:
                     f"{self.path} has schema version {version}; this veriassist knows {len(migrations)}"
                 )
             for number, script in enumerate(migrations[version:], start=version + 1):
-                # One statement at a time: executescript() would commit our open transaction.
-                for statement in _split_sql(script):
-                    db.execute(statement)
+                if callable(script):
+                    script(db)
+                else:
+                    # One statement at a time: executescript() would commit our open transaction.
+                    for statement in _split_sql(script):
+                        db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
 
     # -- runs ------------------------------------------------------------------
@@ -575,14 +605,16 @@ class Store:
             db.execute(
                 "INSERT INTO iterations (run_id, task_id, sample, iteration, own_passed, own_kind,"
                 " golden_passed, golden_kind, prompt_sha, reply_sha, feedback_sha, tokens_in, tokens_out,"
-                " latency_s, code_hash, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " latency_s, code_hash, self_check, recorded)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (run_id, task_id, sample, iteration) DO UPDATE SET"
                 " own_passed = excluded.own_passed, own_kind = excluded.own_kind,"
                 " golden_passed = excluded.golden_passed, golden_kind = excluded.golden_kind,"
                 " prompt_sha = excluded.prompt_sha, reply_sha = excluded.reply_sha,"
                 " feedback_sha = excluded.feedback_sha, tokens_in = excluded.tokens_in,"
                 " tokens_out = excluded.tokens_out, latency_s = excluded.latency_s,"
-                " code_hash = excluded.code_hash, recorded = excluded.recorded",
+                " code_hash = excluded.code_hash, self_check = excluded.self_check,"
+                " recorded = excluded.recorded",
                 (
                     run_id,
                     record.task_id,
@@ -597,6 +629,7 @@ class Store:
                     record.tokens_out,
                     record.latency_s,
                     record.code_hash,
+                    None if record.self_check is None else SelfCheckOutcome(record.self_check).value,
                     _now(),
                 ),
             )
@@ -739,4 +772,5 @@ def _iteration_record(row: sqlite3.Row) -> IterationRecord:
         tokens_out=int(row["tokens_out"]),
         latency_s=row["latency_s"],
         code_hash=row["code_hash"],
+        self_check=SelfCheckOutcome(row["self_check"]) if row["self_check"] else None,
     )

@@ -62,7 +62,7 @@ class ManualModel:
         return "manual"
 
     def describe(self) -> str:
-        return f"manual (a person answers; prompts in {self.directory})"
+        return f"manual (answered by a person or another tool; prompts in {self.directory})"
 
     def prompt_path(self, number: int) -> Path:
         return self.directory / f"prompt-{number:03d}.md"
@@ -79,7 +79,7 @@ class ManualModel:
             reply_file = self.reply_path(number)
             if self.stderr is not None:
                 how = f"write the reply to {reply_file}"
-                if self.stdin is not None:
+                if _is_terminal(self.stdin):  # piped or closed input: no one there to paste
                     how += f", or paste it here and end it with a line holding only '{_END_OF_REPLY}'"
                 print(
                     f"\n==== prompt {number:03d} ({self.prompt_path(number)}) ====\n{text}", file=self.stderr
@@ -87,7 +87,15 @@ class ManualModel:
                 print(f"==== {how} ====", file=self.stderr, flush=True)
             start = self._clock()
             reply = self._wait(reply_file)
-            return Completion(text=reply, model="manual", kind="manual", latency_s=self._clock() - start)
+            # No tokenizer sees the text: chars/4 estimates, which records of kind "manual" mark as such.
+            return Completion(
+                text=reply,
+                model="manual",
+                kind="manual",
+                prompt_tokens=estimate_tokens(text),
+                completion_tokens=estimate_tokens(reply),
+                latency_s=self._clock() - start,
+            )
 
     def _wait(self, reply_file: Path) -> str:
         start = self._clock()
@@ -127,6 +135,18 @@ class ManualModel:
                 return "".join(lines)
             lines.append(line)
         return "".join(lines) if lines else None
+
+
+def estimate_tokens(text: str) -> int:
+    """A rough token count for text no tokenizer saw: a token is about four characters."""
+    return (len(text) + 3) // 4
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (OSError, ValueError):
+        return False
 
 
 def default_stdin() -> TextIO | None:

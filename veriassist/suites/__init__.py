@@ -12,7 +12,7 @@ from pathlib import Path
 
 from veriassist import hdl
 from veriassist.spec import spec_interface
-from veriassist.suites import designs, rtllm, verilogeval_v1, verilogeval_v2
+from veriassist.suites import cvdp, designs, rtllm, verilogeval_v1, verilogeval_v2
 from veriassist.suites.base import Suite, SuiteError
 from veriassist.types import Problem
 
@@ -34,6 +34,7 @@ _FORMATS: dict[str, tuple[Callable[[Path], bool], _Loader]] = {
     verilogeval_v1.FORMAT: (verilogeval_v1.detect, verilogeval_v1.load),
     designs.FORMAT: (designs.detect, designs.load),
     rtllm.FORMAT: (rtllm.detect, rtllm.load),
+    cvdp.FORMAT: (cvdp.detect, cvdp.load),
 }
 FORMATS: tuple[str, ...] = tuple(_FORMATS)
 # Formats found by walking the whole tree below the path (RTLLM v2 nests its designs).
@@ -59,7 +60,7 @@ def detect_format(path: Path) -> str:
     raise SuiteError(
         f"{path}: not a suite we recognise; expected a VerilogEval v2 dataset (problems.txt), "
         f"VerilogEval v1 jsonl (data/VerilogEval_Human.jsonl), RTLLM design folders "
-        f"(design_description.txt + testbench.v) or designs (*/design.toml)"
+        f"(design_description.txt + testbench.v), designs (*/design.toml) or a CVDP .jsonl file"
     )
 
 
