@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,6 @@ class Cocotb:
                 "nonce_file": str(nonce_file),
                 "seed": 1,
             }
-            (work / "config.json").write_text(json.dumps(config))
             env = runner.clean_env(
                 {
                     "PYTHONPATH": str(work / "tb"),
@@ -71,59 +71,82 @@ class Cocotb:
                     "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
                 }
             )
-            limits = replace(options.limits, wall_s=options.timeout_s + options.compile_timeout_s)
-            argv = [sys.executable, "-m", "veriassist.toolchain.cocotb_driver", str(work / "config.json")]
-            ran = runner.run(argv, work, limits=limits, sandbox=sandbox, env=env)
-            report = _report(ran.stdout, nonce)
-            log = "\n".join(line for line in ran.output.splitlines() if nonce not in line)
-            diagnostics = icarus.parse_diagnostics(log, layout.names)
-            timings = {"cocotb_s": ran.duration_s}
-            common: dict[str, Any] = dict(
-                compile_log=log,
-                timings=timings,
-                sandboxed=sandbox.active,
-                diagnostics=tuple(diagnostics),
-                workdir=work if options.keep_workdir else None,
+            return run_driver(
+                config,
+                work,
+                env,
+                options,
+                sandbox,
+                nonce,
+                names=layout.names,
+                scope=candidate.top,
+                what="cocotb",
             )
-            if ran.timed_out:
-                summary = "failed: the cocotb run did not finish in time"
-                return CheckResult(False, FailureKind.TIMEOUT, summary=summary, **common)
-            if report is None or report.get("stage") == "build":
-                if report is not None or BUILD_FAILED in log:
-                    failed_build = compile_failure(log, False, diagnostics, timings, sandbox.active)
-                    return replace(failed_build, workdir=common["workdir"])
-                summary = f"failed: the cocotb driver gave no verdict (exit code {ran.returncode})"
-                return CheckResult(False, FailureKind.SIMULATOR_CRASH, summary=summary, **common)
-            tests = _outcomes(report)
-            failed = [t for t in tests if not t.passed]
-            wave = ""
-            if failed and options.waveform:
-                first = failed[0]
-                around = int(first.sim_time_ns * 1000) if first.sim_time_ns is not None else None  # VCD: ps
-                wave = waveform(work, around, timings, scope=candidate.top)
-        if report.get("stage") != "done":
-            # The simulator failed ($fatal, a crash, a signal): whatever results it left, no pass.
-            error = str(report.get("error", ""))[:500]
-            summary = f"failed: the simulator did not finish cleanly ({error})"
-            return CheckResult(
-                False,
-                FailureKind.SIMULATOR_CRASH,
-                tests=tuple(tests),
-                waveform=wave,
-                summary=summary,
-                **common,
-            )
-        if not tests:
-            kind = FailureKind.SIMULATOR_CRASH if TEST_FAILED_TO_RUN in log else FailureKind.TESTBENCH_ERROR
-            return CheckResult(False, kind, summary="failed: the cocotb testbench ran no test", **common)
-        if failed:
-            summary = f"failed: {len(failed)} of {len(tests)} cocotb tests failed (first: {failed[0].name})"
-            return CheckResult(
-                False, FailureKind.TEST_FAILED, tests=tuple(tests), waveform=wave, summary=summary, **common
-            )
+
+
+def run_driver(
+    config: dict[str, Any],
+    work: Path,
+    env: dict[str, str],
+    options: CheckOptions,
+    sandbox: Sandbox,
+    nonce: str,
+    *,
+    names: Mapping[str, str],
+    scope: str,
+    what: str,
+) -> CheckResult:
+    """Run toolchain/cocotb_driver.py on `config` in the sandbox and judge only its nonce-stamped
+    report: the verdict of every cocotb-based testbench (ours, and CVDP harnesses as `what`)."""
+    (work / "config.json").write_text(json.dumps(config))
+    limits = replace(options.limits, wall_s=options.timeout_s + options.compile_timeout_s)
+    argv = [sys.executable, "-m", "veriassist.toolchain.cocotb_driver", str(work / "config.json")]
+    ran = runner.run(argv, work, limits=limits, sandbox=sandbox, env=env)
+    report = _report(ran.stdout, nonce)
+    log = "\n".join(line for line in ran.output.splitlines() if nonce not in line)
+    diagnostics = icarus.parse_diagnostics(log, names)
+    timings = {"cocotb_s": ran.duration_s}
+    common: dict[str, Any] = dict(
+        compile_log=log,
+        timings=timings,
+        sandboxed=sandbox.active,
+        diagnostics=tuple(diagnostics),
+        workdir=work if options.keep_workdir else None,
+    )
+    if ran.timed_out:
+        summary = f"failed: the {what} run did not finish in time"
+        return CheckResult(False, FailureKind.TIMEOUT, summary=summary, **common)
+    if report is None or report.get("stage") == "build":
+        if report is not None or BUILD_FAILED in log:
+            failed_build = compile_failure(log, False, diagnostics, timings, sandbox.active)
+            return replace(failed_build, workdir=common["workdir"])
+        summary = f"failed: the cocotb driver gave no verdict (exit code {ran.returncode})"
+        return CheckResult(False, FailureKind.SIMULATOR_CRASH, summary=summary, **common)
+    tests = _outcomes(report)
+    failed = [t for t in tests if not t.passed]
+    wave = ""
+    if failed and options.waveform:
+        first = failed[0]
+        around = int(first.sim_time_ns * 1000) if first.sim_time_ns is not None else None  # VCD: ps
+        wave = waveform(Path(str(config["test_dir"])), around, timings, scope=scope)
+    if report.get("stage") != "done":
+        # The simulator failed ($fatal, a crash, a signal): whatever results it left, no pass.
+        error = str(report.get("error", ""))[:500]
+        summary = f"failed: the simulator did not finish cleanly ({error})"
         return CheckResult(
-            True, FailureKind.PASS, tests=tuple(tests), summary=f"passed: {len(tests)} cocotb tests", **common
+            False, FailureKind.SIMULATOR_CRASH, tests=tuple(tests), waveform=wave, summary=summary, **common
         )
+    if not tests:
+        kind = FailureKind.SIMULATOR_CRASH if TEST_FAILED_TO_RUN in log else FailureKind.TESTBENCH_ERROR
+        return CheckResult(False, kind, summary=f"failed: the {what} testbench ran no test", **common)
+    if failed:
+        summary = f"failed: {len(failed)} of {len(tests)} {what} tests failed (first: {failed[0].name})"
+        return CheckResult(
+            False, FailureKind.TEST_FAILED, tests=tuple(tests), waveform=wave, summary=summary, **common
+        )
+    return CheckResult(
+        True, FailureKind.PASS, tests=tuple(tests), summary=f"passed: {len(tests)} {what} tests", **common
+    )
 
 
 def _report(stdout: str, nonce: str) -> dict[str, Any] | None:

@@ -11,19 +11,14 @@ pytest could write. Parameter sweeps that a problem's test_runner.py adds are no
 
 from __future__ import annotations
 
-import json
 import re
-import sys
-from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import Any
 
-from veriassist.check.cocotb_sim import _outcomes, _report
-from veriassist.check.simulation import CheckOptions, compile_failure, waveform
+from veriassist.check.cocotb_sim import run_driver
+from veriassist.check.simulation import CheckOptions
 from veriassist.check.verdict import new_nonce
 from veriassist.hdl.static_check import check_candidate
 from veriassist.toolchain import icarus, runner
-from veriassist.toolchain.cocotb_driver import BUILD_FAILED, TEST_FAILED_TO_RUN
 from veriassist.toolchain.sandbox import Sandbox
 from veriassist.toolchain.workdir import work_dir
 from veriassist.types import Candidate, CheckResult, FailureKind, Testbench
@@ -193,64 +188,22 @@ def run_harness(
             "nonce_file": str(nonce_file),
             "seed": 1,
         }
-        (work / "config.json").write_text(json.dumps(config))
         extra = {k: _to_work(v, work) for k, v in env.items() if not _ENV_REFUSED.match(k)}
         extra["VERILOG_SOURCES"] = " ".join(sources)
         extra["PYTHONPATH"] = str(work / "src")
         extra["PYTHONDONTWRITEBYTECODE"] = "1"
         extra["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # as in check/cocotb_sim.py: plugins cost seconds
-        limits = replace(options.limits, wall_s=options.timeout_s + options.compile_timeout_s)
-        argv = [sys.executable, "-m", "veriassist.toolchain.cocotb_driver", str(work / "config.json")]
-        ran = runner.run(argv, work, limits=limits, sandbox=sandbox, env=runner.clean_env(extra))
-        report = _report(ran.stdout, nonce)
-        log = "\n".join(line for line in ran.output.splitlines() if nonce not in line)
-        diagnostics = icarus.parse_diagnostics(log, names)
-        timings = {"cocotb_s": ran.duration_s}
-        common: dict[str, Any] = dict(
-            compile_log=log,
-            timings=timings,
-            sandboxed=sandbox.active,
-            diagnostics=tuple(diagnostics),
-            workdir=work if options.keep_workdir else None,
+        return run_driver(
+            config,
+            work,
+            runner.clean_env(extra),
+            options,
+            sandbox,
+            nonce,
+            names=names,
+            scope=top,
+            what="harness",
         )
-        if ran.timed_out:
-            return CheckResult(
-                False, FailureKind.TIMEOUT, summary="failed: the harness did not finish in time", **common
-            )
-        if report is None or report.get("stage") == "build":
-            if report is not None or BUILD_FAILED in log:
-                failed = compile_failure(log, False, diagnostics, timings, sandbox.active)
-                return replace(failed, workdir=common["workdir"])
-            summary = f"failed: the cocotb driver gave no verdict (exit code {ran.returncode})"
-            return CheckResult(False, FailureKind.SIMULATOR_CRASH, summary=summary, **common)
-        tests = _outcomes(report)
-        failed_tests = [t for t in tests if not t.passed]
-        wave = ""
-        if failed_tests and options.waveform:
-            first = failed_tests[0]
-            around = int(first.sim_time_ns * 1000) if first.sim_time_ns is not None else None  # VCD: ps
-            wave = waveform(test_dir, around, timings, scope=top)
-    if report.get("stage") != "done":
-        error = str(report.get("error", ""))[:500]
-        return CheckResult(
-            False,
-            FailureKind.SIMULATOR_CRASH,
-            tests=tuple(tests),
-            waveform=wave,
-            summary=f"failed: the simulator did not finish cleanly ({error})",
-            **common,
-        )
-    if not tests:
-        kind = FailureKind.SIMULATOR_CRASH if TEST_FAILED_TO_RUN in log else FailureKind.TESTBENCH_ERROR
-        return CheckResult(False, kind, summary="failed: the harness ran no test", **common)
-    if failed_tests:
-        summary = f"failed: {len(failed_tests)} of {len(tests)} harness tests failed (first: {failed_tests[0].name})"
-        return CheckResult(
-            False, FailureKind.TEST_FAILED, tests=tuple(tests), waveform=wave, summary=summary, **common
-        )
-    return CheckResult(
-        True, FailureKind.PASS, tests=tuple(tests), summary=f"passed: {len(tests)} harness tests", **common
-    )
 
 
 class CvdpHarness:

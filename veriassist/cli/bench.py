@@ -19,6 +19,7 @@ from veriassist.cli.errors import (
     run_error,
     usage_error,
 )
+from veriassist.cli.options import FeedbackOption, SelfCheckOption, StrategyOption
 from veriassist.types import FeedbackMode, SelfCheck, Severity, Strategy
 
 if TYPE_CHECKING:
@@ -52,18 +53,9 @@ def bench_command(
         typer.Option("--stand-in", help="Mark the run as made by a test stand-in (e.g. a scripted server)."),
     ] = False,
     iterations: Annotated[int, typer.Option("--iterations", min=1, help="Loop iterations per sample.")] = 5,
-    strategy: Annotated[Strategy, typer.Option("--strategy")] = Strategy.VERIASSIST,
-    feedback: Annotated[
-        FeedbackMode, typer.Option("--feedback", help="What the model is shown: own-testbench or golden.")
-    ] = FeedbackMode.OWN_TESTBENCH,
-    self_check: Annotated[
-        SelfCheck,
-        typer.Option(
-            "--self-check",
-            help="Check the spec's requirements against the first design: auto (only when its own"
-            " tests fail or look weak), always, never.",
-        ),
-    ] = SelfCheck.AUTO,
+    strategy: StrategyOption = Strategy.VERIASSIST,
+    feedback: FeedbackOption = FeedbackMode.OWN_TESTBENCH,
+    self_check: SelfCheckOption = SelfCheck.AUTO,
     samples_per_task: Annotated[int, typer.Option("--samples-per-task", min=1, help="n for pass@k.")] = 1,
     jobs: Annotated[
         int | None, typer.Option("-j", "--jobs", min=1, help="Workers; default: all cores.")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from veriassist.cli.errors import usage_error
+from veriassist.cli.options import FeedbackOption, SelfCheckOption, StrategyOption
 from veriassist.types import FeedbackMode, IterationRecord, Problem, SelfCheck, Strategy, feedback_shown
 
 if TYPE_CHECKING:
@@ -33,18 +34,9 @@ def generate_command(
     ] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
     iterations: Annotated[int, typer.Option("--iterations", min=1)] = 5,
-    strategy: Annotated[Strategy, typer.Option("--strategy")] = Strategy.VERIASSIST,
-    feedback: Annotated[
-        FeedbackMode, typer.Option("--feedback", help="What the model is shown: own-testbench or golden.")
-    ] = FeedbackMode.OWN_TESTBENCH,
-    self_check: Annotated[
-        SelfCheck,
-        typer.Option(
-            "--self-check",
-            help="Check the spec's requirements against the first design: auto (only when its own"
-            " tests fail or look weak), always, never.",
-        ),
-    ] = SelfCheck.AUTO,
+    strategy: StrategyOption = Strategy.VERIASSIST,
+    feedback: FeedbackOption = FeedbackMode.OWN_TESTBENCH,
+    self_check: SelfCheckOption = SelfCheck.AUTO,
     temperature: Annotated[float | None, typer.Option("--temperature")] = None,
     record: Annotated[Path | None, typer.Option("--record", help="Write every model exchange here.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the reply cache.")] = False,
