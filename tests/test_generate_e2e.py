@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -165,3 +166,35 @@ def test_no_self_check_goes_from_failing_own_tests_straight_to_the_correction(tm
     prompts = user_prompts(server)
     assert len(prompts) == 2 and "requirements" not in prompts[1] and "own cocotb testbench" in prompts[1]
     assert "self-check" not in done.stderr
+
+
+# A real model's answers (a manual-model run, answered from the prompts alone by an LLM helper),
+# replayed: a prompt change that breaks the replay shows as a replay miss, not as silence.
+REAL_REPLAY = Path(__file__).parent / "fixtures" / "replay" / "seq_detector_1011_manual"
+SEQ_DETECTOR = Path(__file__).parent.parent / "designs" / "seq_detector_1011"
+
+
+def _generate(design: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    argv = [sys.executable, "-m", "veriassist", "generate", str(design), "-o", str(out)]
+    argv += ["--model", f"replay:{REAL_REPLAY}", "--iterations", "3", "--self-check", "always"]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=300)
+
+
+def test_a_real_models_recorded_run_replays_to_the_same_pass_with_its_self_check(tmp_path: Path) -> None:
+    done = _generate(SEQ_DETECTOR, tmp_path / "out")
+    assert done.returncode == 0, done.stderr[-2000:]
+    outcome = json.loads((tmp_path / "out" / "outcome.json").read_text())
+    assert outcome["passed"] and outcome["judged_by"] == "golden"
+    (first,) = outcome["iterations"]
+    assert first["self_check"] == "kept" and first["golden_kind"] == "pass"
+    assert "recorded from manual" in outcome["model"]
+
+
+def test_a_prompt_the_recording_never_saw_is_a_clear_replay_miss(tmp_path: Path) -> None:
+    changed = tmp_path / "seq_detector_1011"
+    shutil.copytree(SEQ_DETECTOR, changed)
+    spec = changed / "spec.md"
+    spec.write_text(spec.read_text() + "\nThe detector must also be fast.\n")
+    done = _generate(changed, tmp_path / "out")
+    assert done.returncode != 0
+    assert "replay" in done.stderr.lower() and "Traceback" not in done.stderr

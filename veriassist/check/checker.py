@@ -122,13 +122,10 @@ def _testbench_modules(testbench: Testbench) -> set[str]:
     names: set[str] = set()
     if testbench.style is not TestbenchStyle.COCOTB:
         for f in testbench.files:
-            names.update(_module_names(f.text))
+            names.update(module_names(f.text))
     if testbench.reference_module:
         names.add(testbench.reference_module)
     return names
-
-
-_module_names = module_names
 
 
 @functools.lru_cache(maxsize=256)
