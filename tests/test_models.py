@@ -8,6 +8,7 @@ import random
 import re
 import socket
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -531,3 +532,38 @@ def test_a_stand_in_is_marked_from_env_or_config_file(tmp_path: Path) -> None:
     assert resolve_settings(spec, env={"VERIASSIST_STAND_IN": "1"}, cwd=tmp_path, home=tmp_path).stand_in
     _write(tmp_path / "veriassist.toml", "[model]\nstand_in = true\n")
     assert resolve_settings(spec, env={}, cwd=tmp_path, home=tmp_path).stand_in
+
+
+def test_manual_model_lets_parallel_loops_wait_on_several_prompts_at_once(tmp_path: Path) -> None:
+    # bench -j 2 with replies by file: both prompts are on disk before either is answered,
+    # and each reply goes back to the loop that asked, whatever order they are written in.
+    model = ManualModel(tmp_path, poll_s=0.01, timeout_s=10)
+    replies: dict[str, str] = {}
+
+    def ask(which: str) -> None:
+        replies[which] = model.complete([Message("user", f"design {which}")]).text
+
+    threads = [threading.Thread(target=ask, args=(w,)) for w in ("alpha", "beta")]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(list(tmp_path.glob("prompt-*.md"))) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    prompts = {p.read_text().strip().split()[-1]: p for p in tmp_path.glob("prompt-*.md")}
+    assert sorted(prompts) == ["alpha", "beta"]  # both wait at once, nothing answered yet
+    for which in ("beta", "alpha"):
+        reply = prompts[which].with_name(prompts[which].name.replace("prompt", "reply"))
+        reply.write_text(f"module {which}; endmodule\n")
+    for thread in threads:
+        thread.join(timeout=10)
+    assert replies == {"alpha": "module alpha; endmodule\n", "beta": "module beta; endmodule\n"}
+
+
+def test_manual_model_reads_stdin_only_from_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from veriassist.models.manual import default_stdin
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("piped\n"))
+    assert default_stdin() is None  # `< /dev/null` or a pipe: replies by file, several at once
+    terminal = Terminal("")
+    monkeypatch.setattr("sys.stdin", terminal)
+    assert default_stdin() is terminal

@@ -72,7 +72,7 @@ def lay_out(
     for f in testbench.files:
         write(f"tb/{f.name}", stamp(f.text) if verilog_tb else f.text, f.name, compiled=verilog_tb)
     if verilog_tb and testbench.reference is not None and testbench.reference_module:
-        text = reference_as(testbench.reference_module, testbench)
+        text = reference_as(testbench.reference_module, testbench, isolate=True)
         write(f"ref/{testbench.reference.name}", text, testbench.reference.name)
     for name, text in (trusted or {}).items():
         write(name, text, name)
@@ -138,9 +138,17 @@ def reference_top(testbench: Testbench) -> str | None:
     return names[-1] if names else None
 
 
-def reference_as(module: str, testbench: Testbench) -> str:
-    """The reference's text with its top module named `module`."""
+def reference_as(module: str, testbench: Testbench, *, isolate: bool = False) -> str:
+    """The reference's text with its top module named `module`.
+
+    With `isolate`, its other modules are renamed too (`<module>__<name>`): a multi-module
+    reference then compiles beside a candidate that names its submodules the same way.
+    """
     assert testbench.reference is not None
     old = reference_top(testbench)
     text = testbench.reference.text
+    if isolate:
+        for name in module_names(text):
+            if name != old:
+                text = _renamed(text, name, f"{module}__{name}")
     return _renamed(text, old, module) if old and old != module else text

@@ -48,8 +48,8 @@ class ManualModel:
         self.timeout_s = timeout_s
         self._sleep = sleep
         self._clock = clock
-        # One prompt at a time: a person answers in order, and prompts must not interleave.
         self._lock = threading.Lock()
+        self._exchange = threading.Lock()
         self.directory.mkdir(parents=True, exist_ok=True)
         numbers = [
             int(m.group(1)) for p in directory.glob("prompt-*.md") if (m := re.search(r"(\d+)", p.name))
@@ -71,7 +71,15 @@ class ManualModel:
         return self.directory / f"reply-{number:03d}.md"
 
     def complete(self, messages: Sequence[Message]) -> Completion:
-        with self._lock:
+        if self.stdin is not None:
+            # Replies may come on stdin, which names no prompt: one prompt at a time.
+            with self._exchange:
+                return self._exchange_one(messages)
+        # Replies come by file only: prompts of parallel loops (`bench -j N`) wait side by side.
+        return self._exchange_one(messages)
+
+    def _exchange_one(self, messages: Sequence[Message]) -> Completion:
+        with self._lock:  # numbers and announcements never interleave
             number = self._next
             self._next += 1
             text = render_messages(messages)
@@ -85,17 +93,17 @@ class ManualModel:
                     f"\n==== prompt {number:03d} ({self.prompt_path(number)}) ====\n{text}", file=self.stderr
                 )
                 print(f"==== {how} ====", file=self.stderr, flush=True)
-            start = self._clock()
-            reply = self._wait(reply_file)
-            # No tokenizer sees the text: chars/4 estimates, which records of kind "manual" mark as such.
-            return Completion(
-                text=reply,
-                model="manual",
-                kind="manual",
-                prompt_tokens=estimate_tokens(text),
-                completion_tokens=estimate_tokens(reply),
-                latency_s=self._clock() - start,
-            )
+        start = self._clock()
+        reply = self._wait(reply_file)
+        # No tokenizer sees the text: chars/4 estimates, which records of kind "manual" mark as such.
+        return Completion(
+            text=reply,
+            model="manual",
+            kind="manual",
+            prompt_tokens=estimate_tokens(text),
+            completion_tokens=estimate_tokens(reply),
+            latency_s=self._clock() - start,
+        )
 
     def _wait(self, reply_file: Path) -> str:
         start = self._clock()
@@ -150,8 +158,8 @@ def _is_terminal(stream: TextIO | None) -> bool:
 
 
 def default_stdin() -> TextIO | None:
-    """stdin when there is one to read a reply from."""
+    """stdin when a person at a terminal may paste replies into it; else None (replies by file)."""
     stream = sys.stdin
-    if stream is None or stream.closed:
+    if stream is None or stream.closed or not _is_terminal(stream):
         return None
     return stream

@@ -1,4 +1,8 @@
-"""Our own designs: `designs/<name>/{design.toml, spec.md, reference.sv, testbench.sv, mutants/}`."""
+"""Our own designs: `designs/[<tier>/]<name>/{design.toml, spec.md, reference.sv, testbench.sv, mutants/}`.
+
+A design's tier comes from its manifest (`tier = "hard"`), not from its folder, so reports
+and `bench --tier` agree whichever folder a user keeps it in.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +16,14 @@ from veriassist.types import Problem, SourceFile, Testbench, TestbenchStyle
 
 FORMAT = "designs"
 MANIFEST = "design.toml"
+DEFAULT_TIER = "standard"
 
 
 def design_folders(path: Path) -> list[Path]:
-    """The design folders at `path`: itself when it holds a manifest, else its children."""
+    """The design folders at `path`: itself when it holds a manifest, else every folder below that does."""
     if (path / MANIFEST).is_file():
         return [path]
-    return sorted(p.parent for p in path.glob(f"*/{MANIFEST}"))
+    return sorted(p.parent for p in path.rglob(MANIFEST) if "mutants" not in p.relative_to(path).parts)
 
 
 def detect(path: Path) -> bool:
@@ -38,6 +43,11 @@ def load(path: Path, task: str | None = None) -> Suite:
     if not folders:
         raise SuiteError(f"{path}: no */{MANIFEST} found")
     problems = tuple(_problem(folder) for folder in folders)
+    seen: dict[str, Path] = {}
+    for problem, folder in zip(problems, folders, strict=True):
+        if problem.task_id in seen:
+            raise SuiteError(f"{folder} and {seen[problem.task_id]}: two designs named '{problem.task_id}'")
+        seen[problem.task_id] = folder
     return Suite(name=FORMAT, format=FORMAT, root=path, problems=problems)
 
 
@@ -53,6 +63,9 @@ def _manifest(path: Path) -> dict[str, Any]:
         raise SuiteError(f"{path}: 'top' must be a string (the module name), not {top!r}")
     if not top:
         raise SuiteError(f"{path}: 'top' is empty; it names the design's module")
+    tier = manifest.setdefault("tier", DEFAULT_TIER)
+    if not isinstance(tier, str) or not tier:
+        raise SuiteError(f"{path}: 'tier' must be a name such as \"hard\", not {tier!r}")
     return manifest
 
 
