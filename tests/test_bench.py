@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -26,6 +27,7 @@ V1 = FIXTURES / "suites" / "verilogeval_v1"  # andgate, count15
 HANGS = FIXTURES / "bench" / "hangs"  # a testbench that never finishes
 
 pytestmark = pytest.mark.simulator
+FORMAL_STATUSES = {"equivalent", "not_equivalent", "bounded", "unknown"}
 
 
 def bench(*args: str | Path) -> tuple[int, str]:
@@ -190,6 +192,7 @@ def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
         "totals",
         "pass_at_k",
         "lint",
+        "formal",
         "results",
         "notes",
     } <= data.keys()
@@ -204,8 +207,9 @@ def test_json_output_has_the_documented_shape(tmp_path: Path) -> None:
     assert (counted["passed"], counted["samples"]) == (data["totals"]["passed"], data["totals"]["samples"])
     assert counted["fraction"] == f"{counted['passed']}/{counted['samples']}"
     for entry in data["results"]:
-        assert set(entry) == {"task_id", "sample", "passed", "verdict", "summary", "lint_flags"}
+        assert set(entry) == {"task_id", "sample", "passed", "verdict", "summary", "lint_flags", "formal"}
         assert entry["lint_flags"] is None
+        assert entry["formal"] is None or entry["formal"]["status"] in FORMAL_STATUSES
         assert isinstance(entry["sample"], int) and isinstance(entry["passed"], bool)
         assert entry["summary"]
 
@@ -545,7 +549,11 @@ def _vvp_running_under(pid: int) -> bool:
 
 # -- the suite lint in bench ---------------------------------------------------------
 
-LINT_DESIGNS = FIXTURES / "audit" / "designs"  # one planted defect per problem, two clean ones
+LINT_DESIGNS = FIXTURES / "audit" / "designs"
+# The audit tests below are about its simulation heuristics (X share, stuck outputs): with the
+# proof on (the default when Yosys is installed), the audit also refutes the weak testbenches'
+# wrong designs and flags them as errors, which test_audit.py and the formal test at the end cover.
+NO_PROOF = ("--formal", "off")  # one planted defect per problem, two clean ones
 # What `veriassist suites lint` finds there, as the flags each problem's samples carry.
 LINT_FLAGS = {
     "clean_counter": [],
@@ -585,7 +593,7 @@ def test_exclude_flagged_error_scores_only_problems_without_errors_and_gives_bot
     db = tmp_path / "lint.db"
     data = bench_json(
         LINT_DESIGNS, "--samples", lint_samples(tmp_path), "--exclude-flagged", "error",
-        "--db", db, "--run", "excl", "-j", "2",
+        "--db", db, "--run", "excl", "-j", "2", *NO_PROOF,
     )  # fmt: skip
     lint = data["lint"]
     assert lint["excluded"] == ["positional_order", "wrong_module_name"]
@@ -629,7 +637,7 @@ def test_exclude_flagged_warning_leaves_only_clean_problems_and_the_human_output
 ) -> None:
     code, output = bench(
         LINT_DESIGNS, "--samples", lint_samples(tmp_path), "--exclude-flagged", "warning",
-        "--db", tmp_path / "w.db", "--run", "warn", "-j", "2",
+        "--db", tmp_path / "w.db", "--run", "warn", "-j", "2", *NO_PROOF,
     )  # fmt: skip
     assert code == 0, output
     assert "1/2 samples passed" in output  # clean_counter's wrong sample fails, clean_mux passes
@@ -643,8 +651,9 @@ def test_exclude_flagged_warning_leaves_only_clean_problems_and_the_human_output
 
 def test_audit_alone_scores_every_problem_and_shows_the_flags_beside_the_results(tmp_path: Path) -> None:
     code, output = bench(
-        LINT_DESIGNS, "--samples", lint_samples(tmp_path), "--audit", "--db", tmp_path / "l.db", "-j", "2"
-    )
+        LINT_DESIGNS, "--samples", lint_samples(tmp_path), "--audit", "--db", tmp_path / "l.db", "-j", "2",
+        *NO_PROOF,
+    )  # fmt: skip
     assert code == 0, output
     assert "5/6 samples passed" in output
     assert "audit: 4 of 6 scored problems flagged" in output
@@ -673,7 +682,7 @@ def test_a_resumed_lint_run_reuses_the_recorded_findings_and_duplicates_nothing(
     def request(*only: str) -> BenchRequest:
         return BenchRequest(
             LINT_DESIGNS, mode="samples", samples_path=samples, exclude_flagged="error",
-            db=db, run_name="again", jobs=2, sandbox=False, only=only,
+            db=db, run_name="again", jobs=2, sandbox=False, only=only, formal="off",
         )  # fmt: skip
 
     first = run_bench(request("clean_mux", "positional_order"))
@@ -713,7 +722,7 @@ def test_a_model_run_with_the_old_lint_flag_carries_the_audit_flags_on_its_sampl
     script.write_text(json.dumps([f"```verilog\n{stuck}```\n"]))
     data = bench_json(
         LINT_DESIGNS, "--only", "x_compare", "--model", f"scripted:{script}", "--strategy", "zero-shot",
-        "--iterations", "1", "--lint", "--db", tmp_path / "m.db", "--run", "scripted-lint",
+        "--iterations", "1", "--lint", "--db", tmp_path / "m.db", "--run", "scripted-lint", *NO_PROOF,
     )  # fmt: skip
     assert [(r["task_id"], r["passed"], r["lint_flags"]) for r in data["results"]] == [
         ("x_compare", True, ["warning:strength"])
@@ -803,3 +812,66 @@ def test_a_second_bench_on_a_run_in_progress_is_refused_and_a_killed_ones_run_re
     data = bench_json(*args)  # the dead owner's lock went with it
     assert data["totals"]["samples"] == total and data["totals"]["resumed"] >= 3
     assert len(_rows(db, "busy")) == total
+
+
+needs_yosys = pytest.mark.skipif(shutil.which("yosys") is None, reason="yosys not installed")
+
+
+def formal_samples(tmp_path: Path) -> Path:
+    """Two wrong designs the weak testbenches pass, a wrong one the testbench kills, and a reference."""
+    reference = {task: (LINT_DESIGNS / task / "reference.sv").read_text() for task in LINT_FLAGS}
+    return write_jsonl(
+        tmp_path / "formal_samples.jsonl",
+        [
+            ("clean_counter", reference["clean_counter"].replace("q + 4'd1", "q + 4'd2")),
+            ("clean_mux", reference["clean_mux"]),
+            ("one_output", reference["one_output"].replace("a | b", "a ^ b")),
+            (
+                "x_compare",
+                "module hold8 (input clk, input load, input [7:0] d, output [7:0] q);\n"
+                "  assign q = 8'd0;\nendmodule\n",
+            ),
+        ],
+    )
+
+
+@needs_yosys
+def test_a_pass_that_a_proof_contradicts_is_recorded_and_listed_first(tmp_path: Path) -> None:
+    db = tmp_path / "formal.db"
+    samples = formal_samples(tmp_path)
+    only = "clean_counter,clean_mux,one_output,x_compare"
+    args = [LINT_DESIGNS, "--samples", samples, "--only", only, "--db", db, "-j", "1", "--no-sandbox"]
+    data = bench_json(*args, "--run", "formal", "--formal", "on")
+    by_task = {r["task_id"]: (r["passed"], r["formal"]) for r in data["results"]}
+    assert by_task["clean_mux"] == (True, None)  # the reference itself: no proof
+    for task in ("clean_counter", "one_output", "x_compare"):
+        assert by_task[task][1]["status"] == "not_equivalent", task
+        assert "MISMATCH in" in by_task[task][1]["table"]
+    assert [task for task, (passed, _) in by_task.items() if passed] == [
+        "clean_mux",
+        "one_output",
+        "x_compare",
+    ]
+    formal = data["formal"]
+    assert [(d["task_id"], d["testbench"], d["formal"]) for d in formal["disagreements"]] == [
+        ("one_output", "passed", "not_equivalent"),
+        ("x_compare", "passed", "not_equivalent"),
+    ]
+    assert (formal["pass_rate_testbench"]["passed"], formal["pass_rate_not_disproved"]["passed"]) == (3, 1)
+    assert formal["statuses"] == {"not_equivalent": 3}
+    with Store(db) as store:
+        records = {s.task_id: s for s in store.samples(store.get_run("formal").id)}
+    assert records["one_output"].passed and records["one_output"].formal is not None
+    assert records["one_output"].formal.refuted and records["clean_mux"].formal is None
+
+    code, shown = bench(*args, "--run", "formal")  # the same run again: read back, printed for a person
+    assert code == 0, shown
+    lines = shown.splitlines()
+    assert lines[1].startswith("A PASS THAT A PROOF CONTRADICTS: one_output/0")
+    assert lines[2].startswith("A PASS THAT A PROOF CONTRADICTS: x_compare/0")
+    assert "pass rate by testbench 3/4 (75.0%), by testbench and not disproved 1/4 (25.0%)" in shown
+
+    off = bench_json(*args, "--run", "off", "--formal", "off")
+    assert off["formal"] is None and all(r["formal"] is None for r in off["results"])
+    code, refused = bench(*args, "--run", "bad", "--formal", "maybe")
+    assert code == 2 and "expected off, auto or on" in refused

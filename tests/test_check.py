@@ -95,7 +95,7 @@ def test_zero_delay_loop_times_out(counter_tb: Testbench) -> None:
     text = GOOD_COUNTER.replace("endmodule", "reg spin = 0;\ninitial forever spin = ~spin;\nendmodule")
     result = judge(counter(text), counter_tb, CheckOptions(timeout_s=2))
     assert result.kind is FailureKind.TIMEOUT and not result.passed
-    assert "did not finish in time" in result.summary
+    assert "wall-clock limit fired" in result.summary
 
 
 def test_always_without_a_delay_is_refused_at_compile_time(counter_tb: Testbench) -> None:
@@ -220,3 +220,107 @@ def test_feedback_headline_says_passed_or_failed_once(counter_tb: Testbench) -> 
     bad = counter(GOOD_COUNTER.replace("q <= q + 1", "q <= q + 2"))
     failed = render_feedback(judge(bad, counter_tb), bad)
     assert failed.startswith("FAILED (mismatch): ") and "failed:" not in failed.splitlines()[0]
+
+
+SPEED_SUITE = ROOT / "tests" / "fixtures" / "suites" / "verilogeval_v2_speed"
+
+
+def _error_flags() -> tuple[Candidate, Testbench]:
+    """Our VE2-layout problem whose outputs are named `error`, `errors` and `syntax_error_flag`."""
+    from veriassist.suites import load_suite
+
+    problem = next(p for p in load_suite(SPEED_SUITE).problems if p.task_id.endswith("_error_flags"))
+    assert problem.reference is not None and problem.testbench is not None
+    return Candidate((problem.reference,), problem.top), problem.testbench
+
+
+def test_outputs_named_error_are_no_compile_error() -> None:
+    # The testbench prints `Hint: Output 'error' has no mismatches.` and the like: stamped lines
+    # that speak of a port, not of a failed compile.
+    design, testbench = _error_flags()
+    text = design.files[0].text.replace("endmodule", "// not the reference itself\nendmodule")
+    result = judge(Candidate((SourceFile("TopModule.sv", text),), design.top), testbench)
+    assert result.passed, result.summary
+    assert result.kind is FailureKind.PASS and result.total_mismatches == 0
+    hinted = {m.output for m in result.mismatches}
+    assert hinted == {"error", "errors", "syntax_error_flag"}
+    assert any("Output 'error' has no mismatches" in line for line in result.sim_log.splitlines())
+
+
+def test_a_wrong_design_with_an_error_output_is_a_mismatch_and_a_broken_one_a_compile_error() -> None:
+    design, testbench = _error_flags()
+    text = design.files[0].text
+    wrong = judge(Candidate((SourceFile("TopModule.sv", text.replace("|d", "&d")),), design.top), testbench)
+    assert wrong.kind is FailureKind.MISMATCH
+    assert [m.output for m in wrong.mismatches if m.count] == ["error"]
+    # A real compile error still is one, found by the compiler's exit and told by its output.
+    broken = text.replace("assign error = |d;", "assign error = no_such_function(d);")
+    failed = judge(Candidate((SourceFile("TopModule.sv", broken),), design.top), testbench)
+    assert failed.kind is FailureKind.COMPILE_ERROR and not failed.passed
+    assert any("no_such_function" in d.message and d.file == "TopModule.sv" for d in failed.diagnostics)
+
+
+def test_the_testbench_timeout_line_is_told_apart_from_our_wall_clock(counter_tb: Testbench) -> None:
+    # The candidate keeps the clock from ever reaching the stimulus's end: only the testbench's
+    # own `#1000000 TIMEOUT` ends the run, long before our wall clock would.
+    text = counter_tb.files[0].text
+    assert "TIMEOUT" in text
+    stalled = GOOD_COUNTER.replace("endmodule", "initial #5 forever #1 ;\nendmodule")
+    late = Testbench(
+        counter_tb.style,
+        (SourceFile("counter_test.sv", text.replace("#1 $finish", "#2000000 $finish")),),
+        counter_tb.toplevel,
+        counter_tb.reference,
+        counter_tb.reference_module,
+    )
+    result = check(counter(stalled), late, expected_samples=None)
+    assert result.kind is FailureKind.TIMEOUT
+    assert "testbench's own time limit" in result.summary and "wall-clock" not in result.summary
+    assert "retried_timeout_s" not in result.timings
+
+
+def test_a_run_held_back_by_load_is_retried_once_and_the_retry_recorded(
+    counter_tb: Testbench, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first run is kept waiting (as a loaded machine would: wall time passes, no CPU is
+    # used) until our limit fires; the retry runs the real simulation and gives the verdict.
+    from veriassist.toolchain import runner
+
+    real, calls = runner.run, []
+
+    def first_run_waits(argv: list[str], workdir: Path, **kwargs: Any) -> runner.ProcessResult:
+        calls.append(argv)
+        if len(calls) == 1:
+            return real(["/bin/sh", "-c", "sleep 30"], workdir, **kwargs)
+        return real(argv, workdir, **kwargs)
+
+    monkeypatch.setattr(runner, "run", first_run_waits)
+    options = CheckOptions(timeout_s=1, compile_timeout_s=1)
+    result = check(counter(GOOD_COUNTER), counter_tb, options, expected_samples=None)
+    assert result.passed, result.summary
+    assert len(calls) == 2 and calls[0] == calls[1]
+    assert 1.5 <= result.timings["retried_timeout_s"] < 10
+
+
+def test_a_design_that_runs_forever_times_out_saying_which_limit_fired(counter_tb: Testbench) -> None:
+    text = GOOD_COUNTER.replace("endmodule", "reg spin = 0;\ninitial forever spin = ~spin;\nendmodule")
+    result = check(counter(text), counter_tb, CheckOptions(timeout_s=1.5), expected_samples=None)
+    assert result.kind is FailureKind.TIMEOUT
+    assert "our wall-clock limit fired: the simulation ran past 1.5 s, using " in result.summary
+    # Whether load held the first run back depends on the machine; the record says which.
+    assert ("retried_timeout_s" in result.timings) == ("also on a retry" in result.summary)
+
+
+def _ran(timed_out: bool, cpu_s: float | None) -> Any:
+    from veriassist.toolchain.runner import ProcessResult
+
+    return ProcessResult(("vvp",), -9, "", "", timed_out, 30.0, 0, cpu_s)
+
+
+def test_only_a_timeout_that_used_little_cpu_counts_as_held_back_by_load() -> None:
+    from veriassist.check.simulators import stalled
+
+    assert stalled(_ran(True, 2.0), 30)  # waited for the CPU most of the time
+    assert not stalled(_ran(True, 29.0), 30)  # computed all along: the design's own doing
+    assert not stalled(_ran(True, None), 30)  # unknown: no second run on a guess
+    assert not stalled(_ran(False, 0.1), 30)  # finished: nothing to retry

@@ -441,3 +441,34 @@ def test_check_says_what_a_folder_is_missing() -> None:
     assert_usage_error(invoke("check", FIXTURES), "not a design folder")
     assert_usage_error(invoke("check", AND_GATE / "reference.sv"), "--tb")
     assert_usage_error(invoke("check", AND_GATE, "--tb", AND_GATE / "testbench.sv"), "is a folder")
+
+
+def test_runs_export_per_iteration_gives_each_tries_own_and_golden_verdict(tmp_path: Path) -> None:
+    from veriassist.eval.store import Store
+    from veriassist.types import FailureKind, IterationRecord, SelfCheckOutcome
+
+    db = tmp_path / "loop.db"
+    with Store(db) as store:
+        run = store.start_run(
+            "loop", suite_path="/s", suite_format="designs", model="m", model_kind="manual",
+            strategy="veriassist", feedback_mode="own-testbench",
+        )  # fmt: skip
+        tries = [
+            IterationRecord("p1", 0, 1, own_passed=True, own_kind=FailureKind.PASS, golden_passed=False,
+                            golden_kind=FailureKind.MISMATCH, self_check=SelfCheckOutcome.KEPT, prompt="P" * 99,
+                            golden_summary="12 of 80 samples mismatch"),
+            IterationRecord("p1", 0, 2, own_passed=True, own_kind=FailureKind.PASS, golden_passed=True,
+                            golden_kind=FailureKind.PASS),
+        ]  # fmt: skip
+        for record in tries:
+            store.record_iteration(run.id, record)
+    result = invoke("runs", "export", "loop", "--iterations", "--db", db, "-o", "-")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["iteration"], r["golden_kind"], r["agreement"]) for r in rows] == [
+        (1, "mismatch", "false-bless"),
+        (2, "pass", "agree"),
+    ]
+    assert rows[0]["self_check"] == "kept" and rows[0]["model_kind"] == "manual"
+    assert rows[0]["golden_summary"] == "12 of 80 samples mismatch" and rows[1]["golden_summary"] == ""
+    assert "prompt" not in rows[0]  # the exchange stays in the database

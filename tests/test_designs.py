@@ -149,6 +149,9 @@ def test_designs_in_tier_folders_load_with_their_tier_and_bench_selects_by_it(tm
     _design(tmp_path / "hard" / "big", "big_block", tier="hard")
     suite = load_suite(tmp_path)
     assert {p.task_id: p.metadata["tier"] for p in suite.problems} == {"wire": "standard", "big": "hard"}
+    from veriassist.suites.designs import tiers
+
+    assert tiers(tmp_path) == {"wire": "standard", "big": "hard"}  # manifests only, for old runs' reports
     chosen, _ = select(suite, BenchRequest(suite_path=tmp_path, tiers=("hard",)))
     assert [p.task_id for p in chosen] == ["big"]
     with pytest.raises(BenchError, match="tiers are hard, standard"):

@@ -169,24 +169,24 @@ def test_no_self_check_goes_from_failing_own_tests_straight_to_the_correction(tm
 
 
 # A real model's answers (a manual-model run, answered from the prompts alone by an LLM helper),
-# replayed: a prompt change that breaks the replay shows as a replay miss, not as silence.
-REAL_REPLAY = Path(__file__).parent / "fixtures" / "replay" / "seq_detector_1011_manual"
-SEQ_DETECTOR = Path(__file__).parent.parent / "designs" / "seq_detector_1011"
+# replayed through `generate`: a prompt change that breaks the replay shows as a replay miss.
+REAL_REPLAY = Path(__file__).parent / "fixtures" / "replay" / "seq_detector_1011_veriassist"
+SEQ_DETECTOR = REAL_REPLAY / "design"  # the design as it was recorded
 
 
 def _generate(design: Path, out: Path) -> subprocess.CompletedProcess[str]:
     argv = [sys.executable, "-m", "veriassist", "generate", str(design), "-o", str(out)]
-    argv += ["--model", f"replay:{REAL_REPLAY}", "--iterations", "3", "--self-check", "always"]
+    argv += ["--model", f"replay:{REAL_REPLAY}", "--iterations", "3", "--no-strength"]
     return subprocess.run(argv, capture_output=True, text=True, timeout=300)
 
 
-def test_a_real_models_recorded_run_replays_to_the_same_pass_with_its_self_check(tmp_path: Path) -> None:
+def test_a_real_models_recorded_run_replays_to_the_same_pass(tmp_path: Path) -> None:
     done = _generate(SEQ_DETECTOR, tmp_path / "out")
     assert done.returncode == 0, done.stderr[-2000:]
     outcome = json.loads((tmp_path / "out" / "outcome.json").read_text())
     assert outcome["passed"] and outcome["judged_by"] == "golden"
     (first,) = outcome["iterations"]
-    assert first["self_check"] == "kept" and first["golden_kind"] == "pass"
+    assert first["own_kind"] == "pass" and first["golden_kind"] == "pass"
     assert "recorded from manual" in outcome["model"]
 
 

@@ -36,6 +36,7 @@ TOOLS = {
     "sample_feedback",
 }
 needs_iverilog = pytest.mark.skipif(shutil.which("iverilog") is None, reason="needs Icarus Verilog")
+needs_yosys = pytest.mark.skipif(shutil.which("yosys") is None, reason="needs Yosys")
 needs_loop = pytest.mark.skipif(
     importlib.util.find_spec("veriassist.agent.loop") is None, reason="the agent loop has not landed yet"
 )
@@ -79,6 +80,26 @@ async def test_check_design_passes_a_good_design_and_explains_a_bad_one() -> Non
     assert report["verdict"] == "mismatch"
     assert report["mismatches"][0]["output"] == "out" and report["mismatches"][0]["count"] > 0
     assert "out" in report["feedback"]
+
+
+@needs_iverilog
+@needs_yosys
+@pytest.mark.asyncio
+async def test_check_design_with_a_reference_carries_the_formal_verdict_and_off_leaves_it_out() -> None:
+    async with Client(server) as client:
+        good = await _call(client, "check_design", rtl=GOOD_AND, testbench=TESTBENCH, reference=REFERENCE)
+        bad = await _call(client, "check_design", rtl=BUGGY_AND, testbench=TESTBENCH, reference=REFERENCE)
+        off = await _call(
+            client, "check_design", rtl=BUGGY_AND, testbench=TESTBENCH, reference=REFERENCE, formal="off"
+        )
+    assert good.structured_content["formal"]["status"] == "equivalent"
+    formal = bad.structured_content["formal"]
+    assert formal["status"] == "not_equivalent"
+    (step,) = formal["counterexample"]
+    ref, dut = step["outputs"]["out"]["ref"], step["outputs"]["out"]["dut"]
+    assert ref != dut and ref == str(int(step["inputs"]["a"]) & int(step["inputs"]["b"]))
+    assert "MISMATCH in out" in formal["table"]
+    assert off.structured_content["formal"] is None
 
 
 @needs_iverilog

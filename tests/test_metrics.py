@@ -106,8 +106,31 @@ def test_a_pass_later_broken_counts_at_its_first_pass_and_as_a_regression() -> N
     assert metrics.regressions == 1
 
 
-def test_one_shot_runs_have_no_curve() -> None:
+def test_runs_without_a_loop_have_no_curve_but_one_try_loop_runs_do() -> None:
     assert compute(samples_for("a", 3, 1)).pass_after_try == ()
+    # A loop run where every sample stopped at try 1 (a right first answer) still has its point,
+    # so a zero-shot run and a loop run compare try by try.
+    samples = [SampleRecord("a", 0, True, FailureKind.PASS, iterations=1)]
+    assert compute(samples, [it("a", 0, 1, True)]).pass_after_try == (Fraction(1),)
+
+
+def test_false_blesses_and_false_alarms_are_tries_where_own_and_golden_disagree() -> None:
+    def tried(task: str, i: int, own: bool, golden: bool) -> IterationRecord:
+        kind = FailureKind.PASS if golden else FailureKind.MISMATCH
+        return IterationRecord(task, 0, i, own_passed=own, golden_passed=golden, golden_kind=kind)
+
+    iterations = [
+        tried("wrong_but_blessed", 1, own=True, golden=False),
+        tried("alarmed", 1, own=False, golden=True),
+        tried("alarmed", 2, own=True, golden=True),
+        tried("agreed", 1, own=False, golden=False),
+        IterationRecord("own_only", 0, 1, own_passed=True),  # no golden verdict: not counted
+    ]
+    samples = [SampleRecord(t, 0, False, FailureKind.MISMATCH, iterations=2) for t in ("a",)]
+    metrics = compute(samples, iterations)
+    assert metrics.false_blesses == (("wrong_but_blessed", 0, 1),)
+    assert metrics.false_alarms == (("alarmed", 0, 1),)
+    assert metrics.model_calls == 5  # five tries, no self-check among them
 
 
 def test_histogram_counts_failing_samples_by_final_kind() -> None:
@@ -212,3 +235,13 @@ def test_comparison_rows_carry_the_pass_at_1_delta() -> None:
     rows = {row.task_id: row for row in result.rows}
     assert rows["a"].delta == Fraction(1, 2)
     assert rows["gone"].delta is None
+
+
+def test_pass_at_1_by_group_splits_a_run_by_tier_and_leaves_out_unknown_problems() -> None:
+    from veriassist.eval.metrics import pass_at_1_by_group
+
+    samples = samples_for("fifo", 2, 2) + samples_for("cpu", 2, 0) + samples_for("dma", 2, 1)
+    samples += samples_for("gone", 1, 1)
+    metrics = compute(samples)
+    tiers = {"fifo": "standard", "cpu": "hard", "dma": "hard"}
+    assert pass_at_1_by_group(metrics.problems, tiers) == {"hard": Fraction(1, 4), "standard": Fraction(1)}

@@ -567,3 +567,13 @@ def test_manual_model_reads_stdin_only_from_a_terminal(monkeypatch: pytest.Monke
     terminal = Terminal("")
     monkeypatch.setattr("sys.stdin", terminal)
     assert default_stdin() is terminal
+
+
+def test_two_manual_models_on_one_directory_never_take_the_same_prompt_number(tmp_path: Path) -> None:
+    first = ManualModel(tmp_path, poll_s=0.01, timeout_s=5)
+    second = ManualModel(tmp_path, poll_s=0.01, timeout_s=5)  # a second bench on the same folder
+    (tmp_path / "reply-001.md").write_text("one")
+    (tmp_path / "reply-002.md").write_text("two")
+    assert first.complete([Message("user", "from the first run")]).text == "one"
+    assert second.complete([Message("user", "from the second run")]).text == "two"
+    assert "second run" in (tmp_path / "prompt-002.md").read_text()

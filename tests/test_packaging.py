@@ -41,7 +41,7 @@ def test_the_wheel_carries_every_template_and_renders_from_it(tmp_path: Path) ->
         "print(prompts.TEMPLATE_DIR); "
         "from veriassist.toolchain.sandbox import Sandbox; "
         "print(Sandbox(True).backend); "
-        "print(prompts.render('format_error.j2', problems=['no module'], top='TopModule', want_testbench=True))"
+        "print(prompts.render('format_error.j2', problems=['no module'], top='TopModule', want_testbench=True, cvdp=None))"
     )
     ran = subprocess.run(
         [sys.executable, "-c", probe],

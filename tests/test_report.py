@@ -371,6 +371,7 @@ def test_report_of_a_bench_run_with_exclude_flagged_shows_flags_exclusions_and_b
     request = BenchRequest(
         suite, mode="samples", samples_path=samples, exclude_flagged=Severity.ERROR,
         db=db, run_name="linted", jobs=2, sandbox=False, only=only,
+        formal="off",  # the audit's heuristics alone: its proof would flag x_compare an error
     )  # fmt: skip
     run_bench(request)
     with Store(db) as store:
@@ -562,3 +563,37 @@ def test_a_manual_run_is_labelled_as_answered_by_hand_with_estimated_tokens() ->
     (banner,) = run_banners(run)
     assert banner.title == "manual model"
     assert "person or another tool" in banner.text and "estimates" in banner.text
+
+
+@pytest.mark.skipif(shutil.which("yosys") is None, reason="yosys not installed")
+@pytest.mark.simulator
+def test_a_pass_that_a_proof_contradicts_leads_the_report_with_both_pass_rates(tmp_path: Path) -> None:
+    from veriassist.eval.bench import BenchRequest, run_bench
+
+    suite = Path(__file__).parent / "fixtures" / "audit" / "designs"
+    reference = {
+        t: (suite / t / "reference.sv").read_text() for t in ("clean_counter", "clean_mux", "one_output")
+    }
+    samples = tmp_path / "samples.jsonl"
+    lines = [
+        ("clean_counter", reference["clean_counter"].replace("q + 4'd1", "q + 4'd2")),  # fails, refuted
+        ("clean_mux", reference["clean_mux"]),  # the reference: no proof
+        ("one_output", reference["one_output"].replace("a | b", "a ^ b")),  # passes the weak testbench
+    ]
+    samples.write_text("".join(json.dumps({"task_id": t, "completion": c}) + "\n" for t, c in lines))
+    db = tmp_path / "bench.db"
+    request = BenchRequest(
+        suite, mode="samples", samples_path=samples, db=db, run_name="proved", jobs=1, sandbox=False,
+        only=("clean_counter", "clean_mux", "one_output"), formal="on",
+    )  # fmt: skip
+    run_bench(request)
+    with Store(db) as store:
+        html = write_report(store, "proved", tmp_path / "proved.html").read_text()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    contradicted = text.index("a pass that a proof contradicts (1)")
+    assert contradicted < text.index("formal verdict against the reference") < text.index("Problems problem")
+    assert "on which they differ: one_output sample 0." in text
+    assert "Pass rate by testbench alone 2/3 (66.7%); by testbench and not disproved 1/3 (33.3%)" in text
+    section = text[text.index("one_output 1/1 passed") :]
+    assert "A PASS THAT A PROOF CONTRADICTS. formal: not equivalent to the reference" in section
+    assert "MISMATCH in y_or" in section

@@ -38,6 +38,17 @@ def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
     assert not _alive(child)
 
 
+def test_cpu_time_tells_a_busy_run_from_one_that_waited(tmp_path: Path) -> None:
+    # What the simulators' timeout retry rests on: a run stalled by other load used little CPU.
+    waited = runner.run(["/bin/sh", "-c", "sleep 5"], tmp_path, limits=Limits(wall_s=0.5))
+    busy = runner.run(["/bin/sh", "-c", "while :; do :; done"], tmp_path, limits=Limits(wall_s=0.5))
+    assert waited.timed_out and busy.timed_out
+    assert waited.cpu_s is not None and waited.cpu_s < 0.1
+    assert busy.cpu_s is not None and busy.cpu_s > waited.cpu_s
+    finished = runner.run(["/bin/sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done"], tmp_path)
+    assert not finished.timed_out and finished.cpu_s is not None and finished.cpu_s > 0
+
+
 def test_phase_marker_starts_a_shorter_clock_even_when_split_across_reads(tmp_path: Path) -> None:
     # The marker arrives in two writes; after it, only phase.wall_s remains of the 30 s budget.
     script = "printf 'compile done MARK'; sleep 0.2; printf 'ER=0\\n'; sleep 60"

@@ -9,13 +9,21 @@ import subprocess
 import sys
 import textwrap
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from veriassist.eval import store as store_module
 from veriassist.eval.store import RunMismatchError, RunStatus, Store, StoreError, git_commit
-from veriassist.types import FailureKind, IterationRecord, SampleRecord
+from veriassist.types import (
+    CounterexampleStep,
+    FailureKind,
+    FormalStatus,
+    FormalVerdict,
+    IterationRecord,
+    SampleRecord,
+)
 
 RUN_ARGS = {
     "suite_path": "/suites/designs",
@@ -407,3 +415,53 @@ def test_a_killed_bench_keeps_every_iteration_the_loop_finished(tmp_path: Path) 
     assert (first.task_id, first.sample, first.iteration) == ("updown_counter", 0, 1)
     assert (first.own_kind, first.golden_kind) == (FailureKind.TEST_FAILED, FailureKind.MISMATCH)
     assert "module updown_counter" in first.reply and "matches_a_python_model" in first.feedback
+
+
+def test_a_formal_verdict_and_its_counterexample_read_back_as_written(db_path: Path) -> None:
+    step = CounterexampleStep(3, (("rst", "0"), ("d", "00000101")), (("q", "00000101", "00000100"),))
+    proof = FormalVerdict(
+        FormalStatus.NOT_EQUIVALENT,
+        reason="registers start at 0",
+        counterexample=(step,),
+        table="step | d\n3 | 8'h05\n",
+        duration_s=0.25,
+        clock="clk",
+        per_cycle=True,
+    )
+    written = replace(sample("updown_counter"), formal=proof)
+    with Store(db_path) as store:
+        run = store.start_run("r1", **RUN_ARGS)  # type: ignore[arg-type]
+        store.record_sample(run.id, written)
+        store.record_sample(run.id, sample("mux4"))
+        read = {s.task_id: s for s in store.samples(run.id)}
+    assert read["updown_counter"].formal == proof
+    assert read["mux4"].formal is None  # no formal check ran: not an "unknown" verdict
+    with sqlite3.connect(db_path) as db:
+        statuses = dict(db.execute("SELECT task_id, formal_status FROM samples").fetchall())
+    assert statuses == {"updown_counter": "not_equivalent", "mux4": None}
+
+
+def test_a_database_from_before_the_formal_verdict_opens_and_its_samples_have_none(db_path: Path) -> None:
+    """Made with the migrations of the release before (4): migration 5 adds the formal columns."""
+    with sqlite3.connect(db_path) as db:
+        for script in store_module.migrations[:4]:
+            if callable(script):
+                script(db)
+            else:
+                db.executescript(script)
+        db.execute("PRAGMA user_version = 4")
+        db.execute(
+            "INSERT INTO runs (name, suite_path, suite_format, settings_json, model, model_kind, stand_in,"
+            " strategy, feedback_mode, versions_json, started, status) VALUES"
+            " ('old', '/s', 'designs', '{}', 'reference', 'reference', 0, 'reference', 'none', '{}', 'x',"
+            " 'completed')"
+        )
+        db.execute(
+            "INSERT INTO samples (run_id, task_id, sample, passed, kind, iterations_used, timings_json,"
+            " tokens_in, tokens_out, log_excerpt, feedback, recorded) VALUES"
+            " (1, 'mux4', 0, 1, 'pass', 1, '{}', 0, 0, '', '', 'x')"
+        )
+    with Store(db_path) as store:
+        assert store.schema_version == len(store_module.migrations) >= 5
+        [old] = store.samples(store.get_run("old").id)
+    assert old.task_id == "mux4" and old.passed and old.formal is None

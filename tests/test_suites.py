@@ -64,7 +64,13 @@ def test_verilogeval_v2_root_loads_spec_to_rtl_by_default() -> None:
     assert counter.spec.startswith("\nI would like you to implement a module named TopModule")
     assert counter.interface is None
     assert counter.notes == ()
-    assert counter.metadata == {"task": "spec-to-rtl", "number": 2}
+    assert counter.metadata == {
+        "task": "spec-to-rtl",
+        "number": 2,
+        # Messages name the files the user can open, not the renamed copies the simulator gets.
+        "reference_file": "Prob002_counter4_ref.sv",
+        "testbench_file": "Prob002_counter4_test.sv",
+    }
     testbench = counter.testbench
     assert testbench is not None
     assert testbench.style is TestbenchStyle.COMPARE
@@ -280,6 +286,8 @@ def test_design_reference_passes_and_every_mutant_is_caught(tmp_path: Path) -> N
         ("verilogeval_v2/dataset_spec-to-rtl", "verilogeval-v2"),
         ("verilogeval_v1", "verilogeval-v1"),
         ("verilogeval_v1/data/VerilogEval_Human.jsonl", "verilogeval-v1"),
+        ("verilogeval_v1_example", "verilogeval-v1"),
+        ("verilogeval_v1_example/data/example/ExampleEval.jsonl", "verilogeval-v1"),
         ("rtllm_v1", "rtllm"),
         ("rtllm_v2", "rtllm"),
         ("designs", "designs"),
@@ -294,11 +302,13 @@ def test_describe_lists_files_and_notes() -> None:
     summaries = {s.task_id: s for s in describe(load_suite(FIXTURES / "rtllm_v2"))}
     rom = summaries["rom_lut"]
     assert (rom.top, rom.style) == ("rom_lut", "banner")
-    assert rom.files == ("testbench.v", "expected.hex", "rom_init.mem", "rom_lut.v")
+    # The files as the checkout names them: the reference is verified_rom_lut.v, renamed only for the simulator.
+    assert rom.files == ("testbench.v", "expected.hex", "rom_init.mem", "verified_rom_lut.v")
     assert rom.missing == ()
     assert "design_description.txt names module lut_rom but testbench.v instantiates rom_lut" in rom.notes
     assert rom.lint == (
-        "spec vs rom_lut.v: module is named 'rom_lut' in the reference (rom_lut.v) but 'lut_rom' in the spec",
+        "spec vs verified_rom_lut.v: module is named 'rom_lut' in the reference (verified_rom_lut.v) "
+        "but 'lut_rom' in the spec",
     )
     assert not rom.ok
     adder = summaries["adder_4bit"]
@@ -307,7 +317,8 @@ def test_describe_lists_files_and_notes() -> None:
 
 def test_describe_verilogeval_problem_is_complete() -> None:
     [summary, _] = describe(load_suite(FIXTURES / "verilogeval_v2"))
-    assert summary.files == ("Prob001_and_gate_test.sv", "Prob001_and_gate_ref.sv", "TopModule.sv")
+    # TopModule.sv is the simulator's renamed copy of the _ref.sv file, not a file of the checkout.
+    assert summary.files == ("Prob001_and_gate_test.sv", "Prob001_and_gate_ref.sv")
     assert summary.ok and summary.notes == ()
 
 
@@ -380,8 +391,12 @@ def test_design_toml_without_top(tmp_path: Path) -> None:
 
 
 def test_unrecognised_directory_says_what_was_expected() -> None:
-    with pytest.raises(SuiteError, match=r"unknown: not a suite we recognise; expected a VerilogEval v2"):
+    with pytest.raises(
+        SuiteError, match=r"unknown: not a suite we recognise; expected a VerilogEval v2"
+    ) as error:
         load_suite(MALFORMED / "unknown")
+    # A suite laid out differently can still be named: the message says how.
+    assert "--format (verilogeval-v2, verilogeval-v1, designs, rtllm, cvdp)" in str(error.value)
     with pytest.raises(SuiteError, match="no such file or directory"):
         load_suite(FIXTURES / "does-not-exist")
 
@@ -393,3 +408,21 @@ def test_wrong_explicit_format_or_task() -> None:
         load_suite(FIXTURES / "rtllm_v1", format="verilogeval-v3")
     with pytest.raises(SuiteError, match="RTLLM has no tasks"):
         load_suite(FIXTURES / "rtllm_v1", task="human")
+
+
+def test_verilogeval_v1_example_file_loads_as_the_example_task() -> None:
+    """VerilogEval v1 ships `data/example/ExampleEval.jsonl` (same fields) beside Human and Machine."""
+    for path in (
+        FIXTURES / "verilogeval_v1_example",
+        FIXTURES / "verilogeval_v1_example/data/example/ExampleEval.jsonl",
+    ):
+        suite = load_suite(path)
+        assert (suite.format, suite.name) == ("verilogeval-v1", "verilogeval-v1/example")
+        assert suite.root == FIXTURES / "verilogeval_v1_example"
+        assert [p.task_id for p in suite.problems] == ["example_and"]
+        problem = suite.problems[0]
+        assert problem.top == "top_module"
+        assert (
+            problem.metadata["reference_file"]
+            == "ExampleEval.jsonl (example_and: prompt + canonical_solution)"
+        )

@@ -1,6 +1,6 @@
 """Time `veriassist suites audit` against checking each reference once (what `bench --reference` does).
 
-Usage: python tools/bench_audit.py [SUITE] [-j N] [--mutants N] [--all-mutants]
+Usage: python tools/bench_audit.py [SUITE] [-j N] [--mutants N] [--all-mutants] [--formal off|auto|on]
 
 Both phases use the same number of worker processes, each in a fresh pool so no
 cache carries over from one to the other. Prints both wall times and their ratio.
@@ -33,6 +33,9 @@ def main() -> None:
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--mutants", type=int, default=AuditOptions().mutants)
     parser.add_argument("--all-mutants", action="store_true", help="do not stop at the first mutant killed")
+    parser.add_argument(
+        "--formal", choices=("off", "auto", "on"), default="auto", help="prove passing designs"
+    )
     args = parser.parse_args()
     problems = load_suite(args.suite).problems
     started = time.perf_counter()
@@ -41,13 +44,16 @@ def main() -> None:
     baseline = time.perf_counter() - started
     started = time.perf_counter()
     results = audit_problems(
-        problems, args.jobs, AuditOptions(mutants=args.mutants, all_mutants=args.all_mutants)
+        problems,
+        args.jobs,
+        AuditOptions(mutants=args.mutants, all_mutants=args.all_mutants, formal=args.formal),
     )
     linted = time.perf_counter() - started
     flagged = sum(1 for r in results if r.findings)
     stop = "all of them" if args.all_mutants else "stopping at the first killed"
     print(
-        f"suite {args.suite}: {len(problems)} problems, -j {args.jobs}, up to {args.mutants} mutants ({stop})"
+        f"suite {args.suite}: {len(problems)} problems, -j {args.jobs}, up to {args.mutants} mutants ({stop}), "
+        f"formal {args.formal}"
     )
     print(f"check each reference once: {baseline:6.2f} s ({passed} references pass)")
     print(f"lint:                      {linted:6.2f} s ({flagged} problems flagged)")

@@ -5,15 +5,25 @@ Times, in one invocation and with the same worker count:
   - `run_bench` called in this process (sandboxed, and with --no-sandbox);
   - the `veriassist bench` CLI as a subprocess (sandboxed), and its floor: a fresh interpreter
     importing what the CLI imports and exiting, which every CLI run pays whatever the suite.
-Prints the median of --repeat runs of each and its ratio to the baseline. Target: <= 1.15x.
+Prints the median of --repeat runs of each and its ratio to the baseline, in wall time and in
+CPU time (this process and every process it waited for). Target: <= 1.15x.
 
 A second table scores --samples N completions per problem (`bench --samples`, as pass@k runs
 do), each the reference with a comment inside its last module so that it is not the reference
-itself: a first run on a database also pays one reference run per problem (the count that
-guards against candidates ending the simulation early), which the plain loop does not do;
-the "counts stored" row is a later run, which reads those counts from the database.
+itself. A third scores wrong designs: up to --mutants N seeded mutants of each reference
+(`veriassist.hdl.mutate`), so that samples fail and the failure work (feedback, waveform) is
+paid. In both, the "first run" rows use a fresh database, so they also pay whatever it costs to
+know each reference's sample count (the count that guards against candidates ending the
+simulation early); the "counts stored" row is a later run, which reads those counts from the
+database. The raw flow runs the same designs, with the same worker count, and nothing else.
 
-    python tools/bench_harness.py [--suite designs] [--verilogeval PATH] [-j N] [--repeat 3] [--samples 5]
+The formal proof (`--formal`) is off in every row: the raw flow has nothing like it.
+
+    python tools/bench_harness.py [--suite designs] [--verilogeval PATH] [-j N] [--repeat 3]
+        [--samples 5] [--mutants 5]
+
+A suite that does not load whole (a design still being written) is timed on a copy of the
+designs that load.
 """
 
 from __future__ import annotations
@@ -31,17 +41,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from veriassist import hdl
+from veriassist.check.simulation import reference_as
 from veriassist.eval.bench import BenchRequest, run_bench
-from veriassist.suites import load_suite
+from veriassist.hdl.mutate import mutants as mutants_of
+from veriassist.suites import SuiteError, load_suite
 from veriassist.toolchain import icarus
 from veriassist.types import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def lay_out(problem: Problem, folder: Path) -> list[str]:
-    """Write testbench, reference and the reference-as-candidate; return the source names."""
+def lay_out(problem: Problem, folder: Path, design: str | None = None) -> list[str]:
+    """Write testbench, reference and the design (the reference itself by default); return the source names."""
     testbench = problem.testbench
     assert testbench is not None and problem.reference is not None
     folder.mkdir(parents=True)
@@ -50,13 +61,11 @@ def lay_out(problem: Problem, folder: Path) -> list[str]:
         (folder / f"tb_{f.name}").write_text(f.text)
         sources.append(f"tb_{f.name}")
     if testbench.reference is not None and testbench.reference_module:
-        text = testbench.reference.text
-        names = hdl.module_names(text)
-        if testbench.reference_module not in names:
-            text = hdl.rename_module(text, names[-1], testbench.reference_module)
-        (folder / "ref.sv").write_text(text)
+        # Named as the testbench instantiates it, its submodules renamed apart from the design's
+        # (a multi-module reference would otherwise collide with a design naming its own alike).
+        (folder / "ref.sv").write_text(reference_as(testbench.reference_module, testbench, isolate=True))
         sources.append("ref.sv")
-    (folder / "dut.sv").write_text(problem.reference.text)
+    (folder / "dut.sv").write_text(problem.reference.text if design is None else design)
     sources.append("dut.sv")
     for support in testbench.support_files:
         shutil.copy(support, folder / support.name)
@@ -73,6 +82,13 @@ def raw_job(job: tuple[str, list[str], str]) -> bool:
     return ran.returncode == 0
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of every process it has waited for (workers, tools, CLIs):
+    less sensitive than wall time to other work on a shared machine."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def time_baseline(jobs: list[tuple[str, list[str], str]], workers: int) -> float:
     started = time.perf_counter()
     with cf.ProcessPoolExecutor(max_workers=workers) as pool:
@@ -80,7 +96,35 @@ def time_baseline(jobs: list[tuple[str, list[str], str]], workers: int) -> float
     return time.perf_counter() - started
 
 
-def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples: int) -> None:
+def loadable(suite_path: Path, scratch: Path) -> Path:
+    """`suite_path`, or when it does not load whole, a copy of the design folders that load alone."""
+    try:
+        load_suite(suite_path)
+        return suite_path
+    except SuiteError as error:
+        print(f"{suite_path}: {error}; timing a copy of the designs that load")
+    copy = scratch / f"{suite_path.name}-loadable"
+    for manifest in sorted(suite_path.rglob("design.toml")):
+        folder = manifest.parent
+        try:
+            load_suite(folder)
+        except SuiteError:
+            print(f"  left out: {folder.relative_to(suite_path)}")
+            continue
+        shutil.copytree(folder, copy / folder.relative_to(suite_path))
+    return copy
+
+
+def write_samples(path: Path, texts: dict[str, list[str]]) -> int:
+    with path.open("w") as out:
+        for task, designs in texts.items():
+            for text in designs:
+                out.write(json.dumps({"task_id": task, "completion": text}) + "\n")
+    return sum(len(designs) for designs in texts.values())
+
+
+def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples: int, mutants: int) -> None:
+    suite_path = loadable(suite_path, scratch)
     suite = load_suite(suite_path)
     problems = [p for p in suite.problems if p.testbench is not None and p.reference is not None]
     base = scratch / suite_path.name
@@ -88,14 +132,15 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
     # sample counts a --samples run measures once and keeps), so every figure is a first run's.
     fresh = (base / f"bench-{n}.db" for n in range(10**6))
     counter = iter(range(10**6))
-    samples_file = base / "samples.jsonl"
 
-    def raw_jobs(table: str, copies: int) -> list[tuple[str, list[str], str]]:
+    def raw_jobs(table: str, designs: dict[str, list[str]]) -> list[tuple[str, list[str], str]]:
         jobs = []
         for problem in problems:
-            for copy in range(copies):  # a folder each: every run writes wave.vcd where it runs
+            for copy, text in enumerate(designs.get(problem.task_id, [])):
+                # A folder each: every run writes wave.vcd where it runs.
                 folder = base / f"raw-{table}" / f"{problem.task_id}-{copy}"
-                jobs.append((str(folder), lay_out(problem, folder), problem.testbench.toplevel))  # type: ignore[union-attr]
+                top = problem.testbench.toplevel  # type: ignore[union-attr]
+                jobs.append((str(folder), lay_out(problem, folder, text), top))
         return jobs
 
     def api(sandbox: bool, db: Path | None = None, **mode: object) -> Callable[[int], object]:
@@ -106,6 +151,7 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
                 db=db or next(fresh),
                 run_name=f"api-{next(counter)}",
                 sandbox=sandbox,
+                formal="off",
                 **mode,  # type: ignore[arg-type]
             )
             return run_bench(request)
@@ -123,6 +169,8 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
                 *mode,
                 "-j",
                 str(workers),
+                "--formal",
+                "off",
                 "--json",
             ]
             argv += ["--db", str(next(fresh)), "--run", f"cli-{next(counter)}"]
@@ -140,22 +188,46 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
     ) -> None:
         # Round robin, not one row after another: on a shared VM the machine's speed drifts
         # over a minute, and each row should see the same drift as the baseline.
-        rows = [("raw iverilog + vvp", lambda _: time_baseline(jobs, workers)), *runs]
+        raw: Callable[[int], object] = lambda _: time_baseline(jobs, workers)  # noqa: E731
+        rows = [("raw iverilog + vvp", raw), *runs]
         times: dict[str, list[float]] = {name: [] for name, _ in rows}
+        cpu: dict[str, list[float]] = {name: [] for name, _ in rows}
         for attempt in range(repeat):
             for name, action in rows:
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), cpu_seconds()
                 action(attempt)
                 times[name].append(time.perf_counter() - started)
+                cpu[name].append(cpu_seconds() - cpu_started)
         baseline = statistics.median(times[rows[0][0]])
+        cpu_baseline = statistics.median(cpu[rows[0][0]])
         print(f"\n{suite_path}: {title}, -j {workers}, median of {repeat}, rows interleaved")
+        print(f"  {'':34s} {'wall':>9s} {'ratio':>6s}  {'CPU':>9s} {'ratio':>6s}")
         for name, _ in rows:
-            seconds = statistics.median(times[name])
-            print(f"  {name:34s} {seconds:7.3f} s   {seconds / baseline:5.2f}x")
+            seconds, used = statistics.median(times[name]), statistics.median(cpu[name])
+            print(
+                f"  {name:34s} {seconds:7.3f} s {seconds / baseline:5.2f}x  {used:7.3f} s {used / cpu_baseline:5.2f}x"
+            )
+
+    references = {p.task_id: [p.reference.text] for p in problems if p.reference is not None}
+
+    def samples_table(name: str, what: str, designs: dict[str, list[str]]) -> None:
+        path = base / f"{name}.jsonl"
+        count = write_samples(path, {task: texts for task, texts in designs.items() if texts})
+        stored = base / f"{name}-counts-stored.db"  # counts measured once here, then read by every timed run
+        run_bench(
+            BenchRequest(suite_path, jobs=workers, db=stored, mode="samples", samples_path=path, formal="off")
+        )
+        runs: list[tuple[str, Callable[[int], object]]] = [
+            ("run_bench, first run (sandboxed)", api(True, mode="samples", samples_path=path)),
+            ("run_bench, first run --no-sandbox", api(False, mode="samples", samples_path=path)),
+            ("veriassist bench CLI, first run", cli("--samples", str(path))),
+            ("run_bench, counts stored", api(True, stored, mode="samples", samples_path=path)),
+        ]
+        table(f"--samples, {what}, {count} checks", raw_jobs(name, designs), runs)
 
     table(
         f"--reference, {len(problems)} problems",
-        raw_jobs("reference", 1),
+        raw_jobs("reference", references),
         [
             ("run_bench (sandboxed)", api(True)),
             ("run_bench --no-sandbox", api(False)),
@@ -164,27 +236,15 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
         ],
     )
     if samples > 0:
-        with samples_file.open("w") as out:
-            for problem in problems:
-                assert problem.reference is not None
-                for i in range(samples):
-                    head, end, tail = problem.reference.text.rpartition("endmodule")
-                    text = f"{head}// sample {i}\n{end}{tail}"
-                    out.write(json.dumps({"task_id": problem.task_id, "completion": text}) + "\n")
-        stored = base / "counts-stored.db"  # counts measured once here, then read by every timed run
-        run_bench(
-            BenchRequest(suite_path, jobs=workers, db=stored, mode="samples", samples_path=samples_file)
-        )
-        table(
-            f"--samples, {samples} per problem, {samples * len(problems)} checks",
-            raw_jobs("samples", samples),
-            [
-                ("run_bench (sandboxed)", api(True, mode="samples", samples_path=samples_file)),
-                ("run_bench --no-sandbox", api(False, mode="samples", samples_path=samples_file)),
-                ("veriassist bench CLI (sandboxed)", cli("--samples", str(samples_file))),
-                ("run_bench, counts stored", api(True, stored, mode="samples", samples_path=samples_file)),
-            ],
-        )
+        commented = {
+            task: [f"{head}// sample {i}\n{end}{tail}" for i in range(samples)]
+            for task, (text,) in references.items()
+            for head, end, tail in [text.rpartition("endmodule")]
+        }
+        samples_table("samples", f"{samples} per problem, the reference with a comment", commented)
+    if mutants > 0:
+        wrong = {task: [m.text for m in mutants_of(text, mutants)] for task, (text,) in references.items()}
+        samples_table("mutants", f"up to {mutants} mutants per problem", wrong)
 
 
 def main() -> None:
@@ -196,10 +256,11 @@ def main() -> None:
     parser.add_argument("-j", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--samples", type=int, default=5, help="completions per problem (0: skip)")
+    parser.add_argument("--mutants", type=int, default=5, help="mutants per problem, at most (0: skip)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-harness-") as scratch:
         for path in [args.suite, *([args.verilogeval] if args.verilogeval else [])]:
-            measure(path, args.j, args.repeat, Path(scratch), args.samples)
+            measure(path, args.j, args.repeat, Path(scratch), args.samples, args.mutants)
     sys.exit(0)
 
 

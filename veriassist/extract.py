@@ -9,6 +9,7 @@ Python, and replies with no usable code at all.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 _FENCE = re.compile(
@@ -74,19 +75,54 @@ def named_files(reply: str) -> dict[str, str]:
     """Fenced blocks that name their file, by path (several-file replies, as CVDP expects).
 
     A block is named by a path in its fence's info string (```verilog rtl/foo.sv, or
-    ```rtl/foo.sv) or by a first line `// file: rtl/foo.sv`. A later block for the same
-    path replaces an earlier one. Paths are returned as written: the caller decides which
-    it accepts.
+    ```rtl/foo.sv) or by a first line `// file: rtl/foo.sv`; a block that starts with such
+    a line may hold several files, each after its own `// file:` line (the `bundle` layout,
+    which is how the loop shows a several-file design back to the model). A later block for
+    the same path replaces an earlier one. Paths are returned as written: the caller decides
+    which it accepts.
     """
     files: dict[str, str] = {}
     for _, info, body in _INFO_FENCE.findall(reply):
         named = _INFO_PATH.search(info.strip())
-        header = _FILE_HEADER.match(body.partition("\n")[0])
-        path = named[1] if named else header[1] if header else None
-        if path is not None:
+        found = unbundle(body)
+        if named and not found:
+            found = {named[1]: body}
+        for path, text in found.items():
             files.pop(path, None)
-            files[path] = body
+            files[path] = text
     return files
+
+
+def bundle(files: Mapping[str, str]) -> str:
+    """Several files as one text: each after a `// file: PATH` line. `unbundle` reads it back.
+
+    The loop keeps a design as one text (its ledger, its records, the code it shows the
+    model); a several-file design travels in this layout, which is still plain Verilog.
+    """
+    return "".join(f"// file: {path}\n{_ended(text)}" for path, text in files.items())
+
+
+def _ended(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
+
+
+def unbundle(text: str) -> dict[str, str]:
+    """The files of a `bundle` text, by path; {} when its first non-blank line is not a `// file:` line."""
+    lines = text.lstrip("\n").splitlines(keepends=True)
+    if not lines or not _FILE_HEADER.match(lines[0]):
+        return {}
+    files: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in lines:
+        header = _FILE_HEADER.match(line)
+        if header and "/" in header[1]:
+            files.pop(header[1], None)  # a file given twice: the later one counts
+            current = files[header[1]] = []
+        elif header and not files:
+            return {}  # a first line that names no path (`// File: foo.sv`) is a comment
+        else:
+            current.append(line)
+    return {path: "".join(body) for path, body in files.items()}
 
 
 def fenced_blocks(reply: str) -> list[str]:

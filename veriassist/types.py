@@ -154,6 +154,8 @@ class StopReason(enum.StrEnum):
     TIME = "time-budget"
     FORMAT_ERRORS = "no-usable-code"  # too many replies in a row without usable code
     MODEL_ERROR = "model-error"  # the outcome's `model_error` says which
+    # The own tests pass but kill too few mutants of the design, and no strengthening round is left.
+    WEAK_TESTS = "weak-tests"
 
     @classmethod
     def _missing_(cls, value: object) -> StopReason | None:
@@ -279,6 +281,8 @@ class FormalVerdict:
     counterexample: tuple[CounterexampleStep, ...] = ()
     table: str = ""  # the counterexample as a text table, as a model reads it
     duration_s: float = 0.0
+    clock: str = ""  # the clock input the proof drove ("" for combinational designs)
+    per_cycle: bool = False  # counterexample steps are clock cycles (else half cycles when clocked)
 
     @property
     def summary(self) -> str:
@@ -289,6 +293,51 @@ class FormalVerdict:
         if self.status is FormalStatus.NOT_EQUIVALENT:
             return f"not equivalent to the reference (counterexample of {len(self.counterexample)} steps)"
         return f"formal check unknown: {self.reason}"
+
+    @property
+    def refuted(self) -> bool:
+        return self.status is FormalStatus.NOT_EQUIVALENT
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status.value,
+            "summary": self.summary,
+            "reason": self.reason,
+            "cycles": self.cycles,
+            "counterexample": [
+                {
+                    "step": s.step,
+                    "inputs": dict(s.inputs),
+                    "outputs": {o: {"ref": r, "dut": d} for o, r, d in s.outputs},
+                }
+                for s in self.counterexample
+            ],
+            "table": self.table,
+            "duration_s": round(self.duration_s, 4),
+            "clock": self.clock,
+            "per_cycle": self.per_cycle,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FormalVerdict:
+        steps = tuple(
+            CounterexampleStep(
+                int(s["step"]),
+                tuple((str(k), str(v)) for k, v in s["inputs"].items()),
+                tuple((str(o), str(v["ref"]), str(v["dut"])) for o, v in s["outputs"].items()),
+            )
+            for s in data.get("counterexample", [])
+        )
+        return cls(
+            FormalStatus(data["status"]),
+            reason=str(data.get("reason", "")),
+            cycles=data.get("cycles"),
+            counterexample=steps,
+            table=str(data.get("table", "")),
+            duration_s=float(data.get("duration_s", 0.0)),
+            clock=str(data.get("clock", "")),
+            per_cycle=bool(data.get("per_cycle", False)),
+        )
 
 
 @dataclass(frozen=True)
@@ -336,6 +385,9 @@ class CheckResult:
     sandboxed: bool = False
     summary: str = ""  # one line a person reads first
     workdir: Path | None = None  # kept for the caller (CheckOptions.keep_workdir), who removes it
+    # Evidence the verdict does not weigh: outputs that differ from the reference where the
+    # testbench never looks ("the testbench does not check `y[7:1]`: ..."); check/unchecked.py.
+    warnings: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -362,6 +414,8 @@ class SampleRecord:
     log_excerpt: str = ""
     feedback: str = ""
     lint_flags: tuple[str, ...] | None = None  # None: lint not run
+    formal: FormalVerdict | None = None  # None: no formal check ran (off, no reference, the reference itself)
+    warnings: tuple[str, ...] = ()  # the golden check's warnings (CheckResult.warnings)
 
 
 @dataclass(frozen=True)
@@ -383,6 +437,16 @@ class IterationRecord:
     latency_s: float | None = None
     code_hash: str | None = None
     self_check: SelfCheckOutcome | None = None  # None: no self-check ran on this iteration
+    # The hidden golden check's one-line verdict ("1104 of 3336 samples mismatch"), for the
+    # records only: in own-testbench mode the model never sees it.
+    golden_summary: str = ""
+    # The own-testbench strength check (None: none ran on this iteration): the share of the
+    # design's mutants its own tests kill, and the survivors, one description a line.
+    kill_ratio: float | None = None
+    survivors: str = ""
+    # On the iteration that answered a request to strengthen the tests: did the golden verdict
+    # change from the one before the request (None: no request answered, or no golden testbench)?
+    golden_changed: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)  # kinds are StrEnums: they serialise as their values

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from veriassist import hdl
 from veriassist.agent.outcome import LoopSettings
 from veriassist.check.checker import check, compile_only
+from veriassist.check.equivalence import FormalOptions, counterexample_evidence, formal_check, yosys_installed
 from veriassist.check.feedback import render_feedback
 from veriassist.check.reference_counts import ReferenceCounts, check_counted
-from veriassist.spec import spec_interface
+from veriassist.spec import SpecInterface, read_interface
 from veriassist.types import (
     Candidate,
     CheckResult,
+    FailureKind,
     FeedbackMode,
     Interface,
     JudgedBy,
@@ -35,8 +37,11 @@ class LoopContext:
     problem: Problem
     settings: LoopSettings
     top: str
-    interface: Interface | None  # what the spec promises; a reply that differs is sent back
+    # What the spec promises, when read for sure: a reply that differs is sent back. A reading
+    # that is partial or unsure is never grounds to reject a design; it only advises (`reading`).
+    interface: Interface | None
     want_testbench: bool
+    reading: SpecInterface | None = None
     # The golden reference's sample count, measured once for all of this loop's attempts.
     counts: ReferenceCounts = field(default_factory=ReferenceCounts, compare=False)
 
@@ -49,8 +54,9 @@ class LoopContext:
             problem=problem,
             settings=settings,
             top=problem.top,
-            interface=_spec_interface(problem),
+            interface=_enforced_interface(problem, reading := read_interface(problem.spec)),
             want_testbench=want_testbench,
+            reading=reading,
             counts=counts if counts is not None else ReferenceCounts(),
         )
 
@@ -61,9 +67,10 @@ class LoopContext:
     @property
     def awkward_ports(self) -> tuple[str, ...]:
         """Ports a cocotb test cannot reach as `dut.<name>`: Python keywords and `_`-prefixed names."""
-        if self.interface is None:
+        known = self.interface or (self.reading.interface if self.reading else None)
+        if known is None:
             return ()
-        return tuple(p.name for p in self.interface.ports if keyword.iskeyword(p.name) or p.name[:1] == "_")
+        return tuple(p.name for p in known.ports if keyword.iskeyword(p.name) or p.name[:1] == "_")
 
     def wants_self_check(self, attempt: Attempt) -> bool:
         """Spend a self-check turn only where there is evidence it can find something."""
@@ -115,21 +122,31 @@ class Attempt:
         return f"own check: {self.own.summary}{golden}"
 
 
+def candidate_of(ctx: LoopContext, rtl: str) -> Candidate:
+    return Candidate((SourceFile(f"{ctx.top}.sv", rtl),), ctx.top)
+
+
+def own_testbench(ctx: LoopContext, testbench: str) -> Testbench:
+    """The model's own cocotb tests as a testbench the check runs."""
+    return Testbench(TestbenchStyle.COCOTB, (SourceFile(f"test_{ctx.top}.py", testbench),), f"test_{ctx.top}")
+
+
 def evaluate(ctx: LoopContext, rtl: str, testbench: str | None) -> Attempt:
-    candidate = Candidate((SourceFile(f"{ctx.top}.sv", rtl),), ctx.top)
+    candidate = candidate_of(ctx, rtl)
     options = ctx.settings.check
     if testbench is None or not ctx.want_testbench:
         own = compile_only(candidate, options, expected_interface=ctx.interface)
     else:
-        own_tb = Testbench(
-            TestbenchStyle.COCOTB, (SourceFile(f"test_{ctx.top}.py", testbench),), f"test_{ctx.top}"
-        )
+        own_tb = own_testbench(ctx, testbench)
         own = check(candidate, own_tb, options, expected_samples=None, expected_interface=ctx.interface)
     golden = None
     if ctx.problem.testbench is not None:
         golden = check_counted(candidate, ctx.problem.testbench, options, ctx.counts)
     # The golden verdict is scored every iteration but shown to the model only in golden mode.
     shown = golden if ctx.shows_golden and golden is not None else own
+    feedback = render_feedback(shown, candidate)
+    if ctx.shows_golden and shown.passed:
+        shown, feedback = _disproved(ctx, candidate, shown, feedback)
     return Attempt(
         rtl=rtl,
         testbench=testbench,
@@ -137,9 +154,34 @@ def evaluate(ctx: LoopContext, rtl: str, testbench: str | None) -> Attempt:
         golden=golden,
         shown=shown,
         missing_testbench=ctx.want_testbench and testbench is None,
-        feedback=render_feedback(shown, candidate),
+        feedback=feedback,
         score=(int(shown.passed), int(not shown.kind.is_compile_failure), -_failures(shown)),
     )
+
+
+def _disproved(
+    ctx: LoopContext, candidate: Candidate, passed: CheckResult, feedback: str
+) -> tuple[CheckResult, str]:
+    """Golden mode only: a pass that a proof against the reference refutes is not done.
+
+    The golden testbench samples behaviour; the proof covers all of it. Its counterexample is
+    derived from the reference, so it never reaches a model in own-testbench mode. The verdict
+    that scores stays the suite's own (`Attempt.golden`); only what the model is shown changes.
+    """
+    testbench = ctx.problem.testbench
+    if testbench is None or testbench.reference is None or not yosys_installed():
+        return passed, feedback
+    proof = formal_check(candidate, testbench, FormalOptions(sandbox=ctx.settings.check.sandbox))
+    evidence = counterexample_evidence(proof)
+    if not proof.refuted or not evidence:
+        return passed, feedback
+    shown = replace(
+        passed,
+        passed=False,
+        kind=FailureKind.MISMATCH,
+        summary="the testbench passes, but a proof against the reference finds a difference",
+    )
+    return shown, f"{render_feedback(shown, candidate)}\n{evidence}\n"
 
 
 def _failures(result: CheckResult) -> int:
@@ -148,8 +190,8 @@ def _failures(result: CheckResult) -> int:
     return result.total_mismatches or 0
 
 
-def _spec_interface(problem: Problem) -> Interface | None:
-    """The ports the spec (or the suite's interface header) promises, if they can be read."""
+def _enforced_interface(problem: Problem, reading: SpecInterface | None) -> Interface | None:
+    """The ports a design is held to: the suite's interface header, or a spec read in full."""
     if problem.interface:
         try:
             return hdl.module_interface(
@@ -157,7 +199,6 @@ def _spec_interface(problem: Problem) -> Interface | None:
             )
         except hdl.HdlError:
             pass
-    found = spec_interface(problem.spec)
-    if found is None or not found.ports:
+    if reading is None or not reading.complete or not reading.interface.ports:
         return None
-    return found
+    return reading.interface

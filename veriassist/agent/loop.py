@@ -3,13 +3,16 @@
 It only sequences stages (turns, model, extract, evaluate) and stops by typed exceptions.
 Every turn is stateless and carries the spec, the latest code, the new evidence and a
 ledger of earlier attempts. The self-check runs once, when its setting and the evidence
-call for it (own tests that fail or look weak). Revision happens only on evidence, and the
+call for it (own tests that fail or look weak). Own tests that pass are checked against
+mutants of the design (agent/strength.py); too few killed, and the model is asked, a bounded
+number of times, to strengthen them. Revision happens only on evidence, and the
 best candidate so far is what comes back: a later, worse attempt never replaces it. Each
 iteration's record goes to the sink before the next model call, so a killed run keeps
 every finished iteration."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from dataclasses import dataclass
@@ -17,8 +20,8 @@ from dataclasses import dataclass
 from veriassist.agent import turns
 from veriassist.agent.evaluate import Attempt, LoopContext, evaluate
 from veriassist.agent.outcome import LoopOutcome, LoopSettings, RecordSink, StepCallback
+from veriassist.agent.strength import StrengthGate, StrengthReport
 from veriassist.check.reference_counts import ReferenceCounts
-from veriassist.extract import extract
 from veriassist.models.base import ChatModel, Completion, Message
 from veriassist.models.errors import (
     ModelProtocolError,
@@ -104,6 +107,7 @@ def run_loop(
     """Run the strategy in `settings` on one problem; never raises for a bad design or a flaky model."""
     say = on_step or (lambda _: None)
     ctx = LoopContext.for_problem(problem, settings, counts)
+    gate = StrengthGate(ctx)  # own tests that pass are checked against mutants of the design
     spend = _Spend(settings, time.monotonic())
     transcript = [Message("system", turns.system_prompt(ctx))]
     records: list[IterationRecord] = []
@@ -120,8 +124,11 @@ def run_loop(
         feedback: str,
         attempt: Attempt | None,
         checked: SelfCheckOutcome | None = None,
+        strength: StrengthReport | None = None,
     ) -> None:
-        records.append(_record(problem, sample, i, prompt, reply, feedback, attempt, checked))
+        records.append(
+            gate.annotate(_record(problem, sample, i, prompt, reply, feedback, attempt, checked), strength)
+        )
         if on_record is not None:
             on_record(records[-1])
 
@@ -130,7 +137,10 @@ def run_loop(
             spend.check_time()
             say(f"iteration {i}: asking {model.describe()}")
             reply = _ask(model, transcript, prompt, spend)
-            got = extract(reply.text, ctx.top)
+            got = turns.read_reply(ctx, reply.text)  # a CVDP reply is read by its named files
+            if got.rtl is None and got.testbench is not None and latest is not None:
+                # Only tests came back (asked to strengthen them, "RTL only if you changed it").
+                got = dataclasses.replace(got, rtl=latest.rtl, problems=())
             if got.problems or got.rtl is None:
                 format_errors += 1
                 say(f"iteration {i}: no usable code ({'; '.join(got.problems)})")
@@ -156,12 +166,23 @@ def run_loop(
                 attempt = checked_attempt
                 testbench = attempt.testbench
                 say(f"self-check: {checked.value}; {attempt.headline}")
-            keep(i, prompt, reply, attempt.feedback, attempt, checked)
+            strength = gate.review(attempt, last=i == settings.iterations)
+            if strength is not None:
+                say(f"strength check: {strength.line} ({strength.duration_s:.1f} s)")
+                ledger.append(turns.strength_line(strength))
+            shown = turns.strength_evidence(strength) if strength and strength.weak else attempt.feedback
+            keep(i, prompt, reply, shown, attempt, checked, strength)
             latest = attempt
-            best = attempt if best is None or attempt.score > best.score else best
+            if best is None or (attempt.score, gate.rank(attempt)) > (best.score, gate.rank(best)):
+                best = attempt  # on a tie, the tests that kill more mutants
             if settings.strategy is Strategy.ZERO_SHOT:
                 raise Finished(StopReason.SINGLE_ATTEMPT)
             if attempt.done:  # the model's evidence says done; the golden verdict may still disagree
+                if strength is not None and strength.asks:  # ... but its tests could hardly have failed
+                    prompt = turns.strengthen_prompt(ctx, attempt, strength, ledger)
+                    continue
+                if strength is not None and strength.final:
+                    raise Finished(StopReason.WEAK_TESTS)
                 raise Finished(
                     StopReason.PASSED if attempt.final.passed else StopReason.OWN_PASSED_GOLDEN_FAILED
                 )
@@ -193,7 +214,7 @@ def _self_check(
 ) -> tuple[Attempt, SelfCheckOutcome]:
     """The model checks the spec's requirements; it may revise only by naming a discrepancy."""
     reply = _ask(model, transcript, turns.self_check_prompt(ctx, attempt, ledger), spend)
-    revised = extract(reply.text, ctx.top)
+    revised = turns.read_reply(ctx, reply.text)
     if revised.rtl is None and revised.testbench is None:
         return attempt, SelfCheckOutcome.KEPT
     if revised.rtl is not None and revised.problems:
@@ -239,6 +260,7 @@ def _record(
         latency_s=reply.latency_s,
         code_hash=hashlib.sha256(attempt.rtl.encode()).hexdigest() if attempt else None,
         self_check=self_check,
+        golden_summary=attempt.golden.summary if attempt and attempt.golden else "",
     )
 
 

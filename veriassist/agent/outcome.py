@@ -24,6 +24,27 @@ RecordSink = Callable[[IterationRecord], None]
 
 
 @dataclass(frozen=True)
+class StrengthSettings:
+    """The own-testbench strength check (agent/strength.py): mutants of a design its own tests pass.
+
+    It runs for the veriassist strategy in own-testbench mode only, when the own tests pass.
+    """
+
+    enabled: bool = True
+    mutants: int = 8  # mutants made per check
+    threshold: float = 0.75  # a kill ratio below this calls the tests weak
+    budget_s: float = 90.0  # wall time for one check's simulations and proofs together
+    rounds: int = 1  # requests to strengthen per run; the check runs at most rounds + 1 times
+    prove: bool = True  # Yosys drops survivors it proves equivalent to the design
+    seed: int = 0  # another seed, another spread of mutants over the same design
+    workers: int = 0  # simulations at once; 0: one per CPU
+
+    def __post_init__(self) -> None:
+        if self.mutants < 1 or not 0.0 <= self.threshold <= 1.0 or self.budget_s <= 0 or self.rounds < 0:
+            raise ValueError("strength: mutants >= 1, threshold in [0, 1], budget > 0 and rounds >= 0")
+
+
+@dataclass(frozen=True)
 class LoopSettings:
     iterations: int = 5
     strategy: Strategy = Strategy.VERIASSIST
@@ -36,6 +57,7 @@ class LoopSettings:
     # AUTO calls own tests weak below these counts (`@cocotb.test` functions, `assert` lines).
     weak_tests: int = 2
     weak_asserts: int = 3
+    strength: StrengthSettings = field(default_factory=StrengthSettings)
 
     def __post_init__(self) -> None:
         # A plain string from a caller becomes the enum here, or fails here with the valid choices.

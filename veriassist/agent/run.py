@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from veriassist.agent.loop import run_loop
-from veriassist.agent.outcome import LoopOutcome, LoopSettings, RecordSink, StepCallback
+from veriassist.agent.outcome import LoopOutcome, LoopSettings, RecordSink, StepCallback, StrengthSettings
 from veriassist.check.checker import CheckOptions
 from veriassist.check.reference_counts import ReferenceCounts
 from veriassist.models.base import ChatModel
@@ -18,6 +18,7 @@ def run_problem(
     strategy: Strategy = Strategy.VERIASSIST,
     feedback: FeedbackMode = FeedbackMode.OWN_TESTBENCH,
     self_check: SelfCheck = SelfCheck.AUTO,
+    strength: StrengthSettings | None = None,
     timeout_s: float | None = None,
     sandbox: bool = True,
     sample: int = 0,
@@ -34,7 +35,12 @@ def run_problem(
     if timeout_s is not None:
         check = CheckOptions(timeout_s=timeout_s, sandbox=sandbox)
     settings = LoopSettings(
-        iterations=iterations, strategy=strategy, feedback=feedback, self_check=self_check, check=check
+        iterations=iterations,
+        strategy=strategy,
+        feedback=feedback,
+        self_check=self_check,
+        check=check,
+        strength=strength or StrengthSettings(),
     )
     return run_loop(
         problem, model, settings, sample=sample, on_step=on_step, on_record=on_record, counts=counts

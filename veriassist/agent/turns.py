@@ -11,8 +11,11 @@ import difflib
 from collections.abc import Sequence
 
 from veriassist.agent.evaluate import Attempt, LoopContext
+from veriassist.agent.strength import StrengthReport
+from veriassist.extract import Extracted, extract
 from veriassist.prompts import render
-from veriassist.types import SelfCheckOutcome
+from veriassist.suites import cvdp
+from veriassist.types import Problem, SelfCheckOutcome
 
 _VERDICT_CHARS = 160  # a ledger line stays one line
 
@@ -23,12 +26,32 @@ def system_prompt(ctx: LoopContext) -> str:
 
 def _spec(ctx: LoopContext) -> dict[str, object]:
     problem = ctx.problem
-    return {"spec": problem.spec, "top": ctx.top, "interface": problem.interface}
+    return {"spec": problem.spec, "top": ctx.top, "interface": problem.interface, "cvdp": _cvdp(problem)}
+
+
+def _cvdp(problem: Problem) -> dict[str, object] | None:
+    """What a CVDP prompt adds to the spec: the files given with it and the files to write."""
+    if not cvdp.is_cvdp(problem):
+        return None
+    context: dict[str, str] = problem.metadata.get("context") or {}
+    return {
+        "context": [{"path": p, "text": t, "fence": cvdp.fence_for(t)} for p, t in context.items()],
+        "expected": cvdp.expected_paths(problem),
+        "new": [p for p in cvdp.expected_paths(problem) if p not in cvdp.given_files(problem)],
+        "given": list(cvdp.given_files(problem)),
+    }
+
+
+def read_reply(ctx: LoopContext, text: str) -> Extracted:
+    """The code in a reply: a CVDP reply by its named files (as one bundle text), any other as one design."""
+    if cvdp.is_cvdp(ctx.problem):
+        return cvdp.extract_reply(ctx.problem, text)
+    return extract(text, ctx.top)
 
 
 def first_prompt(ctx: LoopContext) -> str:
     return render(
-        "generate.j2",
+        "cvdp_generate.j2" if cvdp.is_cvdp(ctx.problem) else "generate.j2",
         **_spec(ctx),
         want_testbench=ctx.want_testbench,
         examples=render("examples.j2") if ctx.want_testbench else "",
@@ -67,6 +90,36 @@ def correction_prompt(ctx: LoopContext, attempt: Attempt, ledger: Sequence[str])
         missing_testbench=attempt.missing_testbench,
         ledger=ledger,
     )
+
+
+def strength_evidence(report: StrengthReport) -> str:
+    """The surviving mutants as small diffs: the evidence a strengthening turn shows (and records keep)."""
+    return render(
+        "strength_evidence.j2",
+        survivors=report.survivors,
+        killed=report.killed,
+        counted=report.counted,
+        ratio=report.ratio or 0.0,
+        threshold=report.threshold,
+    )
+
+
+def strengthen_prompt(
+    ctx: LoopContext, attempt: Attempt, report: StrengthReport, ledger: Sequence[str]
+) -> str:
+    """Own tests pass but kill too few mutants: the spec, the code, the survivors and the ledger."""
+    return render(
+        "strengthen.j2",
+        **_spec(ctx),
+        rtl=attempt.rtl,
+        testbench=attempt.testbench,
+        evidence=strength_evidence(report),
+        ledger=ledger,
+    )
+
+
+def strength_line(report: StrengthReport) -> str:
+    return f"strength check: {report.line}"
 
 
 def ledger_line(label: str, before: Attempt | None, after: Attempt) -> str:

@@ -22,6 +22,7 @@ from veriassist.types import (
     CheckResult,
     FailureKind,
     Interface,
+    SourceFile,
     Testbench,
     TestbenchStyle,
 )
@@ -67,7 +68,7 @@ def _refuse_early(
         return _fail(FailureKind.NO_MODULE, "the candidate is empty: it contains no Verilog module")
     reserved = _testbench_modules(testbench)
     # Icarus compiles these ahead of the design, so their macros would reach its `ifdef`s.
-    before = [f.text for f in testbench.files if testbench.style is not TestbenchStyle.COCOTB]
+    before = [f.text for f in _compiled_files(testbench)]
     if testbench.reference is not None:
         before.append(testbench.reference.text)
     findings = check_candidate(((f.name, f.text) for f in candidate.files), reserved, before)
@@ -93,13 +94,18 @@ def _refuse_early(
             rejections=findings.rejections,
             summary="rejected by the static check: " + findings.rejections[0],
         )
-    expected = expected_interface or _reference_interface(testbench)
+    # Every interface message names where the expected ports came from.
+    expected, source = (
+        (expected_interface, "spec") if expected_interface else (_reference_interface(testbench), "reference")
+    )
     if expected is not None:
         try:
             actual = hdl.module_interface(_joined(candidate), candidate.top)
         except hdl.HdlError:
             return None  # the compiler will say what is wrong, with better messages
-        differences = hdl.interface_differences(replace(expected, module=candidate.top), actual)
+        differences = hdl.interface_differences(
+            replace(expected, module=candidate.top), actual, expected_label=source
+        )
         if differences:
             return CheckResult(
                 passed=False,
@@ -118,11 +124,20 @@ def _joined(candidate: Candidate) -> str:
     return "\n".join(f.text for f in candidate.files)
 
 
+def _compiled_files(testbench: Testbench) -> tuple[SourceFile, ...]:
+    """The testbench files Icarus may compile: none of a cocotb one's, and only the Verilog of a
+    CVDP harness (its docs and Python would read as prose modules: "the module fifo has...")."""
+    if testbench.style is TestbenchStyle.COCOTB:
+        return ()
+    if testbench.style is TestbenchStyle.CVDP:
+        return tuple(f for f in testbench.files if f.name.endswith((".v", ".sv", ".vh", ".svh")))
+    return testbench.files
+
+
 def _testbench_modules(testbench: Testbench) -> set[str]:
     names: set[str] = set()
-    if testbench.style is not TestbenchStyle.COCOTB:
-        for f in testbench.files:
-            names.update(module_names(f.text))
+    for f in _compiled_files(testbench):
+        names.update(module_names(f.text))
     if testbench.reference_module:
         names.add(testbench.reference_module)
     return names

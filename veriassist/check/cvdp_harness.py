@@ -7,6 +7,10 @@ Here the work dir stands in for both mounts (/code/X -> WORK/X, /src/X -> WORK/s
 our cocotb driver runs MODULE directly with the .env's sources and top: the verdict is
 the driver's nonce-stamped report, never a file or a line the design or the harness's
 pytest could write. Parameter sweeps that a problem's test_runner.py adds are not run.
+
+The agent loop keeps a design as one text: a several-file design arrives as one file
+in extract.bundle's layout (a `// file: rtl/x.sv` line before each file), laid out here
+as the files it names.
 """
 
 from __future__ import annotations
@@ -17,11 +21,12 @@ from pathlib import Path, PurePosixPath
 from veriassist.check.cocotb_sim import run_driver
 from veriassist.check.simulation import CheckOptions
 from veriassist.check.verdict import new_nonce
+from veriassist.extract import unbundle
 from veriassist.hdl.static_check import check_candidate
 from veriassist.toolchain import icarus, runner
 from veriassist.toolchain.sandbox import Sandbox
 from veriassist.toolchain.workdir import work_dir
-from veriassist.types import Candidate, CheckResult, FailureKind, Testbench
+from veriassist.types import Candidate, CheckResult, FailureKind, SourceFile, Testbench
 
 __all__ = [
     "CANDIDATE_DIRS",
@@ -116,6 +121,15 @@ def _sources(env: dict[str, str], work: Path) -> list[str]:
     return sources
 
 
+def _unbundled(candidate: Candidate) -> Candidate:
+    """A design sent as one bundle text (the agent loop's `{top}.sv`) as the files it names."""
+    files: list[SourceFile] = []
+    for f in candidate.files:
+        parts = unbundle(f.text) if check_path(f.name, CANDIDATE_DIRS) is not None else {}
+        files += [SourceFile(p, t) for p, t in parts.items()] if parts else [f]
+    return Candidate(tuple(files), candidate.top)
+
+
 def _refuse(candidate: Candidate) -> CheckResult | None:
     """The candidate's own faults: a path outside rtl/ or verif/, or a construct the static check forbids."""
     reasons = [r for f in candidate.files if (r := check_path(f.name, CANDIDATE_DIRS)) is not None]
@@ -147,6 +161,7 @@ def run_harness(
     """
     options = options or CheckOptions()
     env = harness_env(testbench)
+    candidate = _unbundled(candidate)
     refused = _refuse(candidate)
     if refused is not None:
         return refused

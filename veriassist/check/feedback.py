@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 
+from veriassist.hdl import HdlError
+from veriassist.hdl.trace import Driver, driver_cone
 from veriassist.prompts import render
 from veriassist.toolchain.icarus import render_diagnostic
 from veriassist.types import Candidate, CheckResult, Diagnostic, Severity
 
 MAX_DIAGNOSTICS = 8  # the first errors matter; later ones are usually consequences
+TRACE_SIGNALS = 8  # the drivers of a wrong output shown: its nearest signals, registers first
+TRACE_LINES = 20  # and at most this many source lines of them
 
 
 def render_feedback(result: CheckResult, candidate: Candidate | None = None) -> str:
@@ -25,7 +29,26 @@ def render_feedback(result: CheckResult, candidate: Candidate | None = None) -> 
         hidden_diagnostics=len(errors) + len(warnings) - len(shown),
         failing_tests=[t for t in result.tests if not t.passed],
         mismatches=[m for m in result.mismatches if m.count],
+        traced=(traced := first_wrong_output(result)),
+        drivers=trace_drivers(candidate, traced) if candidate and traced else [],
     )
+
+
+def first_wrong_output(result: CheckResult) -> str | None:
+    """The output whose first mismatch came earliest: the first symptom of the bug."""
+    wrong = [m for m in result.mismatches if m.count]
+    if not wrong:
+        return None
+    return min(wrong, key=lambda m: (m.first_time is None, m.first_time or 0)).output
+
+
+def trace_drivers(candidate: Candidate, output: str) -> list[Driver]:
+    """The candidate's drivers of `output`, nearest first, bounded; [] when it cannot be traced."""
+    try:
+        cone = driver_cone([(f.name, f.text) for f in candidate.files], candidate.top, output, TRACE_SIGNALS)
+    except HdlError:
+        return []
+    return cone[:TRACE_LINES]
 
 
 def _headline(result: CheckResult) -> str:

@@ -35,6 +35,9 @@ class CheckOptions:
     sandbox: bool = True
     waveform: bool = True
     keep_workdir: bool = False  # leave the work dir for inspection (its path goes in the logs)
+    # After a pass, compare the design's outputs with the reference's over the whole run
+    # (check/unchecked.py): a warning for what the testbench leaves unchecked.
+    unchecked: bool = True
     limits: runner.Limits = field(default_factory=runner.Limits)
 
 

@@ -4,12 +4,16 @@ Before compiling, every print in the (trusted) testbench is stamped with a secre
 nonce made fresh for the run, which the testbench reads at run time from vvp's
 command line (see RunSecret). Only stamped lines count as the testbench speaking:
 a candidate that prints `Mismatches: 0 in 100 samples` or a pass banner itself
-prints an unstamped line, which is ignored. Failure evidence is read from every
-line, since a candidate that makes itself fail forges nothing.
+prints an unstamped line, which is ignored. Failure evidence comes from the same
+places: the compiler's output (a compile fails by its exit status; upstream's codes
+name how), the stamped lines (the testbench's own TIMEOUT), the simulator's exit
+status and our wall clock. A line that merely holds the word "error" (a port's
+name in a testbench hint) is no verdict.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from dataclasses import dataclass, replace
@@ -65,6 +69,22 @@ class RunSecret:
             "  endfunction\n"
             "endmodule\n"
         )
+
+
+_MODULE_SLOT = "\x00va-nonce-module\x00"  # no Verilog source holds a NUL
+
+
+def stamp_testbench_as(text: str, module: str) -> str:
+    """`stamp_testbench`, parsed once per testbench text: every check of a problem stamps the
+    same text, only the helper module's name differs."""
+    if "\x00" in text:
+        return stamp_testbench(text, module)
+    return _stamped(text).replace(_MODULE_SLOT, module)
+
+
+@functools.lru_cache(maxsize=64)
+def _stamped(text: str) -> str:
+    return stamp_testbench(text, _MODULE_SLOT)
 
 
 def stamp_testbench(text: str, module: str) -> str:
@@ -142,7 +162,11 @@ def split_log(log: str, nonce: str) -> tuple[list[str], list[str]]:
     return trusted, everything
 
 
-# VerilogEval's sv-iv-analyze rules, first match wins, scanned line by line.
+# VerilogEval's sv-iv-analyze rules, first match wins, scanned line by line over the compiler's
+# output only. Upstream also calls any line holding "error" a compile error, over the simulation's
+# output too: that is its bug, not its intent (a testbench's `Hint: Output 'error' has 0
+# mismatches` is no compile error), so a compile failure is judged by the compiler's exit, and a
+# simulation by the testbench's stamped lines.
 _LINE_RULES: tuple[tuple[str, FailureKind], ...] = (
     ("syntax error", FailureKind.SYNTAX_ERROR),
     ("error: This assignment requires an explicit cast", FailureKind.EXPLICIT_CAST),
@@ -162,6 +186,9 @@ _PASS_BANNER = re.compile(r"=+\s*Your\s+Design\s+Passed\s*=+", re.IGNORECASE)
 _RESET_IN_RTL = re.compile(r"posedge reset|negedge reset|posedge r\)")
 
 
+TESTBENCH_TIMEOUT = "the testbench's own time limit fired (it printed TIMEOUT)"
+
+
 @dataclass(frozen=True)
 class SimulationReading:
     kind: FailureKind
@@ -172,22 +199,24 @@ class SimulationReading:
     reason: str = ""
 
 
-def scan_error_lines(lines: list[str]) -> FailureKind | None:
-    """Apply upstream's per-line codes; None when no line matched."""
-    unbound = error = False
-    for line in lines:
+def scan_error_lines(compiler_lines: list[str]) -> FailureKind | None:
+    """Apply upstream's per-line codes to the compiler's output; None when no line matched.
+
+    Only the specific codes: whether the compile failed at all is its exit status's to say
+    (`compile_failure` makes an unmatched failure a compile error).
+    """
+    unbound = False
+    for line in compiler_lines:
         for needle, kind in _LINE_RULES:
             if needle in line:
                 return kind
-        if "TIMEOUT" in line:
-            return FailureKind.TIMEOUT
         unbound = unbound or "Unable to bind wire/reg" in line
-        error = error or "error" in line
-    if unbound:
-        return FailureKind.UNBOUND_PORT
-    if error:
-        return FailureKind.COMPILE_ERROR
-    return None
+    return FailureKind.UNBOUND_PORT if unbound else None
+
+
+def _testbench_timed_out(trusted: list[str]) -> bool:
+    """The testbench's own limit fired: it printed its `TIMEOUT` line (a stamped line)."""
+    return any("TIMEOUT" in line for line in trusted)
 
 
 def read_banner(
@@ -199,8 +228,8 @@ def read_banner(
         return SimulationReading(FailureKind.TIMEOUT, reason="the simulation did not finish in time")
     # RTLLM's criterion is the banner alone; its testbenches print "Error" lines as test results.
     coded = scan_error_lines(compile_log.splitlines())
-    if any("TIMEOUT" in line for line in trusted):
-        coded = FailureKind.TIMEOUT
+    if _testbench_timed_out(trusted):
+        return SimulationReading(FailureKind.TIMEOUT, reason=TESTBENCH_TIMEOUT)
     if coded is None and any(_PASS_BANNER.search(line) for line in trusted):
         return _unless_abnormal(SimulationReading(FailureKind.PASS), returncode)
     return SimulationReading(
@@ -220,10 +249,10 @@ def read_compare(
     expected_samples: int | None,
 ) -> SimulationReading:
     """Judge a VerilogEval-style run: the stamped `Mismatches: N in M samples`, M as the reference's."""
-    trusted, everything = split_log(sim_log, nonce)
+    trusted, _ = split_log(sim_log, nonce)
     if timed_out:
         return SimulationReading(FailureKind.TIMEOUT, reason="the simulation did not finish in time")
-    coded = scan_error_lines(compile_log.splitlines() + everything)
+    coded = scan_error_lines(compile_log.splitlines())
     reading = _read_compare(trusted, coded, candidate_text, returncode, expected_samples)
     return _unless_abnormal(reading, returncode)
 
@@ -274,6 +303,8 @@ def _read_compare(
     )
     if coded is not None:
         return SimulationReading(coded, **common)
+    if _testbench_timed_out(trusted):
+        return SimulationReading(FailureKind.TIMEOUT, reason=TESTBENCH_TIMEOUT, **common)
     if summary is None:
         return SimulationReading(
             _crash_or(returncode, FailureKind.NO_VERDICT),

@@ -180,11 +180,12 @@ def check(
             "first_mismatch_time": result.first_mismatch_time,
             "tests": [{"name": t.name, "passed": t.passed, "message": t.message} for t in result.tests],
             "rejections": list(result.rejections),
+            "warnings": list(result.warnings),  # outputs the testbench leaves unchecked (a pass stands)
             "sandboxed": result.sandboxed,
             "sandbox": backend if result.sandboxed else "none",
             "feedback": feedback,
             "timings": result.timings,
-            "formal": None if proof is None else _formal_json(proof),
+            "formal": None if proof is None else proof.to_json(),
             "kept": None if kept is None else {"dir": str(kept[0]), "waveforms": [str(w) for w in kept[1]]},
         }
         typer.echo(json.dumps(payload, indent=2))
@@ -204,25 +205,6 @@ def check(
         if not result.sandboxed:
             typer.echo("(ran without a sandbox)", err=True)
     raise typer.Exit(EXIT_PASS if result.passed else EXIT_FAIL)
-
-
-def _formal_json(proof: Any) -> dict[str, Any]:
-    return {
-        "status": proof.status.value,
-        "summary": proof.summary,
-        "reason": proof.reason,
-        "cycles": proof.cycles,
-        "counterexample": [
-            {
-                "step": s.step,
-                "inputs": dict(s.inputs),
-                "outputs": {o: {"ref": r, "dut": d} for o, r, d in s.outputs},
-            }
-            for s in proof.counterexample
-        ],
-        "table": proof.table,
-        "duration_s": round(proof.duration_s, 4),
-    }
 
 
 def _design_folders(

@@ -19,7 +19,16 @@ from veriassist.cli.errors import (
     run_error,
     usage_error,
 )
-from veriassist.cli.options import FeedbackOption, SelfCheckOption, StrategyOption
+from veriassist.cli.options import (
+    FeedbackOption,
+    KillThresholdOption,
+    MutantsOption,
+    SelfCheckOption,
+    StrategyOption,
+    StrengthBudgetOption,
+    StrengthOption,
+    strength_settings,
+)
 from veriassist.types import FeedbackMode, SelfCheck, Severity, Strategy
 
 if TYPE_CHECKING:
@@ -56,6 +65,10 @@ def bench_command(
     strategy: StrategyOption = Strategy.VERIASSIST,
     feedback: FeedbackOption = FeedbackMode.OWN_TESTBENCH,
     self_check: SelfCheckOption = SelfCheck.AUTO,
+    strength: StrengthOption = True,
+    mutants: MutantsOption = 8,
+    kill_threshold: KillThresholdOption = 0.75,
+    strength_budget: StrengthBudgetOption = 90.0,
     samples_per_task: Annotated[int, typer.Option("--samples-per-task", min=1, help="n for pass@k.")] = 1,
     jobs: Annotated[
         int | None, typer.Option("-j", "--jobs", min=1, help="Workers; default: all cores.")
@@ -85,6 +98,10 @@ def bench_command(
             "--category", help="CVDP: only these categories, e.g. cid003 (repeat, or comma-separate)."
         ),
     ] = None,
+    tier: Annotated[
+        list[str] | None,
+        typer.Option("--tier", help="designs/: only these tiers, e.g. hard (repeat, or comma-separate)."),
+    ] = None,
     difficulty: Annotated[
         list[str] | None,
         typer.Option("--difficulty", help="CVDP: only these difficulties: easy, medium, hard."),
@@ -103,6 +120,13 @@ def bench_command(
             help="Audit, then score only problems without findings of this severity or worse.",
         ),
     ] = None,
+    formal: Annotated[
+        str,
+        typer.Option(
+            "--formal",
+            help="A formal verdict per sample against the reference (Yosys): off, on, or auto (when installed).",
+        ),
+    ] = "auto",
 ) -> None:
     """Score a suite and record every sample. Ctrl-C or SIGTERM stops; the same --run resumes.
 
@@ -122,6 +146,8 @@ def bench_command(
     if len(modes) != 1:
         raise usage_error("choose exactly one of --reference, --samples FILE or --model SPEC", "bench")
     check_seconds(timeout, "--timeout", "bench")
+    if formal not in ("off", "auto", "on"):
+        raise usage_error(f"--formal {formal}: expected off, auto or on", "bench")
     if feedback not in (FeedbackMode.OWN_TESTBENCH, FeedbackMode.GOLDEN):
         raise usage_error(f"--feedback takes own-testbench or golden, not {feedback.value}", "bench")
     if not db.parent.is_dir():  # sqlite would only say "unable to open database file"
@@ -141,6 +167,7 @@ def bench_command(
         strategy=strategy,
         feedback=feedback,
         self_check=self_check,
+        strength=strength_settings(strength, mutants, kill_threshold, strength_budget),
         samples_per_task=samples_per_task,
         jobs=jobs or os.cpu_count() or 1,
         db=db,
@@ -153,8 +180,10 @@ def bench_command(
         only=tuple(t.strip() for item in only or () for t in item.split(",") if t.strip()),
         categories=tuple(t.strip() for item in category or () for t in item.split(",") if t.strip()),
         difficulties=tuple(t.strip() for item in difficulty or () for t in item.split(",") if t.strip()),
+        tiers=tuple(t.strip() for item in tier or () for t in item.split(",") if t.strip()),
         lint=audit or audit_alias,
         exclude_flagged=exclude_flagged,
+        formal=formal,
     )
     quiet = as_json or not sys.stdout.isatty()
     try:
@@ -259,6 +288,49 @@ def _audit_json(result: BenchResult) -> dict[str, Any] | None:
     }
 
 
+def _cvdp_json(result: BenchResult) -> dict[str, Any] | None:
+    """CVDP's own (biased) pass@k, for CVDP runs only: 1-(1-c/n)^k averaged over problems."""
+    if result.run.suite_format != "cvdp":
+        return None
+    from veriassist.eval.metrics import cvdp_pass_at
+
+    return {str(k): _rate(v) for k, v in sorted(cvdp_pass_at(result.metrics.problems).items())}
+
+
+def _formal_json(result: BenchResult) -> dict[str, Any] | None:
+    """Pass rates by the testbench alone and by testbench-and-not-disproved, and where they disagree."""
+    from veriassist.eval.bench import formal_summary
+
+    summary = formal_summary(result.records)
+    if summary is None:
+        return None
+    total = max(summary.samples, 1)
+    return {
+        "checked": summary.checked,
+        "statuses": summary.statuses,
+        "pass_rate_testbench": {
+            "passed": summary.passed,
+            "samples": summary.samples,
+            "value": summary.passed / total,
+        },
+        "pass_rate_not_disproved": {
+            "passed": summary.passed_not_disproved,
+            "samples": summary.samples,
+            "value": summary.passed_not_disproved / total,
+        },
+        "disagreements": [
+            {
+                "task_id": r.task_id,
+                "sample": r.sample,
+                "testbench": "passed" if r.passed else r.kind.value,
+                "formal": r.formal.status.value if r.formal else None,
+                "summary": r.formal.summary if r.formal else "",
+            }
+            for r in summary.disagreements
+        ],
+    }
+
+
 def to_json(result: BenchResult) -> dict[str, Any]:
     """The `--json` object: run, totals, pass@k, the lint (when run) and one entry per sample."""
     from veriassist.eval.bench import summary_of
@@ -282,7 +354,9 @@ def to_json(result: BenchResult) -> dict[str, Any]:
             str(k): _rate(v, result.metrics.problems if k == 1 else None)
             for k, v in sorted(result.metrics.pass_at.items())
         },
+        "cvdp_biased_pass_at_k": _cvdp_json(result),
         "lint": _audit_json(result),
+        "formal": _formal_json(result),
         "results": [
             {
                 "task_id": r.task_id,
@@ -291,11 +365,22 @@ def to_json(result: BenchResult) -> dict[str, Any]:
                 "verdict": r.kind.value,
                 "summary": summary_of(r),
                 "lint_flags": None if r.lint_flags is None else list(r.lint_flags),
+                "formal": None if r.formal is None else r.formal.to_json(),
             }
             for r in records
         ],
         "notes": list(result.notes),
     }
+
+
+def _print_cvdp_pass_at(result: BenchResult) -> None:
+    """CVDP's own, biased pass@k beside ours, labelled, for comparing with published CVDP numbers."""
+    from veriassist.eval.metrics import cvdp_pass_at, percent
+
+    biased = cvdp_pass_at(result.metrics.problems)
+    if any(k > 1 for k in biased):
+        figures = ", ".join(f"pass@{k} {percent(v)}" for k, v in sorted(biased.items()))
+        typer.echo(f"CVDP's biased estimate 1-(1-c/n)^k, as its scripts report it: {figures}")
 
 
 def _print(result: BenchResult, request: BenchRequest) -> None:
@@ -306,6 +391,7 @@ def _print(result: BenchResult, request: BenchRequest) -> None:
     passed = sum(1 for r in records if r.passed)
     model = f"{result.run.model} (STAND-IN)" if result.run.stand_in else result.run.model
     typer.echo(f"run {result.run.name}: {model} on {result.run.suite_path} ({result.run.suite_format})")
+    _print_formal(result, disagreements=True)
     resumed = f" ({result.skipped} from before the resume)" if result.skipped else ""
     typer.echo(f"{passed}/{len(records)} samples passed{resumed}")
     for k, value in sorted(result.metrics.pass_at.items()):
@@ -313,8 +399,11 @@ def _print(result: BenchResult, request: BenchRequest) -> None:
         over = f"mean over {result.metrics.n_problems} problems"
         counts = f"; {result.metrics.n_passed}/{result.metrics.n_samples} samples passed" if k == 1 else ""
         typer.echo(f"pass@{k}: {percent(value)} ({over}{counts})")
+    if result.run.suite_format == "cvdp":
+        _print_cvdp_pass_at(result)
     if result.lint:
         _print_audit(result)
+    _print_formal(result, disagreements=False)
     failures = Counter(r.kind.value for r in records if not r.passed)
     if failures:
         typer.echo("failures: " + ", ".join(f"{kind} {count}" for kind, count in failures.most_common()))
@@ -326,6 +415,32 @@ def _print(result: BenchResult, request: BenchRequest) -> None:
     for note in result.notes:
         typer.echo(f"note: {note}")
     typer.echo(f"details: veriassist runs show {result.run.name} --db {request.db}")
+
+
+def _print_formal(result: BenchResult, *, disagreements: bool) -> None:
+    """The disagreements (printed first: a pass that a proof contradicts is the most important line), or the rates."""
+    from veriassist.eval.bench import formal_summary
+
+    summary = formal_summary(result.records)
+    if summary is None:
+        return
+    if not disagreements:
+        total = max(summary.samples, 1)
+        statuses = ", ".join(f"{status} {count}" for status, count in sorted(summary.statuses.items()))
+        typer.echo(
+            f"formal ({summary.checked} samples checked: {statuses}): pass rate by testbench "
+            f"{summary.passed}/{summary.samples} ({100 * summary.passed / total:.1f}%), "
+            f"by testbench and not disproved {summary.passed_not_disproved}/{summary.samples} "
+            f"({100 * summary.passed_not_disproved / total:.1f}%)"
+        )
+        return
+    for r in summary.contradicted:
+        typer.echo(
+            f"A PASS THAT A PROOF CONTRADICTS: {r.task_id}/{r.sample}: the testbench passes it; formal: "
+            f"{r.formal.summary if r.formal else ''}"
+        )
+    for r in summary.proved_but_failed:
+        typer.echo(f"proved equivalent but failed the testbench: {r.task_id}/{r.sample} ({r.kind.value})")
 
 
 def _print_audit(result: BenchResult) -> None:

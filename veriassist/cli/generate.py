@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from veriassist.cli.errors import usage_error
-from veriassist.cli.options import FeedbackOption, SelfCheckOption, StrategyOption
+from veriassist.cli.options import (
+    FeedbackOption,
+    KillThresholdOption,
+    MutantsOption,
+    SelfCheckOption,
+    StrategyOption,
+    StrengthBudgetOption,
+    StrengthOption,
+    strength_settings,
+)
 from veriassist.types import FeedbackMode, IterationRecord, Problem, SelfCheck, Strategy, feedback_shown
 
 if TYPE_CHECKING:
@@ -37,6 +46,10 @@ def generate_command(
     strategy: StrategyOption = Strategy.VERIASSIST,
     feedback: FeedbackOption = FeedbackMode.OWN_TESTBENCH,
     self_check: SelfCheckOption = SelfCheck.AUTO,
+    strength: StrengthOption = True,
+    mutants: MutantsOption = 8,
+    kill_threshold: KillThresholdOption = 0.75,
+    strength_budget: StrengthBudgetOption = 90.0,
     temperature: Annotated[float | None, typer.Option("--temperature")] = None,
     record: Annotated[Path | None, typer.Option("--record", help="Write every model exchange here.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Bypass the reply cache.")] = False,
@@ -81,6 +94,7 @@ def generate_command(
             strategy=strategy,
             feedback=feedback,
             self_check=self_check,
+            strength=strength_settings(strength, mutants, kill_threshold, strength_budget),
             sandbox=not no_sandbox,
             on_step=step,
             on_record=_iteration_log(out / ITERATION_LOG),
@@ -130,8 +144,9 @@ def _load_problem(spec: str, top: str | None) -> Problem:
         path = Path(spec)
         if path.is_dir() and (path / "design.toml").is_file():
             try:
-                problem = load_suite(path.parent, format="designs").get(path.name)
-            except (SuiteError, KeyError) as error:
+                # The folder alone: a broken sibling design must not stop this one.
+                (problem,) = load_suite(path, format="designs").problems
+            except SuiteError as error:
                 raise usage_error(f"cannot load design {path}: {error}") from None
             return problem
         if not path.is_file():
@@ -175,6 +190,7 @@ def _write_outputs(
         own = it.own_kind.value if it.own_kind else "-"
         golden = it.golden_kind.value if it.golden_kind else "-"
         checked = f"; self-check {it.self_check}" if it.self_check else ""
+        checked += f"; mutants killed {it.kill_ratio:.0%}" if it.kill_ratio is not None else ""
         lines.append(
             f"- iteration {it.iteration}: own check {own}; golden {golden}{checked};"
             f" tokens {it.tokens_in}+{it.tokens_out}"
@@ -203,6 +219,7 @@ def _write_outputs(
                 "own_kind": it.own_kind.value if it.own_kind else None,
                 "golden_kind": it.golden_kind.value if it.golden_kind else None,
                 "self_check": it.self_check,
+                "kill_ratio": it.kill_ratio,
                 "tokens_in": it.tokens_in,
                 "tokens_out": it.tokens_out,
             }

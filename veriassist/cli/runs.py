@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from enum import StrEnum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from veriassist.eval.metrics import RunMetrics
     from veriassist.eval.store import RunInfo, Store
-    from veriassist.types import SampleRecord
+    from veriassist.types import IterationRecord, SampleRecord
 
 __all__ = ["ExportFormat", "report_command", "runs_app"]
 
@@ -99,6 +99,16 @@ def _metrics(store: Store, run: RunInfo) -> RunMetrics:
     from veriassist.eval.metrics import compute
 
     return compute(store.samples(run.id), store.iterations(run.id))
+
+
+def _pass_at_1_by_tier(run: RunInfo, metrics: RunMetrics) -> dict[str, Any]:
+    """designs/ runs: pass@1 per tier (design.toml `tier`), read from the suite if it is still there."""
+    from veriassist.eval.metrics import pass_at_1_by_group
+    from veriassist.suites.designs import FORMAT, tiers
+
+    if run.suite_format != FORMAT:
+        return {}
+    return pass_at_1_by_group(metrics.problems, tiers(Path(run.suite_path)))
 
 
 def _rate(value: Any) -> float | None:
@@ -196,6 +206,12 @@ def show_command(name: str, db: DbOption = DEFAULT_DB, as_json: JsonOption = Fal
         if metrics.pass_after_try:
             curve = ", ".join(f"{i}: {percent(v)}" for i, v in enumerate(metrics.pass_after_try, start=1))
             console.print(f"pass rate after try {curve}; pass→fail transitions: {metrics.regressions}")
+        by_tier = _pass_at_1_by_tier(run, metrics)
+        if len(by_tier) > 1:
+            console.print(
+                "pass@1 by tier: " + ", ".join(f"{tier} {percent(rate)}" for tier, rate in by_tier.items()),
+                highlight=False,
+            )
         if metrics.pass_at_1_unflagged is not None:
             console.print(
                 f"pass@1 without the {metrics.n_flagged_problems} lint-flagged problems:"
@@ -222,9 +238,24 @@ def show_command(name: str, db: DbOption = DEFAULT_DB, as_json: JsonOption = Fal
             + (f" (wall clock {wall:.1f} s)" if (wall := _wall_seconds(run)) is not None else ""),
             highlight=False,
         )
+        if metrics.n_passed and (totals.tokens_in or totals.tokens_out):
+            per_pass = (totals.tokens_in + totals.tokens_out) / metrics.n_passed
+            calls = metrics.model_calls / metrics.n_passed if metrics.model_calls else None
+            console.print(
+                f"tokens per passed sample {per_pass:.0f}{estimated}"
+                + (f", model calls per passed sample {calls:.2f}" if calls else ""),
+                highlight=False,
+            )
         if metrics.self_checks:
             outcomes = ", ".join(f"{outcome} {count}" for outcome, count in metrics.self_checks.items())
             console.print(f"self-checks: {outcomes}", highlight=False)
+        for label, tries in (
+            ("false blesses (own tests pass, golden fails)", metrics.false_blesses),
+            ("false alarms (own tests fail, golden passes)", metrics.false_alarms),
+        ):
+            if tries:
+                where = ", ".join(f"{task}#{sample} try {i}" for task, sample, i in tries)
+                console.print(f"{label}: {len(tries)}: {where}", highlight=False)
         if metrics.histogram:
             _table(
                 console,
@@ -248,6 +279,19 @@ def show_command(name: str, db: DbOption = DEFAULT_DB, as_json: JsonOption = Fal
         _table(console, "problems", headers, rows)
 
 
+def _dataset(run: RunInfo) -> str:
+    """Which dataset of its suite a run scored: the --task it was given, VerilogEval v2's default
+    and aliases spelled out (a run on the repository root scores spec-to-rtl)."""
+    from veriassist.suites import verilogeval_v2
+
+    task = run.settings.get("task")
+    if run.suite_format != verilogeval_v2.FORMAT:
+        return str(task or "")
+    if not task:
+        return verilogeval_v2.TASKS[0]
+    return next((t for t in verilogeval_v2.TASKS if t.startswith(str(task))), str(task))
+
+
 @runs_app.command("compare")
 def compare_command(run_a: str, run_b: str, db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """Per problem, by pass@1: fixed (0 in A, above 0 in B), broken (above 0 to 0), improved,
@@ -264,6 +308,13 @@ def compare_command(run_a: str, run_b: str, db: DbOption = DEFAULT_DB, as_json: 
         warnings.append(
             f"the runs are on different suites ({a.suite_path} [{a.suite_format}] and"
             f" {b.suite_path} [{b.suite_format}]); only problems with the same task id are compared"
+        )
+    elif _dataset(a) != _dataset(b):
+        # One checkout, two datasets (VerilogEval v2 spec-to-rtl and code-complete): the same
+        # task id names two different problems, so "fixed" or "broken" would say nothing.
+        warnings.append(
+            f"the runs are on different datasets of {a.suite_path} ({_dataset(a)} and {_dataset(b)}):"
+            " a task id names a different problem in each, so no change below is a fix or a regression"
         )
     elif a.suite_commit != b.suite_commit:
         warnings.append(f"the suite changed between the runs ({a.suite_commit} and {b.suite_commit})")
@@ -333,6 +384,10 @@ def _show_json(run: RunInfo, metrics: RunMetrics, banners: Sequence[Any]) -> dic
         **_run_json(run, metrics),
         "banners": [{"title": b.title, "text": b.text} for b in banners],
         "pass_after_try": [_rate(v) for v in metrics.pass_after_try],
+        "pass_at_1_by_tier": {tier: _rate(v) for tier, v in _pass_at_1_by_tier(run, metrics).items()},
+        "model_calls": metrics.model_calls,
+        "false_blesses": [list(t) for t in metrics.false_blesses],
+        "false_alarms": [list(t) for t in metrics.false_alarms],
         "regressions": metrics.regressions,
         "failures": {kind.value: n for kind, n in metrics.histogram.items()},
         "tokens_in": totals.tokens_in,
@@ -358,7 +413,32 @@ def _sample_row(run: RunInfo, sample: SampleRecord) -> dict[str, Any]:
     row["kind"] = sample.kind.value
     row["golden_kind"] = None if sample.golden_kind is None else sample.golden_kind.value
     row["lint_flags"] = None if sample.lint_flags is None else list(sample.lint_flags)
+    row["formal"] = None if sample.formal is None else sample.formal.to_json()
     # Every exported row says what produced it, so a stand-in's rows cannot pass for a model's.
+    return {
+        "run": run.name,
+        "model": run.model,
+        "model_kind": run.model_kind,
+        "stand_in": run.stand_in,
+        **row,
+    }
+
+
+def _iteration_row(run: RunInfo, it: IterationRecord) -> dict[str, Any]:
+    """One try: did the model's own tests pass, did the golden testbench, and what the self-check did."""
+    row = {k: v.value if isinstance(v, Enum) else v for k, v in asdict(it).items()}
+    for text in ("prompt", "reply", "feedback"):  # the exchange is in the database; rows stay small
+        row.pop(text, None)
+    own, golden = it.own_passed, it.golden_passed
+    row["agreement"] = (
+        None
+        if own is None or golden is None
+        else "false-bless"
+        if own and not golden
+        else "false-alarm"
+        if golden and not own
+        else "agree"
+    )
     return {
         "run": run.name,
         "model": run.model,
@@ -375,12 +455,22 @@ def export_command(
         Path, typer.Option("-o", "--output", help="File to write; - for standard output.", dir_okay=False)
     ],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="jsonl or csv.")] = ExportFormat.JSONL,
+    per_iteration: Annotated[
+        bool,
+        typer.Option(
+            "--iterations",
+            help="One row per loop iteration: own and golden verdicts, self-check, tokens, of every try.",
+        ),
+    ] = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Write one row per sample, as JSON lines or CSV."""
+    """Write one row per sample (or per iteration), as JSON lines or CSV."""
     with _open(db) as store:
         run = store.get_run(name)
-        rows = [_sample_row(run, s) for s in store.samples(run.id)]
+        if per_iteration:
+            rows = [_iteration_row(run, it) for it in store.iterations(run.id)]
+        else:
+            rows = [_sample_row(run, s) for s in store.samples(run.id)]
     to_stdout = output == STDOUT
     with (
         contextlib.nullcontext(sys.stdout) if to_stdout else output.open("w", encoding="utf-8", newline="")
@@ -397,7 +487,8 @@ def export_command(
                 writer.writerow(
                     {k: json.dumps(v) if isinstance(v, dict | list) else v for k, v in row.items()}
                 )
-    print(f"wrote {len(rows)} samples to {'standard output' if to_stdout else output}", file=sys.stderr)
+    what = "iterations" if per_iteration else "samples"
+    print(f"wrote {len(rows)} {what} to {'standard output' if to_stdout else output}", file=sys.stderr)
 
 
 def report_command(

@@ -8,6 +8,7 @@ import math
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -57,19 +58,32 @@ def audit_command(
     no_sandbox: Annotated[
         bool, typer.Option("--no-sandbox", help="Run without the sandbox (Landlock or bubblewrap).")
     ] = False,
+    formal: Annotated[
+        str,
+        typer.Option(
+            "--formal",
+            help="Prove designs that pass the testbench against the reference with Yosys: auto (when "
+            "installed), on (required; every mutant runs), off.",
+        ),
+    ] = "auto",
 ) -> None:
     """Check every problem of a suite: interfaces, reference health, checking strength, mutants.
 
     Exit status: 0 no error-severity findings, 1 some, 2 usage or tool error.
     """
     from veriassist.check.checker import CheckOptions
+    from veriassist.check.equivalence import yosys_installed
     from veriassist.suites import SuiteError, load_suite
-    from veriassist.suites.audit import AuditOptions, audit_problems
+    from veriassist.suites.audit import FORMAL_MODES, AuditOptions, audit_problems
     from veriassist.toolchain.runner import ToolMissing
     from veriassist.types import Severity
 
     if not math.isfinite(threshold) or not 0 <= threshold <= 1:
         raise usage_error(f"--threshold must be a fraction between 0 and 1, not {threshold}")
+    if formal not in FORMAL_MODES:
+        raise usage_error(f"--formal must be one of {', '.join(FORMAL_MODES)}, not {formal}")
+    if formal == "on" and not yosys_installed():
+        raise usage_error("--formal on needs yosys on the PATH (use --formal auto to prove only when it is)")
     try:
         suite = load_suite(path, format=format, task=task)
         options = AuditOptions(
@@ -78,6 +92,8 @@ def audit_command(
             all_mutants=all_mutants,
             simulate=not no_simulate,
             check=CheckOptions(waveform=False, sandbox=not no_sandbox),
+            formal=formal,
+            formal_options=replace(AuditOptions().formal_options, sandbox=not no_sandbox),
         )
         results = audit_problems(
             suite.problems, jobs or os.cpu_count() or 1, options, progress=_progress_on_stderr(as_json)

@@ -15,17 +15,19 @@ import json
 import os
 import re
 import subprocess
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from veriassist import __version__
-from veriassist.agent.outcome import LoopOutcome
+from veriassist.agent.outcome import LoopOutcome, StrengthSettings
 from veriassist.agent.run import run_problem
 from veriassist.check.checker import CheckOptions, check
 from veriassist.check.cvdp_harness import CvdpHarness
+from veriassist.check.equivalence import FormalOptions, formal_check, yosys_installed
 from veriassist.check.feedback import render_feedback
 from veriassist.check.reference_counts import (
     ReferenceCounts,
@@ -46,6 +48,8 @@ from veriassist.types import (
     CheckResult,
     FailureKind,
     FeedbackMode,
+    FormalStatus,
+    FormalVerdict,
     JudgedBy,
     Problem,
     SampleRecord,
@@ -113,6 +117,7 @@ class BenchRequest:
     strategy: Strategy = Strategy.VERIASSIST
     feedback: FeedbackMode = FeedbackMode.OWN_TESTBENCH
     self_check: SelfCheck = SelfCheck.AUTO
+    strength: StrengthSettings = field(default_factory=StrengthSettings)  # the own-testbench strength check
     samples_per_task: int = 1
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     db: Path = Path("veriassist.db")
@@ -125,8 +130,12 @@ class BenchRequest:
     only: tuple[str, ...] = ()  # only these task ids
     categories: tuple[str, ...] = ()  # CVDP: only these categories (cid003, ...)
     difficulties: tuple[str, ...] = ()  # CVDP: only these difficulties (easy, medium, hard)
+    tiers: tuple[str, ...] = ()  # designs/: only these tiers (standard, hard)
     lint: bool = False  # lint the selected problems and record their flags on every sample
     exclude_flagged: Severity | None = None  # score only problems without findings this bad or worse
+    # The formal verdict per sample against the reference: off, on, or auto (when Yosys is installed).
+    # Never for the reference itself, nor where there is no reference.
+    formal: str = "auto"
 
     @property
     def lints(self) -> bool:
@@ -147,6 +156,7 @@ class Job:
     # worker process) and handed to every sample's check.
     reference_counted: bool = False
     reference_samples: int | None = None
+    formal: FormalOptions | None = None  # None: no formal verdict for this sample
 
 
 @dataclass(frozen=True)
@@ -168,7 +178,8 @@ def read_samples(path: Path) -> dict[str, list[str]]:
     """Completions per task id, in sample order, from a JSONL file or a directory.
 
     A JSONL line is `{"task_id": ..., "completion": ...}`; the i-th line of a task is its
-    sample i, unless the task's lines number their samples (`"sample": N`, from 0). A
+    sample i, unless the task's lines number their samples (`"sample": N`, from 0). A CVDP
+    answers file (`{"<id>": {"output": {path: text}}}` per line) is read by suites.cvdp. A
     directory holds `<task_id>.sv` (sample 0) or `<task_id>/sample<N>.sv`.
 
     Raises:
@@ -176,6 +187,12 @@ def read_samples(path: Path) -> dict[str, list[str]]:
     """
     if path.is_dir():
         return _samples_from_dir(path)
+    try:
+        answers = cvdp.read_answers(path)  # CVDP's own layout: {"<id>": {"output": {path: text}}}
+    except SuiteError as error:
+        raise BenchError(str(error)) from None
+    if answers is not None:
+        return answers
     try:
         lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError as error:
@@ -289,6 +306,7 @@ def select(suite: Suite, request: BenchRequest) -> tuple[list[Problem], list[str
             raise BenchError(f"--only names problems the suite does not have: {', '.join(unknown)}")
         problems = [p for p in problems if p.task_id in request.only]
     problems = _by_category(problems, suite, request)
+    problems = _by_tier(problems, suite, request.tiers)
     if request.limit is not None:
         problems = problems[: request.limit]
     notes = [
@@ -299,6 +317,19 @@ def select(suite: Suite, request: BenchRequest) -> tuple[list[Problem], list[str
         if p.testbench is None
     ]
     return [p for p in problems if p.testbench is not None], notes
+
+
+def _by_tier(problems: list[Problem], suite: Suite, tiers: tuple[str, ...]) -> list[Problem]:
+    """designs/'s --tier selection: the manifest's `tier`."""
+    if not tiers:
+        return problems
+    known = sorted({str(p.metadata.get("tier")) for p in suite.problems if p.metadata.get("tier")})
+    if not known:
+        raise BenchError(f"--tier selects designs by their design.toml tier; this suite is {suite.format}")
+    odd = [t for t in tiers if t not in known]
+    if odd:
+        raise BenchError(f"--tier {odd[0]}: this suite's tiers are {', '.join(known)}")
+    return [p for p in problems if p.metadata.get("tier") in tiers]
 
 
 def _by_category(problems: list[Problem], suite: Suite, request: BenchRequest) -> list[Problem]:
@@ -317,11 +348,30 @@ def _by_category(problems: list[Problem], suite: Suite, request: BenchRequest) -
     return problems
 
 
+def formal_options(request: BenchRequest) -> FormalOptions | None:
+    """The formal check's options for this request, or None when it is off (auto: Yosys missing)."""
+    if request.formal not in ("off", "auto", "on"):
+        raise BenchError(f"--formal {request.formal}: expected off, auto or on")
+    if request.formal == "off" or (request.formal == "auto" and not yosys_installed()):
+        return None
+    return FormalOptions(sandbox=request.sandbox)
+
+
+def _formal_for(
+    candidate: Candidate | None, testbench: Testbench, formal: FormalOptions | None
+) -> FormalOptions | None:
+    """A sample gets the proof when there is a reference and the sample is not that reference."""
+    if formal is None or candidate is None or testbench.reference is None:
+        return None
+    return None if is_the_reference(candidate, testbench) else formal
+
+
 def plan(
     problems: Sequence[Problem], request: BenchRequest, samples: dict[str, list[str]] | None = None
 ) -> tuple[list[Job], list[str]]:
     """Jobs for the reference and samples modes, and notes on problems left without any."""
     options = CheckOptions(timeout_s=request.timeout_s, sandbox=request.sandbox)
+    formal = formal_options(request)
     jobs: list[Job] = []
     notes: list[str] = []
     for problem in problems:
@@ -352,7 +402,8 @@ def plan(
                 notes.append(f"{problem.task_id}: no samples")
             candidates = [candidate_from_text(problem, t) for t in texts]
         for index, candidate in enumerate(candidates):
-            jobs.append(Job(problem.task_id, index, candidate, problem.testbench, options))
+            proof = _formal_for(candidate, problem.testbench, formal)
+            jobs.append(Job(problem.task_id, index, candidate, problem.testbench, options, formal=proof))
     return jobs, notes
 
 
@@ -396,7 +447,10 @@ def run_job(job: Job) -> SampleRecord:
         expected = job.reference_samples
     else:  # not planned by _plan_counts (a job made elsewhere): measure it here, in the open
         expected = ReferenceCounts().expected(job.candidate, job.testbench, job.options)
-    return _record(job, check(job.candidate, job.testbench, job.options, expected_samples=expected))
+    record = _record(job, check(job.candidate, job.testbench, job.options, expected_samples=expected))
+    if job.formal is None:
+        return record
+    return replace(record, formal=formal_check(job.candidate, job.testbench, job.formal))
 
 
 def _is_cvdp(problem: Problem) -> bool:
@@ -433,6 +487,53 @@ def _record(job: Job, result: CheckResult) -> SampleRecord:
         # The summary leads, so `summary_of` can read it back from a stored record.
         log_excerpt=_excerpt(f"{result.summary}\n{logs}"),
         feedback="" if result.passed else render_feedback(result, job.candidate),
+        warnings=result.warnings,
+    )
+
+
+@dataclass(frozen=True)
+class FormalSummary:
+    """A run's two verdicts side by side: the testbench's, and the proof against the reference."""
+
+    samples: int
+    checked: int  # samples with a formal verdict
+    statuses: dict[str, int]  # formal status -> samples
+    passed: int  # by the testbench alone
+    passed_not_disproved: int  # by the testbench, and not refuted by the proof
+    # Where the two disagree, the worst first: a testbench pass the proof refutes, then a
+    # testbench failure the proof calls equivalent (a timeout, an X, a testbench too strict).
+    contradicted: tuple[SampleRecord, ...]
+    proved_but_failed: tuple[SampleRecord, ...]
+
+    @property
+    def disagreements(self) -> tuple[SampleRecord, ...]:
+        return self.contradicted + self.proved_but_failed
+
+
+def formal_summary(records: Sequence[SampleRecord]) -> FormalSummary | None:
+    """None when no sample of the run had a formal verdict."""
+    judged = [r for r in records if r.formal is not None]
+    if not judged:
+        return None
+    statuses: dict[str, int] = {}
+    for record in judged:
+        assert record.formal is not None
+        statuses[record.formal.status.value] = statuses.get(record.formal.status.value, 0) + 1
+    contradicted = tuple(r for r in judged if r.passed and r.formal is not None and r.formal.refuted)
+    proved = tuple(
+        r
+        for r in judged
+        if not r.passed and r.formal is not None and r.formal.status is FormalStatus.EQUIVALENT
+    )
+    passed = sum(1 for r in records if r.passed)
+    return FormalSummary(
+        samples=len(records),
+        checked=len(judged),
+        statuses=statuses,
+        passed=passed,
+        passed_not_disproved=passed - len(contradicted),
+        contradicted=contradicted,
+        proved_but_failed=proved,
     )
 
 
@@ -502,6 +603,8 @@ def _settings(request: BenchRequest, samples_digest: str | None) -> dict[str, An
         settings["exclude_flagged"] = request.exclude_flagged
     if request.mode == "model" and request.self_check is not SelfCheck.AUTO:
         settings["self_check"] = request.self_check  # only when not the default: older runs resume
+    if request.mode == "model" and request.strength != StrengthSettings():
+        settings["strength"] = asdict(request.strength)  # likewise only when not the default
     return settings
 
 
@@ -528,9 +631,6 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
         asked = aside.submit(versions, request.sandbox)  # `iverilog -V` runs while the suite loads
         suite = load(request)
         problems, notes = select(suite, request)
-        if request.mode == "model" and any(_is_cvdp(p) for p in problems):
-            # The agent loop judges with check(), which has no CVDP harness yet.
-            raise BenchError("--model does not run CVDP problems yet; use --reference or --samples")
         if request.lints and any(_is_cvdp(p) for p in problems):
             raise BenchError("--audit and --exclude-flagged do not cover CVDP problems yet")
         samples = None
@@ -614,8 +714,11 @@ def _lint(
     stored = store.lint_results(run_id)
     found = {task: tuple(Finding.from_json(f) for f in findings) for task, findings in stored.items()}
     todo = [p for p in problems if p.task_id not in found]
+    audit = AuditOptions()
     options = AuditOptions(
-        check=CheckOptions(timeout_s=request.timeout_s, sandbox=request.sandbox, waveform=False)
+        check=CheckOptions(timeout_s=request.timeout_s, sandbox=request.sandbox, waveform=False),
+        formal=request.formal,  # --formal also decides whether the audit proves passing mutants
+        formal_options=replace(audit.formal_options, sandbox=request.sandbox),
     )
 
     def record(result: Any) -> None:
@@ -693,42 +796,65 @@ def _run_checks(
     if not jobs:
         return
     plan = _plan_counts(jobs, store.reference_samples(), simulator)
+    # Count each problem's reference samples once, ahead of its samples; the others start at once.
+    queue: deque[tuple[str, Job, str | None]] = deque(
+        [("count", group[0], task) for task, group in plan.waiting.items()]
+        + [
+            ("reference" if i in plan.references else "sample", job, plan.references.get(i))
+            for i, job in enumerate(plan.ready)
+        ]
+    )
+    if any(kind != "reference" for kind, _, _ in queue):
+        _warm_feedback()
+    # A few jobs per worker in flight, not all: each wait looks at every pending future, and a
+    # run of thousands of samples would pay for that on every one that finishes.
+    window = max(4 * request.jobs, 8)
     with ctrl_c.raised_between_waits() as waits, _executor(request) as executor:
-        # Count each problem's reference samples once, ahead of its samples; the others start at once.
-        counting: dict[cf.Future[Any], str] = {
-            executor.submit(count_reference, group[0]): task for task, group in plan.waiting.items()
-        }
-        as_reference: dict[cf.Future[Any], str] = {}  # a run of the reference itself: its count is kept
-        pending: set[cf.Future[Any]] = set(counting)
-        for index, job in enumerate(plan.ready):
-            key = plan.references.get(index)
-            submitted: cf.Future[Any] = executor.submit(run_job if key is None else run_reference_job, job)
-            pending.add(submitted)
-            if key is not None:
-                as_reference[submitted] = key
+        what: dict[cf.Future[Any], tuple[str, str | None]] = {}
+        pending: set[cf.Future[Any]] = set()
+
+        def top_up() -> None:
+            while queue and len(pending) < window:
+                kind, job, key = queue.popleft()
+                runs = {"count": count_reference, "reference": run_reference_job, "sample": run_job}[kind]
+                submitted: cf.Future[Any] = executor.submit(runs, job)
+                what[submitted] = (kind, key)
+                pending.add(submitted)
+
+        top_up()
         finished = 0
         while pending:
             done, pending = waits.first(pending)
             for future in done:
-                task = counting.pop(future, None)
-                if task is not None:
+                kind, key = what.pop(future)
+                if kind == "count":
+                    assert key is not None
                     samples = future.result()
                     if samples is not None:  # a failed reference run (a timeout under load?) is not kept
-                        store.record_reference_samples(plan.keys[task], samples)
+                        store.record_reference_samples(plan.keys[key], samples)
                     counted = {"reference_counted": True, "reference_samples": samples}
-                    pending |= {
-                        executor.submit(run_job, replace(j, **counted)) for j in plan.waiting.pop(task)
-                    }
+                    # Next in line: they have waited for this count.
+                    queue.extendleft(
+                        reversed([("sample", replace(j, **counted), None) for j in plan.waiting.pop(key)])
+                    )
                     continue
                 record = future.result()
-                if future in as_reference:
+                if kind == "reference":
+                    assert key is not None
                     record, samples = record
                     if samples is not None:
-                        store.record_reference_samples(as_reference[future], samples)
+                        store.record_reference_samples(key, samples)
                 store.record_sample(run_id, record)
                 finished += 1
                 if progress:
                     progress(finished, len(jobs))
+            top_up()
+
+
+def _warm_feedback() -> None:
+    """Load the feedback template here, before the workers fork: each would load it again (jinja's
+    import and the template's compile) on its first failing sample."""
+    render_feedback(CheckResult(passed=False, kind=FailureKind.MISMATCH))
 
 
 @dataclass
@@ -831,14 +957,17 @@ def _run_model(
 ) -> int:
     """Run the loop per problem and sample in threads: model calls overlap with simulations."""
 
-    def solve(problem: Problem, sample: int) -> LoopOutcome:
-        return run_problem(
+    formal = formal_options(request)
+
+    def solve(problem: Problem, sample: int) -> tuple[LoopOutcome, FormalVerdict | None]:
+        outcome = run_problem(
             problem,
             model,
             iterations=request.iterations,
             strategy=request.strategy,
             feedback=request.feedback,
             self_check=request.self_check,
+            strength=request.strength,
             timeout_s=request.timeout_s,
             sandbox=request.sandbox,
             sample=sample,
@@ -846,6 +975,7 @@ def _run_model(
             on_record=lambda iteration: store.record_iteration(run_id, iteration),
             counts=counts,  # one reference run per problem, shared by its samples and kept in the store
         )
+        return outcome, _final_proof(problem, outcome, formal)
 
     wanted = [(p, i) for p in problems for i in range(request.samples_per_task)]
     todo = [(p, i) for p, i in wanted if (p.task_id, i) not in done]
@@ -858,7 +988,8 @@ def _run_model(
         with ctrl_c.raised_between_waits() as waits:
             for finished, future in enumerate(waits.each(futures), start=1):
                 problem, sample = futures[future]
-                _record_outcome(store, run_id, problem.task_id, sample, future.result())
+                outcome, proof = future.result()
+                _record_outcome(store, run_id, problem.task_id, sample, outcome, proof)
                 if progress:
                     progress(finished, len(todo))
     except BaseException:
@@ -868,7 +999,25 @@ def _run_model(
     return len(wanted) - len(todo)
 
 
-def _record_outcome(store: Store, run_id: int, task_id: str, sample: int, outcome: LoopOutcome) -> None:
+def _final_proof(
+    problem: Problem, outcome: LoopOutcome, formal: FormalOptions | None
+) -> FormalVerdict | None:
+    """The formal verdict on the loop's final RTL (after the loop: the model never sees it here)."""
+    if formal is None or problem.testbench is None or outcome.rtl is None:
+        return None
+    candidate = candidate_from_text(problem, outcome.rtl)
+    proof = _formal_for(candidate, problem.testbench, formal)
+    return None if candidate is None or proof is None else formal_check(candidate, problem.testbench, proof)
+
+
+def _record_outcome(
+    store: Store,
+    run_id: int,
+    task_id: str,
+    sample: int,
+    outcome: LoopOutcome,
+    formal: FormalVerdict | None = None,
+) -> None:
     # The loop recorded each iteration as it finished: a sample row means its history is complete.
     golden = outcome.judged_by is JudgedBy.GOLDEN
     store.record_sample(
@@ -887,5 +1036,6 @@ def _record_outcome(store: Store, run_id: int, task_id: str, sample: int, outcom
             cost=outcome.cost,
             log_excerpt=_excerpt(f"{outcome.kind.value}: stopped by {outcome.stopped}"),
             feedback=outcome.feedback,
+            formal=formal,
         ),
     )

@@ -25,6 +25,8 @@ __all__ = [
     "Totals",
     "compare",
     "compute",
+    "cvdp_pass_at",
+    "cvdp_pass_at_k",
     "first_pass_iteration",
     "pass_after_try",
     "pass_at_k",
@@ -40,6 +42,30 @@ def pass_at_k(n: int, c: int, k: int) -> Fraction:
     if not 0 <= c <= n or not 1 <= k <= n:
         raise ValueError(f"pass@k needs 0 <= c <= n and 1 <= k <= n (n={n}, c={c}, k={k})")
     return 1 - Fraction(math.comb(n - c, k), math.comb(n, k))
+
+
+def cvdp_pass_at_k(n: int, c: int, k: int) -> Fraction:
+    """CVDP's own pass@k for one problem, 1 - (1 - c/n)^k: biased, shown only beside `pass_at_k`.
+
+    It draws the k samples with replacement, so for k > 1 it is below the unbiased
+    estimate whenever 0 < c < n (n=5, c=1: pass@5 is 100%, CVDP's figure 67.2%); at k = 1
+    the two agree. Given so that a run compares with numbers published from CVDP's scripts.
+    """
+    if not 0 <= c <= n or n < 1 or k < 1:
+        raise ValueError(f"CVDP's pass@k needs 0 <= c <= n, n >= 1 and k >= 1 (n={n}, c={c}, k={k})")
+    return 1 - (1 - Fraction(c, n)) ** k
+
+
+def cvdp_pass_at(problems: Sequence[ProblemStats]) -> dict[int, Fraction]:
+    """CVDP's biased pass@k (`cvdp_pass_at_k`) averaged over problems, for the k that `compute` reports."""
+    if not problems:
+        return {}
+    smallest_n = min(p.n for p in problems)
+    return {
+        k: sum((cvdp_pass_at_k(p.n, p.c, k) for p in problems), Fraction(0)) / len(problems)
+        for k in REPORTED_K
+        if smallest_n >= k
+    }
 
 
 def percent(value: Fraction, digits: int = 2) -> str:
@@ -103,6 +129,12 @@ class RunMetrics:
     n_flagged_problems: int
     # How often each self-check outcome happened ("kept", "revised-rtl", ...); empty when none ran.
     self_checks: Mapping[str, int] = field(default_factory=dict, hash=False, compare=False)
+    # Tries where the model's own tests and the hidden golden testbench disagreed: a false bless
+    # (own pass, golden fail) is a wrong design called done; a false alarm (own fail, golden
+    # pass) sends the model to fix a design that was right. (task_id, sample, iteration) each.
+    false_blesses: tuple[tuple[str, int, int], ...] = ()
+    false_alarms: tuple[tuple[str, int, int], ...] = ()
+    model_calls: int = 0  # prompts sent: one per iteration, one more for each self-check
 
     @property
     def pass_at_1(self) -> Fraction:
@@ -129,20 +161,44 @@ def pass_after_try(
 ) -> tuple[Fraction, ...]:
     """Fraction of samples passed by try i, for i = 1 .. the most tries any sample used.
 
-    Empty for one-shot runs, where the curve would be a single point equal to pass@1.
+    Empty for runs without a loop (references, samples); a loop run has its curve even when
+    every sample stopped at try 1, so strategies compare point by point.
     """
     if not samples:
         return ()
     its = list(iterations)
     by_sample = _group_iterations(its)
     tries = max([s.iterations for s in samples] + [it.iteration for it in its])
-    if tries <= 1:
+    if not its and tries <= 1:
         return ()
     firsts = [first_pass_iteration(s, by_sample.get((s.task_id, s.sample), [])) for s in samples]
     total = len(samples)
     return tuple(
         Fraction(sum(1 for f in firsts if f is not None and f <= i), total) for i in range(1, tries + 1)
     )
+
+
+def disagreements(iterations: Iterable[IterationRecord]) -> tuple[list[tuple[str, int, int]], ...]:
+    """(false blesses, false alarms): tries whose own verdict the golden testbench contradicts."""
+    blesses: list[tuple[str, int, int]] = []
+    alarms: list[tuple[str, int, int]] = []
+    for it in sorted(iterations, key=lambda it: (it.task_id, it.sample, it.iteration)):
+        if it.own_passed is None or it.golden_passed is None:
+            continue
+        if it.own_passed and not it.golden_passed:
+            blesses.append((it.task_id, it.sample, it.iteration))
+        elif it.golden_passed and not it.own_passed:
+            alarms.append((it.task_id, it.sample, it.iteration))
+    return blesses, alarms
+
+
+def pass_at_1_by_group(problems: Iterable[ProblemStats], group_of: Mapping[str, str]) -> dict[str, Fraction]:
+    """pass@1 per group of problems (a designs/ tier, a category); problems in no group are left out."""
+    groups: dict[str, list[Fraction]] = defaultdict(list)
+    for p in problems:
+        if p.task_id in group_of:
+            groups[group_of[p.task_id]].append(p.pass_at_1)
+    return {name: sum(rates, Fraction(0)) / len(rates) for name, rates in sorted(groups.items())}
 
 
 def sample_counts(problems: Iterable[ProblemStats]) -> tuple[int, int]:
@@ -195,6 +251,7 @@ def compute(samples: Sequence[SampleRecord], iterations: Iterable[IterationRecor
 
     its = list(iterations)
     groups = _group_iterations(its)
+    blesses, alarms = disagreements(its)
     histogram = Counter(s.kind for s in samples if not s.passed)
     stage_seconds: Counter[str] = Counter()
     for s in samples:
@@ -231,6 +288,9 @@ def compute(samples: Sequence[SampleRecord], iterations: Iterable[IterationRecor
         self_checks=dict(
             Counter(str(it.self_check) for it in its if it.self_check is not None).most_common()
         ),
+        false_blesses=tuple(blesses),
+        false_alarms=tuple(alarms),
+        model_calls=len(its) + sum(1 for it in its if it.self_check is not None),
     )
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from pathlib import Path
 
 import jinja2
 
 from veriassist import __version__
+from veriassist.eval.bench import formal_summary
 from veriassist.eval.metrics import REPORTED_K, Comparison, RunMetrics, compare, compute, percent
 from veriassist.eval.store import RunInfo, RunStatus, Store
 from veriassist.extract import extract
@@ -191,9 +192,62 @@ def _problem_views(
         sample_views = []
         for s in group:
             source, source_try = _last_code(tries.get((s.task_id, s.sample), []))
-            sample_views.append(SampleView(s, f"{anchors[p.task_id]}-s{s.sample}", source, source_try))
+            shown = _with_formal(s)
+            sample_views.append(SampleView(shown, f"{anchors[p.task_id]}-s{s.sample}", source, source_try))
         views.append(ProblemView(p.task_id, anchors[p.task_id], p.n, p.c, p.pass_at_1, tuple(sample_views)))
     return tuple(views)
+
+
+def _with_formal(record: SampleRecord) -> SampleRecord:
+    """The sample as shown: its formal verdict (and counterexample) leads its log excerpt."""
+    if record.formal is None:
+        return record
+    text = f"formal: {record.formal.summary}"
+    if record.formal.refuted and record.passed:
+        text = f"A PASS THAT A PROOF CONTRADICTS. {text}"
+    if record.formal.table:
+        text += "\n" + record.formal.table.rstrip()
+    return replace(record, log_excerpt=f"{text}\n\n{record.log_excerpt}".rstrip())
+
+
+def formal_banners(samples: Sequence[SampleRecord]) -> list[Banner]:
+    """The two pass rates, and first every sample where the testbench and the proof disagree."""
+    summary = formal_summary(samples)
+    if summary is None:
+        return []
+    banners: list[Banner] = []
+    if summary.contradicted:
+        listed = ", ".join(f"{r.task_id} sample {r.sample}" for r in summary.contradicted)
+        banners.append(
+            Banner(
+                "warn",
+                f"a pass that a proof contradicts ({len(summary.contradicted)})",
+                f"The testbench passes these samples, yet a proof against the reference found an input"
+                f" sequence on which they differ: {listed}. Their counterexamples are in their sections.",
+            )
+        )
+    if summary.proved_but_failed:
+        listed = ", ".join(f"{r.task_id} sample {r.sample}" for r in summary.proved_but_failed)
+        banners.append(
+            Banner(
+                "warn",
+                f"proved equivalent, yet failed the testbench ({len(summary.proved_but_failed)})",
+                f"A proof says these equal the reference, but the testbench failed them: {listed}.",
+            )
+        )
+    total = max(summary.samples, 1)
+    statuses = ", ".join(f"{status} {count}" for status, count in sorted(summary.statuses.items()))
+    banners.append(
+        Banner(
+            "info",
+            "formal verdict against the reference",
+            f"Pass rate by testbench alone {summary.passed}/{summary.samples}"
+            f" ({100 * summary.passed / total:.1f}%); by testbench and not disproved"
+            f" {summary.passed_not_disproved}/{summary.samples} ({100 * summary.passed_not_disproved / total:.1f}%)."
+            f" {summary.checked} samples had a formal check: {statuses}.",
+        )
+    )
+    return banners
 
 
 def _problem_chart(problems: Sequence[ProblemView]) -> ProblemChart | None:
@@ -375,7 +429,7 @@ def render_report(
         .get_template(REPORT_TEMPLATE)
         .render(
             run=run,
-            banners=run_banners(run),
+            banners=run_banners(run) + formal_banners(samples),
             metrics=metrics,
             problems=problems,
             kinds=kinds,

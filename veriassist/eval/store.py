@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any
 
 # The records live with the other stage records; they are re-exported here for callers of the store.
-from veriassist.types import FailureKind, FeedbackMode, IterationRecord, SampleRecord, SelfCheckOutcome
+from veriassist.types import (
+    FailureKind,
+    FeedbackMode,
+    FormalVerdict,
+    IterationRecord,
+    SampleRecord,
+    SelfCheckOutcome,
+)
 
 __all__ = [
     "FEEDBACK_MODES",
@@ -199,6 +206,22 @@ migrations: list[Migration] = [
     );
     """,
     _record_compiler_feedback_and_self_checks,
+    # 5: the formal verdict per sample (NULL: no formal check ran), its status apart for queries.
+    """
+    ALTER TABLE samples ADD COLUMN formal_status TEXT;
+    ALTER TABLE samples ADD COLUMN formal_json TEXT;
+    """,
+    # 6: each try's golden verdict in words, so a run's records say why a try failed.
+    "ALTER TABLE iterations ADD COLUMN golden_summary TEXT;",
+    # 7: the golden check's warnings per sample (outputs its testbench leaves unchecked), a JSON list.
+    "ALTER TABLE samples ADD COLUMN warnings_json TEXT;",
+    # 8: the own-testbench strength check per try: the kill ratio (NULL: no check ran), the
+    # surviving mutants, and whether answering a request to strengthen changed the golden verdict.
+    """
+    ALTER TABLE iterations ADD COLUMN kill_ratio REAL;
+    ALTER TABLE iterations ADD COLUMN survivors TEXT;
+    ALTER TABLE iterations ADD COLUMN golden_changed INTEGER;
+    """,
 ]
 
 
@@ -526,7 +549,8 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO samples (run_id, task_id, sample, passed, kind, iterations_used, golden_passed,"
                 " golden_kind, timings_json, tokens_in, tokens_out, cost, log_excerpt, feedback,"
-                " lint_flags_json, recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " lint_flags_json, formal_status, formal_json, warnings_json, recorded)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 # First write wins: a result, once committed, is never silently replaced.
                 " ON CONFLICT (run_id, task_id, sample) DO NOTHING",
                 (
@@ -545,6 +569,9 @@ class Store:
                     record.log_excerpt,
                     record.feedback,
                     None if record.lint_flags is None else json.dumps(list(record.lint_flags)),
+                    None if record.formal is None else record.formal.status.value,
+                    None if record.formal is None else json.dumps(record.formal.to_json()),
+                    json.dumps(list(record.warnings)) if record.warnings else None,
                     _now(),
                 ),
             )
@@ -605,8 +632,8 @@ class Store:
             db.execute(
                 "INSERT INTO iterations (run_id, task_id, sample, iteration, own_passed, own_kind,"
                 " golden_passed, golden_kind, prompt_sha, reply_sha, feedback_sha, tokens_in, tokens_out,"
-                " latency_s, code_hash, self_check, recorded)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " latency_s, code_hash, self_check, golden_summary, kill_ratio, survivors, golden_changed,"
+                " recorded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (run_id, task_id, sample, iteration) DO UPDATE SET"
                 " own_passed = excluded.own_passed, own_kind = excluded.own_kind,"
                 " golden_passed = excluded.golden_passed, golden_kind = excluded.golden_kind,"
@@ -614,6 +641,8 @@ class Store:
                 " feedback_sha = excluded.feedback_sha, tokens_in = excluded.tokens_in,"
                 " tokens_out = excluded.tokens_out, latency_s = excluded.latency_s,"
                 " code_hash = excluded.code_hash, self_check = excluded.self_check,"
+                " golden_summary = excluded.golden_summary, kill_ratio = excluded.kill_ratio,"
+                " survivors = excluded.survivors, golden_changed = excluded.golden_changed,"
                 " recorded = excluded.recorded",
                 (
                     run_id,
@@ -630,6 +659,10 @@ class Store:
                     record.latency_s,
                     record.code_hash,
                     None if record.self_check is None else SelfCheckOutcome(record.self_check).value,
+                    record.golden_summary or None,
+                    record.kill_ratio,
+                    record.survivors or None,
+                    None if record.golden_changed is None else int(record.golden_changed),
                     _now(),
                 ),
             )
@@ -753,6 +786,10 @@ def _sample_record(row: sqlite3.Row) -> SampleRecord:
         log_excerpt=row["log_excerpt"],
         feedback=row["feedback"],
         lint_flags=None if flags is None else tuple(json.loads(flags)),
+        formal=None
+        if row["formal_json"] is None
+        else FormalVerdict.from_json(json.loads(row["formal_json"])),
+        warnings=tuple(json.loads(row["warnings_json"])) if row["warnings_json"] else (),
     )
 
 
@@ -773,4 +810,8 @@ def _iteration_record(row: sqlite3.Row) -> IterationRecord:
         latency_s=row["latency_s"],
         code_hash=row["code_hash"],
         self_check=SelfCheckOutcome(row["self_check"]) if row["self_check"] else None,
+        golden_summary=row["golden_summary"] or "",
+        kill_ratio=row["kill_ratio"],
+        survivors=row["survivors"] or "",
+        golden_changed=_bool(row["golden_changed"]),
     )

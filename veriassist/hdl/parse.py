@@ -521,7 +521,9 @@ def interface_differences(
     for port in expected.ports:
         other = by_name.get(port.name)
         if other is None:
-            problems.append(f"port '{port.name}' ({_describe(port)}) is missing from the {theirs}")
+            problems.append(
+                f"port '{port.name}' ({_describe(port)}) of the {ours} is missing from the {theirs}"
+            )
             continue
         if other.direction != port.direction:
             problems.append(

@@ -79,11 +79,9 @@ class ManualModel:
         return self._exchange_one(messages)
 
     def _exchange_one(self, messages: Sequence[Message]) -> Completion:
+        text = render_messages(messages)
         with self._lock:  # numbers and announcements never interleave
-            number = self._next
-            self._next += 1
-            text = render_messages(messages)
-            self.prompt_path(number).write_text(text, encoding="utf-8")
+            number = self._claim(text)
             reply_file = self.reply_path(number)
             if self.stderr is not None:
                 how = f"write the reply to {reply_file}"
@@ -104,6 +102,19 @@ class ManualModel:
             completion_tokens=estimate_tokens(reply),
             latency_s=self._clock() - start,
         )
+
+    def _claim(self, text: str) -> int:
+        """The next free prompt number, taken by creating its file: another run on the same
+        directory (a second `bench`) never gets the same number."""
+        while True:
+            number = self._next
+            self._next += 1
+            try:
+                with self.prompt_path(number).open("x", encoding="utf-8") as prompt:
+                    prompt.write(text)
+                return number
+            except FileExistsError:
+                continue
 
     def _wait(self, reply_file: Path) -> str:
         start = self._clock()

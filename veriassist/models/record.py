@@ -95,6 +95,7 @@ class ReplayModel:
         self._queues: dict[str, deque[_Recorded]] = {}
         self._by_messages: dict[str, list[dict[str, Any]]] = {}
         self._sources: dict[str, None] = {}
+        self._prompts: list[str] = []  # every recorded request, to say where a missed one differs
         for path in files:
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
@@ -110,6 +111,7 @@ class ReplayModel:
             self._queues.setdefault(data["request_hash"], deque()).append(recorded)
             messages = [Message.from_json(m) for m in data["messages"]]
             self._by_messages.setdefault(messages_hash(messages), []).append(data["params"])
+            self._prompts.append(render_messages(messages))
             self._sources[recorded.description] = None
         # Inherit the recorded source: replaying a scripted run is still a stand-in.
         self.is_stand_in = any(r.stand_in for q in self._queues.values() for r in q)
@@ -147,4 +149,27 @@ class ReplayModel:
         return (
             f"replay:{self.directory}: request {digest[:16]}: {why}. The request began:\n"
             f"{first_lines(render_messages(messages))}"
+            + _first_difference(render_messages(messages), self._prompts)
         )
+
+
+def _first_difference(prompt: str, recorded: Sequence[str]) -> str:
+    """Where `prompt` leaves the recorded request closest to it: the line a prompt change broke."""
+    if not recorded:
+        return ""
+    lines = prompt.splitlines()
+
+    def shared(other: str) -> int:
+        n = 0
+        for a, b in zip(lines, other.splitlines(), strict=False):
+            if a != b:
+                break
+            n += 1
+        return n
+
+    closest = max(recorded, key=shared)
+    at = shared(closest)
+    theirs = closest.splitlines()
+    now = lines[at] if at < len(lines) else "(the prompt ends here)"
+    was = theirs[at] if at < len(theirs) else "(the recorded prompt ends here)"
+    return f"\nIt differs from the closest recorded request at line {at + 1}:\n  recorded: {was}\n  now:      {now}"

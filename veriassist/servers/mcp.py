@@ -31,6 +31,7 @@ from pydantic import BaseModel, Field
 from veriassist import __version__, hdl
 from veriassist.agent.run import run_problem
 from veriassist.check.checker import CheckOptions
+from veriassist.check.equivalence import formal_check, yosys_installed
 from veriassist.check.feedback import render_feedback
 from veriassist.check.inputs import InputError, load_candidate, load_testbench
 from veriassist.check.reference_counts import ReferenceCounts, check_counted
@@ -47,6 +48,7 @@ from veriassist.types import (
     Candidate,
     CheckResult,
     FeedbackMode,
+    FormalVerdict,
     IterationRecord,
     JudgedBy,
     Problem,
@@ -141,6 +143,24 @@ class TestOut(BaseModel):
     message: str = ""
 
 
+class CounterexampleStepOut(BaseModel):
+    step: int
+    inputs: dict[str, str] = Field(description="input -> binary value driven at this step")
+    outputs: dict[str, dict[str, str]] = Field(description="output -> {ref, dut} binary values")
+
+
+class FormalOut(BaseModel):
+    status: str = Field(
+        description="equivalent (proved), not_equivalent, bounded (N cycles from reset), unknown"
+    )
+    summary: str
+    reason: str = Field(description="what the proof assumed (reset, clock), or why it is unknown")
+    cycles: int | None = None
+    counterexample: list[CounterexampleStepOut]
+    table: str = Field(description="the counterexample as the waveform window shows signals; empty if none")
+    duration_s: float
+
+
 class CheckReport(BaseModel):
     passed: bool
     verdict: str = Field(description="failure kind: pass, syntax-error, mismatch, test-failed, timeout, ...")
@@ -156,6 +176,9 @@ class CheckReport(BaseModel):
     tests: list[TestOut]
     rejections: list[str]
     sandboxed: bool
+    formal: FormalOut | None = Field(
+        default=None, description="formal equivalence with the reference (Yosys); null: no reference or off"
+    )
 
 
 class WaveformReport(BaseModel):
@@ -431,6 +454,22 @@ def _check(rtl: str, testbench: str, reference: str | None, top: str | None) -> 
         return check_counted(candidate, loaded, CheckOptions(), ReferenceCounts()), candidate
 
 
+def _check_and_prove(
+    rtl: str, testbench: str, reference: str | None, top: str | None, formal: str
+) -> tuple[CheckResult, Candidate, FormalVerdict | None]:
+    """The check, then (with a reference; auto: when Yosys is installed) the formal verdict."""
+    with _inputs(rtl, testbench, reference, top) as (candidate, loaded):
+        result = check_counted(candidate, loaded, CheckOptions(), ReferenceCounts())
+        wanted = formal == "on" or (formal == "auto" and loaded.reference is not None and yosys_installed())
+        return result, candidate, formal_check(candidate, loaded) if wanted else None
+
+
+def _formal_out(proof: FormalVerdict) -> FormalOut:
+    data = proof.to_json()
+    data["counterexample"] = [CounterexampleStepOut(**step) for step in data["counterexample"]]
+    return FormalOut(**{k: v for k, v in data.items() if k in FormalOut.model_fields})
+
+
 def _run_loop(
     problem: Problem,
     golden: bool,
@@ -476,12 +515,24 @@ def _run_loop(
 
 @server.tool(title="Check a design", annotations=PURE)
 def check_design(
-    rtl: RtlText, testbench: TestbenchText, reference: ReferenceText = None, top: TopName = None
+    rtl: RtlText,
+    testbench: TestbenchText,
+    reference: ReferenceText = None,
+    top: TopName = None,
+    formal: Annotated[
+        Literal["off", "auto", "on"],
+        Field(
+            description="formal equivalence with the reference: auto (with a reference, Yosys installed), on, off"
+        ),
+    ] = "auto",
 ) -> CheckReport:
-    """Compile and simulate a design against a testbench; return the verdict and the evidence."""
+    """Compile and simulate a design against a testbench; return the verdict and the evidence.
+
+    With a reference, also a formal verdict: proved equivalent, or not with a counterexample."""
     with _tool_errors():
-        result, candidate = _check(rtl, testbench, reference, top)
-        return _report(result, candidate)
+        result, candidate, proof = _check_and_prove(rtl, testbench, reference, top, formal)
+        report = _report(result, candidate)
+        return report if proof is None else report.model_copy(update={"formal": _formal_out(proof)})
 
 
 @server.tool(title="Waveform at the first mismatch", annotations=PURE)

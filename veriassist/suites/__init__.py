@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from veriassist import hdl
-from veriassist.spec import spec_interface
+from veriassist.spec import read_interface
 from veriassist.suites import cvdp, designs, rtllm, verilogeval_v1, verilogeval_v2
 from veriassist.suites.base import Suite, SuiteError
 from veriassist.types import Problem
@@ -25,6 +25,7 @@ __all__ = [
     "detect_format",
     "lint_problem",
     "load_suite",
+    "real_file_names",
 ]
 
 _Loader = Callable[[Path, str | None], Suite]
@@ -59,8 +60,9 @@ def detect_format(path: Path) -> str:
             return name
     raise SuiteError(
         f"{path}: not a suite we recognise; expected a VerilogEval v2 dataset (problems.txt), "
-        f"VerilogEval v1 jsonl (data/VerilogEval_Human.jsonl), RTLLM design folders "
-        f"(design_description.txt + testbench.v), designs (*/design.toml) or a CVDP .jsonl file"
+        f"VerilogEval v1 jsonl (data/VerilogEval_Human.jsonl, data/example/ExampleEval.jsonl), RTLLM design "
+        f"folders (design_description.txt + testbench.v), designs (*/design.toml) or a CVDP .jsonl file; "
+        f"if it is one of these laid out differently, name it with --format ({', '.join(FORMATS)})"
     )
 
 
@@ -153,10 +155,11 @@ def _summary(problem: Problem, lint: bool) -> ProblemSummary:
             files.append(testbench.reference.name)
         files.extend(p.name for p in testbench.support_files)
         missing.extend(f"support file {p.name}" for p in testbench.support_files if not p.is_file())
+    reference_file = real_file_names(problem)[0]
     if problem.reference is None:
         missing.append("reference")
-    elif problem.reference.name not in files:
-        files.append(problem.reference.name)
+    elif reference_file not in files:
+        files.append(reference_file)
     if not problem.spec.strip():
         missing.append("spec")
     return ProblemSummary(
@@ -170,21 +173,40 @@ def _summary(problem: Problem, lint: bool) -> ProblemSummary:
     )
 
 
+def real_file_names(problem: Problem) -> tuple[str, str]:
+    """(reference, testbench) as the user's checkout names them, for messages.
+
+    Loaders rename what they hand the simulator (`TopModule.sv`, `radix2_div.v`); a message
+    must name the file the user can open, which the loader keeps in the problem's metadata.
+    """
+    reference = str(problem.metadata.get("reference_file") or "")
+    testbench = str(problem.metadata.get("testbench_file") or "")
+    if not reference and problem.reference is not None:
+        reference = problem.reference.name
+    if not testbench and problem.testbench is not None and problem.testbench.files:
+        testbench = problem.testbench.files[0].name
+    return reference, testbench
+
+
 def lint_problem(problem: Problem) -> list[str]:
-    """Check the reference parses, declares the top, and matches the spec's stated ports."""
+    """Check the reference parses, declares the top, and matches the spec's stated ports.
+
+    A port the reference has but the spec does not state is reported only when the spec's
+    port list was read in full (a list, a section, a table or a header, not running prose).
+    """
     if problem.reference is None:
         return []
-    name = problem.reference.name
+    name = real_file_names(problem)[0]
     try:
         actual = hdl.module_interface(problem.reference.text, problem.top)
     except hdl.HdlError as error:
         return [f"{name}: {error}"]
-    stated = spec_interface(problem.spec)
-    if stated is None or not stated.ports:
+    stated = read_interface(problem.spec)
+    if stated is None or not stated.interface.ports:
         return []
-    return [
-        f"spec vs {name}: {difference}"
-        for difference in hdl.interface_differences(
-            stated, actual, expected_label="spec", actual_label=f"reference ({name})"
-        )
-    ]
+    differences = hdl.interface_differences(
+        stated.interface, actual, expected_label="spec", actual_label=f"reference ({name})"
+    )
+    if stated.style == "prose":
+        differences = [d for d in differences if "that the spec does not have" not in d]
+    return [f"spec vs {name}: {difference}" for difference in differences]

@@ -1,15 +1,22 @@
-"""Suite lint: find benchmark problems whose score would measure the suite, not the model.
+"""The suite audit: find benchmark problems whose score would measure the suite, not the model.
 
-Four checks per problem, each a list of `Finding`s:
+Five checks per problem, each a list of `Finding`s:
 - interface: the spec, the reference and the golden testbench disagree on the
-  module name, port names, widths or (for positional connections) port order;
+  module name, port names, widths, (for positional connections) port order, or
+  the reset's polarity;
 - reference: the reference fails its own testbench on the local simulator;
+- toolchain: the local simulator cannot run the reference ("sorry, unsupported"):
+  a limit of Icarus, not a fault of the problem;
 - strength: outputs the testbench hardly checks (the reference is X/Z, or the
-  output is never read), and constant designs that pass;
+  output is never read), constant designs that pass, and designs that pass the
+  testbench but a proof shows differ from the reference (`formal_check`);
 - mutation: the testbench kills none of a handful of mutants of the reference.
 
-A clean problem has no findings at all; statistics (mutants killed, share of
-samples checked) are kept apart in `ProblemAudit` so they never read as flags.
+Severity follows what a finding does to a score: ERROR when scores are wrong for
+sure (a reference that fails, a testbench that passes a design proved wrong, one
+that checks no output), WARNING when they may be, INFO for notes. A clean problem
+has no findings at all; statistics (mutants killed, share of samples checked) are
+kept apart in `ProblemAudit` so they never read as flags.
 """
 
 from __future__ import annotations
@@ -28,25 +35,36 @@ from pyslang.syntax import SyntaxKind, SyntaxNode, SyntaxTree
 
 from veriassist import hdl
 from veriassist.check.checker import CheckOptions, check
+from veriassist.check.equivalence import FormalOptions, formal_check, yosys_installed
 from veriassist.hdl import mutate
 from veriassist.spec import spec_interface
-from veriassist.suites import Suite, lint_problem
+from veriassist.suites import Suite, lint_problem, real_file_names
 from veriassist.toolchain import ctrl_c
 from veriassist.toolchain.vcd import values_before_edges
 from veriassist.types import (
     Candidate,
     CheckResult,
     FailureKind,
+    FormalStatus,
+    FormalVerdict,
     Interface,
     Port,
     Problem,
     Severity,
     SourceFile,
+    Testbench,
     TestbenchStyle,
 )
 
-INTERFACE, REFERENCE, STRENGTH, MUTATION = "interface", "reference", "strength", "mutation"
-CHECKS = (INTERFACE, REFERENCE, STRENGTH, MUTATION)
+INTERFACE, REFERENCE, TOOLCHAIN, STRENGTH, MUTATION = (
+    "interface",
+    "reference",
+    "toolchain",
+    "strength",
+    "mutation",
+)
+CHECKS = (INTERFACE, REFERENCE, TOOLCHAIN, STRENGTH, MUTATION)
+FORMAL_MODES = ("off", "auto", "on")
 _RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
@@ -58,19 +76,29 @@ class Finding:
     check: str  # one of CHECKS
     severity: Severity  # a StrEnum: compares equal to "error" | "warning" | "info"
     message: str
+    evidence: str = ""  # e.g. a counterexample table, for a reader who wants the proof
 
     def to_json(self) -> dict[str, str]:
-        return {
+        data = {
             "task_id": self.task_id,
             "check": self.check,
             "severity": self.severity.value,
             "message": self.message,
         }
+        if self.evidence:
+            data["evidence"] = self.evidence
+        return data
 
     @staticmethod
     def from_json(data: dict[str, str]) -> Finding:
         """The inverse of `to_json`: a finding read back from a run's record."""
-        return Finding(data["task_id"], data["check"], Severity(data["severity"]), data["message"])
+        return Finding(
+            data["task_id"],
+            data["check"],
+            Severity(data["severity"]),
+            data["message"],
+            data.get("evidence", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -86,6 +114,15 @@ class AuditOptions:
     # cap them at this many times the reference's own simulation time, within these bounds.
     hang_factor: float = 20.0
     hang_floor_s: float = 1.0
+    # Designs that pass the testbench (mutants, constant designs) are proved against the
+    # reference with Yosys: "auto" when Yosys is installed, "on" always (and every mutant
+    # runs, not only those before the first kill), "off" never.
+    formal: str = "auto"
+    formal_options: FormalOptions = FormalOptions(cycles=12, timeout_s=10)  # noqa: RUF009 - frozen
+
+    @property
+    def proves(self) -> bool:
+        return self.formal == "on" or (self.formal == "auto" and yosys_installed())
 
 
 @dataclass(frozen=True)
@@ -210,6 +247,9 @@ class _Instance:
     extra: tuple[str, ...]  # named connections to ports the reference lacks
 
 
+_REFERENCE_MODULES = ("RefModule", "reference_module")
+
+
 @dataclass(frozen=True)
 class _Context:
     problem: Problem
@@ -232,13 +272,15 @@ class _Context:
         if testbench is None or testbench.style is TestbenchStyle.COCOTB or not testbench.files:
             return _Context(problem, reference, "", "", None, None, "")
         tb_text = "\n".join(f.text for f in testbench.files)
-        tb_name = testbench.files[0].name
+        tb_name = real_file_names(problem)[1]
         try:
             instances = hdl.instantiations(tb_text)
         except hdl.HdlError:
             return _Context(problem, reference, tb_text, tb_name, None, None, testbench.toplevel)
         dut = next((i for i in instances if i.module == problem.top), None)
-        ref = next((i for i in instances if i.module == testbench.reference_module), None)
+        # VerilogEval v1 embeds its reference_module in the test, so it is not named on the testbench.
+        names = {testbench.reference_module} if testbench.reference_module else set(_REFERENCE_MODULES)
+        ref = next((i for i in instances if i.module in names and i is not dut), None)
         parent = dut.parent if dut is not None else testbench.toplevel
         return _Context(problem, reference, tb_text, tb_name, dut, ref, parent)
 
@@ -271,6 +313,7 @@ def _interface_findings(problem: Problem, context: _Context) -> list[Finding]:
         return Finding(problem.task_id, INTERFACE, Severity.ERROR, message)
 
     findings = [error(message) for message in lint_problem(problem)]
+    findings.extend(error(message) for message in _reset_polarity(problem, context.reference))
     reference, dut = context.reference, context.dut
     testbench = problem.testbench
     if testbench is None or testbench.style is TestbenchStyle.COCOTB or reference is None:
@@ -301,11 +344,18 @@ def _interface_findings(problem: Problem, context: _Context) -> list[Finding]:
                 findings.append(error(f"{label} leaves input '{port.name}' unconnected"))
             continue
         width = widths.get(expr)
-        if width and port.width and width != port.width:
+        # Only a signal narrower than an output loses bits: the design's high bits are never
+        # compared. A wider one (VerilogEval's `logic [3:0] out_both_ref` on a 3-bit port) holds
+        # the same undriven bits for the reference and the design, and an input is the same
+        # value for both.
+        if width and port.width and port.direction == "output" and width < port.width:
             findings.append(
-                error(
-                    f"port '{port.name}' is {_bits(port.width)} in the reference but {label} "
-                    f"connects `{expr}`, which is {_bits(width)}"
+                Finding(
+                    problem.task_id,
+                    STRENGTH,
+                    Severity.WARNING,
+                    f"output '{port.name}' is {_bits(port.width)} in the reference but {label} connects "
+                    f"`{expr}`, which is {_bits(width)}: the top {_bits(port.width - width)} are never checked",
                 )
             )
     if ours.positional:
@@ -343,6 +393,72 @@ def _positional_findings(
                 f"{label} connects inputs by position differently from the reference: {'; '.join(swapped)}"
             )
     return messages
+
+
+_RESET_NAME = re.compile(r"(^|_)(a?s?rst|a?s?reset|areset)(_?n|_ni|_b|_i)?$|^n(rst|reset)$", re.IGNORECASE)
+
+
+def _reset_polarity(problem: Problem, reference: Interface | None) -> list[str]:
+    """The spec says the reset acts at one level, the reference at the other (RTLLM sequence_detector)."""
+    if reference is None or problem.reference is None:
+        return []
+    messages = []
+    resets = [p.name for p in reference.ports if p.direction == "input" and _RESET_NAME.search(p.name)]
+    for name in resets:
+        acts = _reference_reset_level(problem.reference.text, name)
+        if acts is None:
+            continue
+        said = _spec_reset_levels(problem.spec, name)
+        against = [sentence for level, sentence in said if level != acts]
+        if against and not any(level == acts for level, _ in said):
+            quoted = against[0] if len(against[0]) <= 120 else against[0][:117] + "..."
+            messages.append(
+                f'reset polarity: the spec says the reset acts when {_LEVEL[1 - acts]} ("{quoted}") but '
+                f"the reference ({real_file_names(problem)[0]}) resets when '{name}' is {_LEVEL[acts]}"
+            )
+    return messages
+
+
+_LEVEL = {0: "low", 1: "high"}
+
+
+def _reference_reset_level(text: str, name: str) -> int | None:
+    """1 when the reference resets on `name` high, 0 on low; None when it cannot be told."""
+    n = re.escape(name)
+    low = re.search(rf"negedge\s+{n}\b|\bif\s*\(\s*(?:!|~)\s*{n}\s*\)|\b{n}\s*==\s*(?:1'b)?0\b", text)
+    high = re.search(rf"posedge\s+{n}\b|\bif\s*\(\s*{n}\s*\)|\b{n}\s*==\s*(?:1'b)?1\b", text)
+    if bool(low) == bool(high):
+        return None
+    return 0 if low else 1
+
+
+def _spec_reset_levels(spec: str, name: str) -> list[tuple[int, str]]:
+    """(level, sentence) for each sentence of the spec that says at which level the reset acts."""
+    subject = rf"(?:\b{re.escape(name)}\b|\breset\b|\brst\b)"
+    stated = re.compile(
+        rf"{subject}(?:\s+(?:signal|input|pin|line))?(?:\s*\([^)]*\))?\s+(?:is|goes|becomes|==?)\s+"
+        rf"(?:asserted\s+|driven\s+)?(high|low|1|0)\b|\bactive[- ](high|low)\b",
+        re.IGNORECASE,
+    )
+    found = []
+    for sentence in _sentences(spec):
+        if not re.search(subject, sentence, re.IGNORECASE):
+            continue
+        levels = {
+            0 if (m.group(1) or m.group(2)).lower() in ("low", "0") else 1 for m in stated.finditer(sentence)
+        }
+        if len(levels) == 1:
+            found.append((levels.pop(), sentence.strip()))
+    return found
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences, with a paragraph's lines joined: what a reader takes as one statement."""
+    sentences: list[str] = []
+    for paragraph in re.split(r"\n[ \t]*\n", text):
+        joined = " ".join(line.strip() for line in paragraph.splitlines())
+        sentences.extend(s for s in re.split(r"(?<=[.!?;])\s+|\s+-(?=[A-Z])", joined) if s.strip())
+    return sentences
 
 
 def _signal_widths(text: str, module: str) -> dict[str, int]:
@@ -397,23 +513,14 @@ def _after_reference_run(
 ) -> ProblemAudit:
     task = problem.task_id
     if not own.passed:
-        message = f"the reference fails its own testbench: {_why(own, options.check)}"
-        return ProblemAudit(task, (Finding(task, REFERENCE, Severity.ERROR, message),))
+        return ProblemAudit(task, (_reference_failure(problem, own, options.check),))
     simulated = own.timings.get("compile_simulate_s", 0.0)  # the reference run: compile and simulate
     hang_s = min(options.check.timeout_s, max(options.hang_floor_s, options.hang_factor * simulated))
     quick = replace(options.check, timeout_s=hang_s, waveform=False)
     findings: list[Finding] = []
     outputs = [p for p in context.reference.ports if p.direction == "output"] if context.reference else []
     unread = _unread_outputs(context, outputs)
-    findings.extend(
-        Finding(
-            task,
-            STRENGTH,
-            Severity.WARNING,
-            f"output '{name}' goes to `{signal}`, which the testbench never reads: it is never checked",
-        )
-        for name, signal in unread
-    )
+    findings.extend(_unread_findings(task, context, outputs, unread))
     values = _reference_values(problem, context, outputs, own.workdir)
     known: dict[str, float] = {}
     samples = None
@@ -424,34 +531,74 @@ def _after_reference_run(
             series = values.get(port.name)
             if not series or port.name in skip:
                 continue
-            share = sum(1 for v in series if _is_known(v)) / len(series)
+            share = sum(1 for v in series if _checked(v)) / len(series)
             known[port.name] = share
             if share < options.threshold:
-                findings.append(_weak_output(task, problem.spec, port.name, share, len(series)))
+                findings.append(_weak_output(task, problem.spec, port.name, share, len(series), len(outputs)))
+    proofs = _Proofs(problem, options) if options.proves else None
     # Every design below is judged against the sample count the reference run just showed.
-    findings.extend(_constant_findings(problem, values, quick, options.threshold, own.samples))
+    findings.extend(_constant_findings(problem, values, quick, options.threshold, own.samples, proofs))
+    all_mutants = options.all_mutants or options.formal == "on"
     killed, total, mutant_findings = _mutation(
-        problem, quick, options.mutants, options.all_mutants, own.samples
+        problem, quick, options.mutants, all_mutants, own.samples, proofs
     )
     findings.extend(mutant_findings)
+    if proofs is not None:
+        findings.extend(proofs.findings())
     return ProblemAudit(task, tuple(findings), known, samples, killed, total)
+
+
+def _reference_failure(problem: Problem, own: CheckResult, options: CheckOptions) -> Finding:
+    """Why the reference fails: a limit of the local simulator, or a fault of the problem."""
+    task = problem.task_id
+    unsupported = [d.message for d in own.diagnostics if "sorry" in d.message.lower()]
+    if not unsupported:
+        unsupported = [line.strip() for line in own.compile_log.splitlines() if "sorry:" in line]
+    if unsupported:
+        message = (
+            f"Icarus cannot compile the reference ({real_file_names(problem)[0]}): {unsupported[0]}; "
+            "a limit of the local simulator, not a fault of the problem, so this problem cannot be scored here"
+        )
+        return Finding(task, TOOLCHAIN, Severity.WARNING, message)
+    return Finding(
+        task, REFERENCE, Severity.ERROR, f"the reference fails its own testbench: {_why(own, options)}"
+    )
 
 
 def _why(result: CheckResult, options: CheckOptions) -> str:
     kind = result.kind
+    if kind is FailureKind.TIMEOUT:
+        if any("TIMEOUT" in line for line in result.sim_log.splitlines()):
+            return "timeout: the testbench's own guard fired (it printed TIMEOUT before the design finished)"
+        return f"timeout: the simulation passed the {options.timeout_s:g} s wall-clock limit"
     detail = result.summary.removeprefix("failed: ").removeprefix(f"{kind.value}: ")
-    if kind is FailureKind.TIMEOUT and detail == kind.value:
-        return f"timeout (the testbench printed TIMEOUT, or the run passed {options.timeout_s:g} s)"
     return detail if detail.startswith(kind.value) else f"{kind.value}: {detail}"
 
 
-_DONT_CARE = re.compile(r"don'?t[- ]care|do not care|\bdon.t care", re.IGNORECASE)
+def _unread_findings(
+    task: str, context: _Context, outputs: Sequence[Port], unread: Sequence[tuple[str, str]]
+) -> list[Finding]:
+    """Outputs the testbench never reads; all of them unread means any design passes."""
+    if outputs and len(unread) == len(outputs) and len(outputs) > 1:
+        names = ", ".join(f"'{name}'" for name, _ in unread)
+        message = f"the testbench reads none of the outputs ({names}): any design that compiles passes"
+        return [Finding(task, STRENGTH, Severity.ERROR, message)]
+    return [
+        Finding(
+            task,
+            STRENGTH,
+            Severity.ERROR if len(outputs) == 1 else Severity.WARNING,
+            f"output '{name}' goes to `{signal}`, which {context.tb_name} never reads: it is never checked",
+        )
+        for name, signal in unread
+    ]
 
 
-def _weak_output(task: str, spec: str, name: str, share: float, samples: int) -> Finding:
-    said = any(
-        _DONT_CARE.search(line) and re.search(rf"\b{re.escape(name)}\b", line) for line in spec.splitlines()
-    )
+_DONT_CARE = re.compile(r"don'?t[- ]care|do not care|\bdon.t care|\bx\b.{0,20}\ballowed", re.IGNORECASE)
+
+
+def _weak_output(task: str, spec: str, name: str, share: float, samples: int, outputs: int) -> Finding:
+    said = _spec_allows_dont_care(spec, name, only_output=outputs == 1)
     how = "the spec calls it don't-care there" if said else "the spec does not call it don't-care"
     message = (
         f"output '{name}' is checked in only {share:.0%} of {samples} samples "
@@ -460,15 +607,36 @@ def _weak_output(task: str, spec: str, name: str, share: float, samples: int) ->
     return Finding(task, STRENGTH, Severity.INFO if said else Severity.WARNING, message)
 
 
+def _spec_allows_dont_care(spec: str, name: str, *, only_output: bool) -> bool:
+    """The spec says `name` is don't-care somewhere: read by sentence and paragraph, not physical line.
+
+    A paragraph that says "don't care" and names the output counts; so does any mention when
+    the design has only the one output.
+    """
+    named = re.compile(rf"(?<![\w$]){re.escape(name)}(?![\w$])")
+    for paragraph in re.split(r"\n[ \t]*\n", spec):
+        if not _DONT_CARE.search(paragraph):
+            continue
+        if only_output or named.search(paragraph):
+            return True
+    return False
+
+
 def _is_known(value: str) -> bool:
     return not any(c in "xXzZ" for c in value)
 
 
+def _checked(value: str) -> bool:
+    """A sample checks the output when some bit of the reference is known: the compare is per bit."""
+    return any(c in "01" for c in value)
+
+
 def _unread_outputs(context: _Context, outputs: Sequence[Port]) -> list[tuple[str, str]]:
     """Design outputs wired to a testbench signal that nothing in the testbench reads."""
-    if context.dut is None:
+    if context.dut is None or context.reference is None:
         return []
-    connected = _mapped(context.dut, outputs).by_port
+    # Map with every port: a positional connection's index counts inputs too.
+    connected = _mapped(context.dut, context.reference.ports).by_port
     wired = {
         port.name: signal
         for port in outputs
@@ -488,7 +656,11 @@ def _read_signals(context: _Context, signals: set[str]) -> set[str]:
     read: set[str] = set()
 
     def visit(item: Any) -> bool:
-        if isinstance(item, SyntaxNode) and item.kind == SyntaxKind.IdentifierName:
+        # `y_dut[0]` reads y_dut too (one bit of it: what the rest leave unchecked shows in a check).
+        if isinstance(item, SyntaxNode) and item.kind in (
+            SyntaxKind.IdentifierName,
+            SyntaxKind.IdentifierSelectName,
+        ):
             name = item.identifier.valueText  # type: ignore[attr-defined]
             if name in signals and name not in read and not _passive_use(item):
                 read.add(name)
@@ -529,9 +701,19 @@ def _reference_values(
     vcd = workdir / "wave.vcd" if workdir is not None else None
     if vcd is None or not vcd.is_file():
         return None
-    signals = _mapped(context.ref_instance, outputs).by_port
+    ports = context.reference.ports if context.reference is not None else outputs
+    signals = _mapped(context.ref_instance, ports).by_port
     wanted = {p.name: (signals.get(p.name, ""), p.width) for p in outputs}
-    return values_before_edges(vcd, context.tb_module, wanted)
+    values = values_before_edges(vcd, context.tb_module, wanted)
+    if values is None:
+        return None
+    # A testbench signal wider than the port (`logic [3:0] out_both_ref` on a 3-bit port) has
+    # undriven high bits that nobody compares against the design: keep the port's own bits.
+    widths = {p.name: p.width for p in outputs}
+    return {
+        name: [v[-widths[name] :] if 0 < widths[name] < len(v) else v for v in series]
+        for name, series in values.items()
+    }
 
 
 # --- Constant designs and mutants ----------------------------------------------------------------
@@ -565,17 +747,23 @@ def _constant_findings(
     options: CheckOptions,
     threshold: float,
     reference_samples: int | None,
+    proofs: _Proofs | None = None,
 ) -> list[Finding]:
     assert problem.testbench is not None and problem.reference is not None
+    constant = _constant_outputs(problem.reference.text, problem.top)
     findings = []
     for bit in "01":
         if _reference_is(values, bit, threshold):
             continue  # the reference itself is constant `bit`: that design is right to pass
+        if constant is not None and set(constant.values()) == {bit}:
+            continue  # the reference drives `bit` on every output: the spec may well ask for that
         design = _constant_candidate(problem.reference, problem.top, bit)
         if design is None:
             continue
         if not check(design, problem.testbench, options, expected_samples=reference_samples).passed:
             continue
+        if proofs is not None:
+            proofs.prove(design, f"a design with every output stuck at {bit}")
         unseen = " (the reference's outputs are not in a waveform to confirm they vary)"
         seen = "" if values is not None else unseen
         findings.append(
@@ -587,6 +775,43 @@ def _constant_findings(
             )
         )
     return findings
+
+
+_CONSTANT_ASSIGN = re.compile(
+    r"\bassign\s+([A-Za-z_][A-Za-z0-9_$]*)\s*=\s*(?:\d*'[sS]?([bBdDhHoO])?)?([0-9a-fA-F_]+)\s*;"
+)
+
+
+def _constant_outputs(text: str, top: str) -> dict[str, str] | None:
+    """output -> '0' or '1' when the reference drives every output with a constant of all 0s or 1s.
+
+    VerilogEval has problems whose right answer is a constant (`zero`, `step_one`): a constant
+    design passing them is the point, not a weakness.
+    """
+    try:
+        outputs = [p for p in hdl.module_interface(text, top).ports if p.direction == "output"]
+    except hdl.HdlError:
+        return None
+    driven: dict[str, str] = {}
+    for match in _CONSTANT_ASSIGN.finditer(text):
+        name, base, digits = match.groups()
+        try:
+            value = int(digits.replace("_", ""), _BASES.get((base or "d").lower(), 10))
+        except ValueError:
+            continue
+        port = next((p for p in outputs if p.name == name), None)
+        if port is None:
+            continue
+        if value == 0:
+            driven[name] = "0"
+        elif port.width and value == (1 << port.width) - 1:
+            driven[name] = "1"
+    if not outputs or any(p.name not in driven for p in outputs):
+        return None
+    return driven
+
+
+_BASES = {"b": 2, "o": 8, "d": 10, "h": 16}
 
 
 def _constant_candidate(reference: SourceFile, top: str, bit: str) -> Candidate | None:
@@ -615,20 +840,27 @@ def _mutation(
     limit: int,
     all_mutants: bool = False,
     reference_samples: int | None = None,
+    proofs: _Proofs | None = None,
 ) -> tuple[int, int, list[Finding]]:
     assert problem.testbench is not None and problem.reference is not None
     if limit <= 0:
         return 0, 0, []
     killed = total = 0
     survivors: list[str] = []
+    unchecked: list[tuple[str, tuple[str, ...]]] = []  # passing mutants whose outputs differ unchecked
+    testbench = _beside_reference(problem)
     for mutant in mutate.mutants(problem.reference.text, limit):
         design = Candidate((SourceFile(problem.reference.name, mutant.text),), problem.top)
-        result = check(design, problem.testbench, options, expected_samples=reference_samples)
+        result = check(design, testbench, options, expected_samples=reference_samples)
         if result.kind.is_compile_failure:
             continue  # not a mutant of the behaviour, just broken code
         total += 1
         if result.passed:
             survivors.append(mutant.description)
+            if result.warnings:
+                unchecked.append((mutant.description, result.warnings))
+            if proofs is not None:
+                proofs.prove(design, f"the mutant of the reference at {mutant.description}")
         else:
             killed += 1
             if not all_mutants:
@@ -643,4 +875,178 @@ def _mutation(
                 f"the testbench kills none of {total} mutants of the reference ({'; '.join(survivors)})",
             )
         )
+    findings.extend(_unchecked_findings(problem.task_id, unchecked))
     return killed, total, findings
+
+
+def _beside_reference(problem: Problem) -> Testbench:
+    """A self-checking testbench given the problem's reference, so a check compares the outputs
+    with it over the whole run (check/unchecked.py); a comparing testbench has its own already."""
+    testbench = problem.testbench
+    assert testbench is not None
+    if testbench.style is TestbenchStyle.BANNER and testbench.reference is None and problem.reference:
+        return replace(testbench, reference=problem.reference)
+    return testbench
+
+
+def _unchecked_findings(task: str, unchecked: Sequence[tuple[str, tuple[str, ...]]]) -> list[Finding]:
+    """A mutant that passes while its outputs differ from the reference's: the testbench leaves
+    those bits unchecked. One finding per output named, with the first mutant that showed it."""
+    by_output: dict[str, tuple[str, str]] = {}
+    for description, warnings in unchecked:
+        for warning in warnings:
+            output = warning.split("`", 2)[1] if warning.count("`") >= 2 else warning
+            by_output.setdefault(output.split("[", 1)[0], (description, warning))
+    return [
+        Finding(
+            task,
+            STRENGTH,
+            Severity.WARNING,
+            f"{warning}, in a mutant of the reference that passes ({description}): the testbench is weak there",
+        )
+        for description, warning in by_output.values()
+    ]
+
+
+# --- Proofs: designs the testbench passes, against the reference ---------------------------------
+
+
+class _Proofs:
+    """Prove designs that pass the testbench against the reference; a refuted one marks it weak.
+
+    A testbench samples behaviour; a proof covers all of it. A design that passes every
+    sample yet is proved different from the reference (with a counterexample) shows the
+    testbench passes wrong designs: Prob053-style vacuous testbenches are caught directly.
+    """
+
+    def __init__(self, problem: Problem, options: AuditOptions) -> None:
+        self.problem = problem
+        self.options = options.formal_options
+        self.testbench = _formal_testbench(problem)
+        self.refuted: list[tuple[str, FormalVerdict]] = []
+        self.unknown: list[str] = []
+
+    def prove(self, design: Candidate, what: str) -> FormalVerdict | None:
+        if self.testbench is None:
+            return None
+        verdict = formal_check(design, self.testbench, self.options)
+        if verdict.status is FormalStatus.NOT_EQUIVALENT:
+            self.refuted.append((what, verdict))
+        elif verdict.status is FormalStatus.UNKNOWN:
+            self.unknown.append(verdict.reason)
+        return verdict
+
+    def findings(self) -> list[Finding]:
+        if not self.refuted:
+            return []
+        what, verdict = self.refuted[0]
+        more = f" ({len(self.refuted) - 1} more such designs)" if len(self.refuted) > 1 else ""
+        message = (
+            f"the testbench passes {what}, which a proof shows differs from the reference "
+            f"(counterexample of {len(verdict.counterexample)} steps; {verdict.reason}){more}: "
+            "the testbench passes wrong designs"
+        )
+        return [Finding(self.problem.task_id, STRENGTH, Severity.ERROR, message, evidence=verdict.table)]
+
+
+def _formal_testbench(problem: Problem) -> Testbench | None:
+    """The testbench as `formal_check` wants it: with the reference beside it, under its own name."""
+    testbench, reference = problem.testbench, problem.reference
+    if testbench is None or reference is None:
+        return None
+    if testbench.reference is not None:
+        return testbench
+    gold = f"{problem.top}__reference"
+    try:
+        text = hdl.rename_module(reference.text, problem.top, gold)
+    except hdl.HdlError:
+        return None
+    return replace(testbench, reference=SourceFile(reference.name, text), reference_module=gold)
+
+
+# --- Labelled findings: the audit's precision and recall -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Label:
+    """One known finding of a suite: true (a real problem) or false (an alarm the audit must not raise)."""
+
+    task: str
+    check: str
+    match: str  # a regular expression the finding's message matches
+    label: bool
+    evidence: str = ""
+
+    def matches(self, finding: Finding) -> bool:
+        return (
+            finding.task_id == self.task
+            and finding.check == self.check
+            and re.search(self.match, finding.message) is not None
+        )
+
+
+@dataclass(frozen=True)
+class LabelScore:
+    """How the audit's findings (warnings and errors) compare with the labels."""
+
+    true_positives: tuple[Finding, ...]  # findings matching a true label
+    false_positives: tuple[tuple[Finding, Label], ...]  # findings matching a false label
+    missed: tuple[Label, ...]  # true labels no finding matches
+    unlabelled: tuple[Finding, ...]  # findings no label speaks of
+    found: tuple[Label, ...] = ()  # true labels some finding matches
+
+    @property
+    def precision(self) -> float | None:
+        judged = len(self.true_positives) + len(self.false_positives)
+        return len(self.true_positives) / judged if judged else None
+
+    @property
+    def recall(self) -> float | None:
+        total = len(self.found) + len(self.missed)
+        return len(self.found) / total if total else None
+
+
+def read_labels(text: str) -> list[Label]:
+    """Labels from TOML: `[[finding]]` tables with task, check, match, label and evidence.
+
+    Raises:
+        ValueError: a table lacks a field, or its `match` is not a valid regular expression.
+    """
+    import tomllib
+
+    labels = []
+    for index, entry in enumerate(tomllib.loads(text).get("finding", []), start=1):
+        missing = [k for k in ("task", "check", "match", "label") if k not in entry]
+        if missing:
+            raise ValueError(f"label {index}: missing {', '.join(missing)}")
+        try:
+            re.compile(entry["match"])
+        except re.error as error:
+            raise ValueError(f"label {index}: match is not a regular expression ({error})") from None
+        labels.append(
+            Label(
+                entry["task"], entry["check"], entry["match"], bool(entry["label"]), entry.get("evidence", "")
+            )
+        )
+    return labels
+
+
+def score_labels(findings: Iterable[Finding], labels: Sequence[Label]) -> LabelScore:
+    """Compare findings at warning or above with the labels (notes are not claims of a fault)."""
+    flagged = [f for f in findings if _RANK[f.severity] >= _RANK[Severity.WARNING]]
+    true_positives: list[Finding] = []
+    false_positives: list[tuple[Finding, Label]] = []
+    unlabelled: list[Finding] = []
+    found: list[Label] = []
+    for finding in flagged:
+        wrong = next((lab for lab in labels if not lab.label and lab.matches(finding)), None)
+        right = [lab for lab in labels if lab.label and lab.matches(finding)]
+        if wrong is not None:
+            false_positives.append((finding, wrong))
+        elif right:
+            true_positives.append(finding)
+            found.extend(lab for lab in right if lab not in found)
+        else:
+            unlabelled.append(finding)
+    missed = tuple(lab for lab in labels if lab.label and lab not in found)
+    return LabelScore(tuple(true_positives), tuple(false_positives), missed, tuple(unlabelled), tuple(found))

@@ -8,13 +8,17 @@ files: reference solutions, only in `*_with_solutions.jsonl`) and `harness.files
 A problem we cannot score with open tools loads with no testbench and a `skip` reason in
 its metadata: the comprehension categories (scored upstream by BLEU or an LLM judge),
 the categories and harnesses that need commercial EDA tools, a non-Icarus simulator.
+
+A candidate is the whole design: the problem's design files (the rtl/ files its harness
+compiles, and the expected files) as given, overlaid by the files a reply writes. The
+testbench holds the harness (src/) and every other context file, laid out beside it.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from veriassist.check.cvdp_harness import (
@@ -23,7 +27,7 @@ from veriassist.check.cvdp_harness import (
     check_path,
     parse_env,
 )
-from veriassist.extract import fenced_blocks, named_files
+from veriassist.extract import Extracted, bundle, extract, named_files
 from veriassist.suites.base import Suite, SuiteError, read_text
 from veriassist.types import Candidate, Problem, SourceFile, Testbench, TestbenchStyle
 
@@ -35,6 +39,7 @@ CODE_GENERATION = frozenset(
 COMMERCIAL = frozenset({"cid012", "cid013", "cid014"})
 COMPREHENSION = frozenset({"cid006", "cid008", "cid009", "cid010"})
 COMMERCIAL_IMAGE = "__VERIF_EDA_IMAGE__"
+VERILOG_SUFFIXES = (".v", ".sv", ".vh", ".svh")
 _CATEGORY = re.compile(r"^cid\d{3}$")
 
 
@@ -120,9 +125,15 @@ def _problem(record: Any, where: str) -> Problem:
             raise SuiteError(f"{where}: {reason}")
     top = env.get("TOPLEVEL", "")
     reference = _reference(expected, top)
+    sources = _source_paths(env)
+    design = _design_paths(sources, expected)
+    given = {p: t for p, t in context.items() if p in design}
     testbench = None
     if not skip:
-        laid_out = {**context, **{p: t for p, t in harness.items() if p.startswith("src/")}}
+        # The design files travel in every candidate, so that a testbench's modules are never
+        # the design's (check() refuses a design that redefines them).
+        beside = {p: t for p, t in context.items() if p not in given}
+        laid_out = {**beside, **{p: t for p, t in harness.items() if p.startswith("src/")}}
         testbench = Testbench(
             TestbenchStyle.CVDP,
             tuple(SourceFile(p, t) for p, t in laid_out.items()),
@@ -133,8 +144,10 @@ def _problem(record: Any, where: str) -> Problem:
         "difficulty": difficulty,
         "categories": tuple(categories),
         "context": context,
+        "given": given,
         "expected": expected,
-        "sources": tuple(_source_paths(env)),
+        "sources": tuple(sources),
+        "design": tuple(design),
         "skip": skip,
     }
     return Problem(
@@ -172,6 +185,20 @@ def _source_paths(env: dict[str, str]) -> list[str]:
     return [s.removeprefix("/code/") for s in env.get("VERILOG_SOURCES", "").split()]
 
 
+def _design_paths(sources: list[str], expected: dict[str, str]) -> list[str]:
+    """The files a candidate is made of: the compiled rtl/ files and the expected Verilog files.
+
+    Compiled verif/ files are the problem's own testbench, not the design.
+    """
+    compiled = [p for p in sources if check_path(p, ("rtl",)) is None]
+    wanted = [p for p in expected if _is_design_file(p)]
+    return list(dict.fromkeys([*compiled, *wanted]))
+
+
+def _is_design_file(path: str) -> bool:
+    return check_path(path, CANDIDATE_DIRS) is None and path.endswith(VERILOG_SUFFIXES)
+
+
 def _reference(expected: dict[str, str], top: str) -> SourceFile | None:
     """The expected file that defines the top (or the first), for tools that take one reference file."""
     if not expected:
@@ -184,11 +211,28 @@ def _reference(expected: dict[str, str], top: str) -> SourceFile | None:
     return SourceFile(path, text)
 
 
+def is_cvdp(problem: Problem) -> bool:
+    """A problem judged by a CVDP harness (a skipped CVDP problem has none)."""
+    return problem.testbench is not None and problem.testbench.style is TestbenchStyle.CVDP
+
+
+def given_files(problem: Problem) -> dict[str, str]:
+    """The design files the problem gives (a skeleton to complete, a design to modify), by path."""
+    given: dict[str, str] = problem.metadata.get("given") or {}
+    return dict(given)
+
+
+def design_candidate(problem: Problem, files: dict[str, str]) -> Candidate:
+    """The whole design: the given design files, overlaid by `files`."""
+    design = {**given_files(problem), **files}
+    return Candidate(tuple(SourceFile(p, t) for p, t in design.items()), problem.top)
+
+
 def reference_candidate(problem: Problem) -> Candidate | None:
     """Every expected file of a `_with_solutions` problem, as one candidate; None without them."""
     expected: dict[str, str] = problem.metadata.get("expected") or {}
-    files = [SourceFile(p, t) for p, t in expected.items() if check_path(p, CANDIDATE_DIRS) is None]
-    return Candidate(tuple(files), problem.top) if files else None
+    files = {p: t for p, t in expected.items() if _is_design_file(p)}
+    return design_candidate(problem, files) if files else None
 
 
 def expected_paths(problem: Problem) -> list[str]:
@@ -196,31 +240,127 @@ def expected_paths(problem: Problem) -> list[str]:
     the problem does not already give in full."""
     expected: dict[str, str] = problem.metadata.get("expected") or {}
     if expected:
-        return [p for p in expected if check_path(p, CANDIDATE_DIRS) is None]
+        return [p for p in expected if _is_design_file(p)]
     sources: tuple[str, ...] = problem.metadata.get("sources") or ()
-    return list(sources)
+    return [p for p in sources if check_path(p, ("rtl",)) is None]
+
+
+def reply_files(problem: Problem, text: str) -> tuple[dict[str, str], list[str]]:
+    """The design files a reply writes, by path, and what is wrong with how it names them.
+
+    Named blocks (```verilog rtl/x.sv, or a `// file: rtl/x.sv` first line) give their
+    files; a Verilog file named outside rtl/ and verif/ is refused. A reply that names no
+    file gives its modules to the expected file that holds the top (or the only one).
+    """
+    named = named_files(text)
+    refused = [
+        reason for p in named if p.endswith(VERILOG_SUFFIXES) and (reason := check_path(p, CANDIDATE_DIRS))
+    ]
+    files = {p: t for p, t in named.items() if _is_design_file(p)}
+    if files or refused:
+        return files, refused
+    code = extract(text, problem.top).rtl
+    wanted = expected_paths(problem)
+    if code is None or not wanted:
+        return {}, []
+    if len(wanted) > 1:
+        # With several files expected, unnamed code goes to the file that holds the top.
+        holds_top = [p for p in wanted if PurePosixPath(p).stem == problem.top]
+        wanted = holds_top or wanted
+    return {wanted[0]: code}, []
 
 
 def candidate_from_reply(problem: Problem, text: str) -> Candidate | None:
-    """A reply (or a sample) as a candidate: its named files, or its one unnamed block as the one
-    expected file. None when it holds no code at all."""
+    """A reply (or a sample) as a candidate: the given design overlaid by the reply's files.
+    None when it writes no design file at all."""
     if not text.strip():
         return None
-    named = {p: t for p, t in named_files(text).items() if check_path(p, CANDIDATE_DIRS) is None}
-    if not named:
-        wanted = expected_paths(problem)
-        blocks = fenced_blocks(text)
-        code = blocks[-1] if blocks else text
-        if len(wanted) != 1:
-            # With several files expected, an unnamed reply goes to the file that holds the top.
-            wanted = [p for p in wanted if p.rsplit("/", 1)[-1].split(".")[0] == problem.top] or wanted[:1]
-        if not wanted:
-            return None
-        named = {wanted[0]: code}
-    return Candidate(tuple(SourceFile(p, t) for p, t in named.items()), problem.top)
+    files, _ = reply_files(problem, text)
+    return design_candidate(problem, files) if files else None
 
 
 def missing_files(problem: Problem, candidate: Candidate) -> list[str]:
     """Expected files a candidate neither gives nor finds in the problem's context: a format error."""
-    given = {f.name for f in candidate.files} | set(problem.metadata.get("context") or {})
+    given = {f.name for f in candidate.files} | set(given_files(problem))
     return [p for p in expected_paths(problem) if p not in given]
+
+
+def extract_reply(problem: Problem, text: str) -> Extracted:
+    """A model's reply to a CVDP prompt, as the loop reads replies.
+
+    `rtl` is the whole design as one `bundle` text (the given files overlaid by the
+    reply's), `testbench` the model's own cocotb tests, if any. `problems` holds what
+    makes the reply unusable, for the model: no design file, a file outside rtl/ and
+    verif/, an expected file missing, no module `top`.
+    """
+    plain = extract(text, problem.top)
+    files, problems = reply_files(problem, text)
+    if not files:
+        problems = problems or list(plain.problems) or ["the reply writes none of the design's files"]
+        return Extracted(None, (), plain.testbench, tuple(problems))
+    candidate = design_candidate(problem, files)
+    missing = missing_files(problem, candidate)
+    if missing:
+        problems.append(
+            f"the reply does not give {', '.join(f'`{p}`' for p in missing)}: write every expected file in "
+            f"full, each in its own fenced block named by its path (```verilog {missing[0]})"
+        )
+    rtl = bundle({f.name: f.text for f in candidate.files})
+    modules = extract(rtl).modules
+    if problem.top not in modules:
+        problems.append(f"no file of the design defines the top module `{problem.top}`")
+    return Extracted(rtl, modules, plain.testbench, tuple(problems))
+
+
+def read_answers(path: Path) -> dict[str, list[str]] | None:
+    """Samples from a CVDP answers file, or None when `path` is not one.
+
+    CVDP's layout (example_dataset/answers.jsonl upstream): one JSON object per line,
+    `{"<problem id>": {"output": {"rtl/x.sv": "<text>", ...}}}`. A problem's lines are its
+    samples, in order. Each answer becomes a reply whose fenced blocks name their files.
+
+    Raises:
+        SuiteError: a line that is not an answer, once the first line was one.
+    """
+    if not path.is_file():
+        return None
+    lines = [(n, line) for n, line in enumerate(read_text(path).splitlines(), 1) if line.strip()]
+    if not lines or _answer(lines[0][1]) is None:
+        return None
+    found: dict[str, list[str]] = {}
+    for number, line in lines:
+        answer = _answer(line)
+        if answer is None:
+            raise SuiteError(f'{path}:{number}: not a CVDP answer ({{"<id>": {{"output": {{path: text}}}}}})')
+        task, files = answer
+        found.setdefault(task, []).append(answer_reply(files))
+    return found
+
+
+def _answer(line: str) -> tuple[str, dict[str, str]] | None:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(record, dict) or len(record) != 1:
+        return None
+    ((task, body),) = record.items()
+    output = body.get("output") if isinstance(body, dict) else None
+    if not isinstance(output, dict) or not all(isinstance(v, str) for v in output.values()):
+        return None
+    return task, dict(output)
+
+
+def answer_reply(files: dict[str, str]) -> str:
+    """Files as a reply of fenced blocks named by path; a fence longer than any in the text."""
+    blocks = []
+    for path, text in files.items():
+        fence = fence_for(text)
+        body = text if text.endswith("\n") else text + "\n"
+        blocks.append(f"{fence}verilog {path}\n{body}{fence}\n")
+    return "".join(blocks)
+
+
+def fence_for(text: str) -> str:
+    """A code fence longer than any run of backticks in `text`, so that the text cannot close it."""
+    return "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", text)), default=0))

@@ -23,7 +23,9 @@ def design_folders(path: Path) -> list[Path]:
     """The design folders at `path`: itself when it holds a manifest, else every folder below that does."""
     if (path / MANIFEST).is_file():
         return [path]
-    return sorted(p.parent for p in path.rglob(MANIFEST) if "mutants" not in p.relative_to(path).parts)
+    # Two levels only (designs/<name>, designs/<tier>/<name>): detection must stay cheap on any folder.
+    found = [*path.glob(f"*/{MANIFEST}"), *path.glob(f"*/*/{MANIFEST}")]
+    return sorted(p.parent for p in found if "mutants" not in p.relative_to(path).parts)
 
 
 def detect(path: Path) -> bool:
@@ -49,6 +51,18 @@ def load(path: Path, task: str | None = None) -> Suite:
             raise SuiteError(f"{folder} and {seen[problem.task_id]}: two designs named '{problem.task_id}'")
         seen[problem.task_id] = folder
     return Suite(name=FORMAT, format=FORMAT, root=path, problems=problems)
+
+
+def tiers(path: Path) -> dict[str, str]:
+    """Each design's tier, from the manifests alone (no HDL is read): for reports of old runs."""
+    found: dict[str, str] = {}
+    for folder in design_folders(path) if path.is_dir() else []:
+        try:
+            tier = tomllib.loads((folder / MANIFEST).read_text()).get("tier", DEFAULT_TIER)
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        found[folder.name] = str(tier)
+    return found
 
 
 def _manifest(path: Path) -> dict[str, Any]:

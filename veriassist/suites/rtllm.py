@@ -91,7 +91,12 @@ def _problem(folder: Path, task_id: str, root: Path, suite: str) -> Problem:
         ),
         reference=reference,
         suite=suite,
-        metadata={"folder": str(folder), "category": "/".join(relative.parts[:-1])},
+        metadata={
+            "folder": str(folder),
+            "category": "/".join(relative.parts[:-1]),
+            "reference_file": verified.name,
+            "testbench_file": TESTBENCH,
+        },
         notes=tuple(notes),
     )
 

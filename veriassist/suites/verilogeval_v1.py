@@ -1,4 +1,8 @@
-"""VerilogEval v1: `data/VerilogEval_{Human,Machine}.jsonl` plus `descriptions/*.jsonl`."""
+"""VerilogEval v1: `data/VerilogEval_{Human,Machine}.jsonl` plus `descriptions/*.jsonl`.
+
+The repository's example file `data/example/ExampleEval.jsonl` (same fields) loads too,
+as the task "example".
+"""
 
 from __future__ import annotations
 
@@ -11,25 +15,37 @@ from veriassist.suites.base import Suite, SuiteError, read_text
 from veriassist.types import Problem, SourceFile, Testbench, TestbenchStyle
 
 FORMAT = "verilogeval-v1"
-TASKS = ("human", "machine")
+TASKS = ("human", "machine", "example")
 TOP = "top_module"
 REFERENCE_MODULE = "reference_module"
 _FIELDS = ("task_id", "prompt", "canonical_solution", "test")
 
 
 def _problem_file(root: Path, task: str) -> Path:
-    name = f"VerilogEval_{task.capitalize()}.jsonl"
-    for candidate in (root / "data" / name, root / name):
+    name = "ExampleEval.jsonl" if task == "example" else f"VerilogEval_{task.capitalize()}.jsonl"
+    if task == "example":
+        places = [root / "data" / "example" / name, root / "example" / name, root / name]
+    else:
+        places = [root / "data" / name, root / name]
+    for candidate in places:
         if candidate.is_file():
             return candidate
-    return root / "data" / name
+    return places[0]
 
 
 def detect(path: Path) -> bool:
     """True for a VerilogEval v1 jsonl file, or a directory holding one."""
     if path.is_file():
-        return path.suffix == ".jsonl" and any(t in path.name.lower() for t in TASKS)
+        return path.suffix == ".jsonl" and _task_of(path) is not None
     return path.is_dir() and any(_problem_file(path, t).is_file() for t in TASKS)
+
+
+def _task_of(path: Path) -> str | None:
+    """The task a jsonl file holds, by its name: VerilogEval_Human, ..._Machine, ExampleEval."""
+    lowered = path.name.lower()
+    if lowered.startswith("exampleeval"):
+        return "example"
+    return next((t for t in TASKS if t in lowered and t != "example"), None)
 
 
 def read_jsonl(path: Path, fields: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -68,13 +84,21 @@ def load(path: Path, task: str | None = None) -> Suite:
     if task is not None and task.lower() not in TASKS:
         raise SuiteError(f"{path}: unknown VerilogEval v1 task '{task}' (use one of: {', '.join(TASKS)})")
     if path.is_file():
-        named = next((t for t in TASKS if t in path.name.lower()), None)
-        task = (task or named or TASKS[0]).lower()
+        task = (task or _task_of(path) or TASKS[0]).lower()
         problems_file = path
-        root = path.parent.parent if path.parent.name == "data" else path.parent
+        root = path.parent
+        for _ in range(2):  # data/VerilogEval_Human.jsonl, data/example/ExampleEval.jsonl
+            if root.name in ("data", "example"):
+                root = root.parent
     else:
         task = (task or TASKS[0]).lower()
         root = path.parent if path.name == "data" else path
+        if (
+            task == TASKS[0]
+            and not _problem_file(root, task).is_file()
+            and _problem_file(root, "example").is_file()
+        ):
+            task = "example"  # a checkout holding only the example file
         problems_file = _problem_file(root, task)
         if not problems_file.is_file():
             raise SuiteError(f"{path}: missing {problems_file.name} (the {task} problems)")
@@ -90,7 +114,7 @@ def load(path: Path, task: str | None = None) -> Suite:
             notes.append(f"{problems_file.name}: duplicate task_id {record['task_id']} ignored")
             continue
         seen.add(record["task_id"])
-        problems.append(_problem(record, descriptions.get(record["task_id"]), name))
+        problems.append(_problem(record, descriptions.get(record["task_id"]), name, problems_file.name))
     return Suite(name=name, format=FORMAT, root=root, problems=tuple(problems), notes=tuple(notes))
 
 
@@ -99,7 +123,7 @@ def _descriptions(root: Path, task: str) -> tuple[dict[str, str], list[str]]:
     files = sorted(folder.glob("*.jsonl")) if folder.is_dir() else []
     # Human and Machine problems share task ids but not descriptions.
     matching = [f for f in files if task in f.name.lower()]
-    if not matching:
+    if not matching and task != "example":
         matching = [f for f in files if not any(t in f.name.lower() for t in TASKS)]
     if not matching:
         return {}, [f"no descriptions/*.jsonl for {task}: specs are the prompts"]
@@ -110,7 +134,7 @@ def _descriptions(root: Path, task: str) -> tuple[dict[str, str], list[str]]:
     return found, []
 
 
-def _problem(record: dict[str, Any], description: str | None, suite: str) -> Problem:
+def _problem(record: dict[str, Any], description: str | None, suite: str, source: str) -> Problem:
     prompt, solution, test = record["prompt"], record["canonical_solution"], record["test"]
     notes = []
     if description is None:
@@ -135,6 +159,11 @@ def _problem(record: dict[str, Any], description: str | None, suite: str) -> Pro
         reference=SourceFile(f"{TOP}.sv", prompt + solution),
         interface=interface,
         suite=suite,
-        metadata={"prompt": prompt},
+        metadata={
+            "prompt": prompt,
+            # Both live inside the jsonl file, not in files of their own.
+            "reference_file": f"{source} ({record['task_id']}: prompt + canonical_solution)",
+            "testbench_file": f"{source} ({record['task_id']}: test)",
+        },
         notes=tuple(notes),
     )

@@ -107,7 +107,12 @@ def _problem(dataset: Path, task_id: str, task: str, suite: str) -> Problem:
         reference=reference,
         interface=interface,
         suite=suite,
-        metadata={"task": task, "number": int(number.group(1)) if number else None},
+        metadata={
+            "task": task,
+            "number": int(number.group(1)) if number else None,
+            "reference_file": ref.name,
+            "testbench_file": test.name,
+        },
         notes=tuple(notes),
     )
 

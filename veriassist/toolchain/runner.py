@@ -87,6 +87,9 @@ class ProcessResult:
     timed_out: bool
     duration_s: float
     dropped_bytes: int  # output left out between head and tail
+    # CPU seconds (user + system) of the process and of the descendants it reaped; None where
+    # the kernel did not say. Far below duration_s on a timeout: the machine was busy elsewhere.
+    cpu_s: float | None = None
 
     @property
     def output(self) -> str:
@@ -253,7 +256,7 @@ def run(
         raise KeyboardInterrupt
     if stopped == "disk":
         err.add(f"\n[veriassist: stopped: {watch.reason}]\n".encode())
-    returncode = proc.wait()
+    returncode, cpu_s = _reap(proc)
     return ProcessResult(
         argv=tuple(argv),
         returncode=returncode,
@@ -262,7 +265,20 @@ def run(
         timed_out=stopped == "timeout",
         duration_s=time.perf_counter() - start,
         dropped_bytes=out.dropped + err.dropped,
+        cpu_s=cpu_s,
     )
+
+
+def _reap(proc: subprocess.Popen[bytes]) -> tuple[int, float | None]:
+    """Wait for the process: its exit code, and the CPU time it and what it reaped used."""
+    if proc.returncode is None:
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except ChildProcessError:  # reaped elsewhere (proc.wait on the no-pidfd path did)
+            return proc.wait(), None
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        return proc.returncode, usage.ru_utime + usage.ru_stime
+    return proc.returncode, None
 
 
 class _DiskWatch:

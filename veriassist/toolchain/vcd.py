@@ -22,7 +22,7 @@ from typing import Any
 
 from veriassist.toolchain import runner
 
-__all__ = ["extend_bits", "values_before_edges", "waveform_window"]
+__all__ = ["Samples", "extend_bits", "sample_signals", "values_before_edges", "waveform_window"]
 
 # What a missing, truncated or garbled dump raises while it is read, and nothing else: a
 # dump is untrusted output (a killed run cuts it anywhere), but a bug here must still show.
@@ -682,3 +682,73 @@ def values_before_edges(
             series.append(extend_bits(current, width))
         values[output] = series
     return values
+
+
+# --- signals sampled over the whole run (unchecked outputs) --------------------------------------
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Signals' values at every sample instant of a run, each extended to its width."""
+
+    times: list[int]
+    values: dict[str, list[str]]  # full hierarchical path -> one value per instant
+    timescale: str = ""
+
+
+def sample_signals(vcd_path: Path, paths: list[str], clock: str | None = None) -> Samples | None:
+    """Values of `paths` (full hierarchical names, `tb.dut.y`) at each sample instant of a dump.
+
+    With `clock`, an instant is each 0<->1 edge of it and the values are those settled just
+    before the edge (what a testbench comparing on both edges sees); without, an instant is
+    the end of every timestep in which one of the signals changes. Paths the dump lacks are
+    left out of `values`. None when the dump is missing or unreadable.
+    """
+    try:
+        with (
+            runner.open_output(Path(vcd_path)) as handle,
+            mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm,
+        ):
+            return _sample(mm, paths, clock)
+    except _BAD_DUMP:  # a dump cut short by a killed run reads as none
+        return None
+
+
+def _sample(mm: mmap.mmap, paths: list[str], clock: str | None) -> Samples | None:
+    header = _parse_header(mm)
+    if header is None:
+        return None
+    by_path: dict[str, _Var] = {}
+    for var in header.variables:
+        by_path.setdefault(var.path, var)
+    found = {p: by_path[p] for p in paths if p in by_path}
+    clock_var = by_path.get(clock) if clock else None
+    if clock and clock_var is None:
+        return None  # sampling at every change would compare values the testbench never sees
+    codes = {v.code for v in found.values()}
+    series: dict[bytes, list[bytes]] = {code: [] for code in codes}
+    state = dict.fromkeys(codes, b"x")
+    times: list[int] = []
+    clock_code = clock_var.code if clock_var else None
+    clock_value = b"x"
+    wanted = codes | ({clock_code} if clock_code else set())
+    for time, changes in _steps(mm, header.body_start, wanted):
+        if clock_code is not None:
+            new = changes.get(clock_code)
+            if new is not None and new != clock_value and new in (b"0", b"1") and clock_value in (b"0", b"1"):
+                times.append(time)
+                for code in codes:
+                    series[code].append(state[code])
+            if new is not None:
+                clock_value = new
+            state.update((c, v) for c, v in changes.items() if c in state)
+        else:
+            state.update(changes)
+            times.append(time)
+            for code in codes:
+                series[code].append(state[code])
+    values = {
+        path: [extend_bits(v.decode("latin-1"), var.width) for v in series[var.code]]
+        for path, var in found.items()
+    }
+    return Samples(times, values, header.timescale)

@@ -21,6 +21,7 @@ from veriassist import hdl
 from veriassist.agent.outcome import LoopOutcome
 from veriassist.agent.run import run_problem
 from veriassist.check.checker import CheckOptions
+from veriassist.check.equivalence import FormalOptions, formal_check, yosys_installed
 from veriassist.check.feedback import render_feedback
 from veriassist.check.inputs import InputError, guess_top, load_testbench
 from veriassist.check.reference_counts import ReferenceCounts, check_counted
@@ -353,7 +354,14 @@ def check_job(ls: VeriAssistServer, current: Job, uri: Any = None) -> dict[str, 
         linted = lint_in_workspace(document.source, path, roots, sandbox=ls.settings.sandbox)
         publish(ls, document, [to_lsp(d, lines) for d in linted])
     # else the user typed meanwhile: the lint on its way publishes the verdict with the new text.
-    kind = types.MessageType.Info if result.passed else types.MessageType.Warning
-    _report(ls, f"{candidate.top} against {tb_path.name}: {result.summary}", kind)
+    # With a reference beside the testbench: the proof's verdict too (a pass it refutes warns).
+    proof = None
+    if testbench.reference is not None and yosys_installed():
+        current.step(f"proving {candidate.top} against the reference")
+        proof = formal_check(candidate, testbench, FormalOptions(sandbox=ls.settings.sandbox))
+    refuted = proof is not None and proof.refuted
+    kind = types.MessageType.Info if result.passed and not refuted else types.MessageType.Warning
+    said = "" if proof is None else f"; formal: {proof.summary}"
+    _report(ls, f"{candidate.top} against {tb_path.name}: {result.summary}{said}", kind)
     return {"ok": True, "passed": result.passed, "verdict": result.kind.value, "summary": result.summary,
-            "feedback": feedback}  # fmt: skip
+            "feedback": feedback, "formal": None if proof is None else proof.to_json()}  # fmt: skip
