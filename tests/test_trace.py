@@ -67,3 +67,13 @@ def test_the_feedback_on_a_mutant_shows_the_line_it_changed_among_the_drivers() 
         i for i, line in enumerate(mutant_text.splitlines(), 1) if "rev" in line and "frame" in line
     )
     assert f"uart_tx.sv:{changed}:" in feedback
+
+
+def test_a_wire_declared_with_its_value_is_a_driver_too() -> None:
+    design = """module top(input clk, input [3:0] a, output reg [3:0] q);
+  wire [3:0] shifted = a >> 1;
+  always @(posedge clk) q <= shifted;
+endmodule
+"""
+    cone = driver_cone([("top.sv", design)], "top", "q")
+    assert ("shifted", 2, False) in {(d.signal, d.line, d.register) for d in cone}

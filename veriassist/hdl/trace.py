@@ -148,6 +148,11 @@ def _graph(compilation: Compilation, sources: SourceManager, top: str) -> _Graph
             for target in symbols(node.left):
                 graph.add(target, file, line, register, reads, blocks[-1] if blocks else 0)
             return VisitAction.Skip
+        if kind == "Net" and getattr(node, "initializer", None) is not None:
+            # `wire [7:0] x = a + b;`: a continuous assignment written as a declaration.
+            file, line = where(node)
+            graph.add(name(node), file, line, False, symbols(node.initializer))
+            return True
         if kind == "Instance" and node.syntax is not None:
             _connect(node, graph, name, where, symbols)
         return True
