@@ -24,7 +24,15 @@ from veriassist.check.reference_counts import ReferenceCounts, check_counted
 from veriassist.cli import app
 from veriassist.suites import load_suite
 from veriassist.toolchain import yosys
-from veriassist.types import Candidate, FormalStatus, FormalVerdict, Problem, SourceFile, Testbench
+from veriassist.types import (
+    Candidate,
+    FormalStatus,
+    FormalVerdict,
+    Problem,
+    SourceFile,
+    Testbench,
+    TestbenchStyle,
+)
 
 DESIGNS = Path(__file__).resolve().parent.parent / "designs"
 needs_yosys = pytest.mark.skipif(shutil.which("yosys") is None, reason="yosys not installed")
@@ -300,3 +308,26 @@ def test_check_prints_the_formal_line() -> None:
     folder = DESIGNS / "updown_counter"
     shown = CliRunner().invoke(app, ["check", str(folder / "reference.sv"), "--tb", str(folder)])
     assert "formal: formally equivalent to the reference" in shown.stdout
+
+
+@needs_yosys
+@pytest.mark.parametrize("reset", ["presetn", "hresetn", "aresetn"])
+def test_a_bus_style_reset_is_applied_so_states_that_differ_only_before_reset_agree(reset: str) -> None:
+    # The two keep their idle line in opposite registers: equal after a reset, different before.
+    reference = f"""module link(input pclk, input {reset}, output tx);
+  reg busy;
+  always @(posedge pclk) if (!{reset}) busy <= 1'b0; else busy <= busy;
+  assign tx = !busy;
+endmodule
+"""
+    design = reference.replace("reg busy;", "reg idle;").replace(
+        "busy <= 1'b0; else busy <= busy;", "idle <= 1'b1; else idle <= idle;"
+    )
+    design = design.replace("assign tx = !busy;", "assign tx = idle;")
+    testbench = Testbench(
+        TestbenchStyle.COMPARE, (SourceFile("tb.sv", "module tb; endmodule\n"),), "tb",
+        SourceFile("ref.sv", reference), "link_ref",
+    )  # fmt: skip
+    verdict = formal_check(Candidate((SourceFile("link.sv", design),), "link"), testbench)
+    assert verdict.status is not FormalStatus.NOT_EQUIVALENT, verdict.table
+    assert reset in verdict.reason or verdict.status is FormalStatus.EQUIVALENT

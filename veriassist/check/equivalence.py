@@ -66,7 +66,8 @@ def _unknown(reason: str, started: float) -> FormalVerdict:
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_$]*$")
 _CLOCK = re.compile(r"^(i_)?(clk|clock)(_i|_in)?$|^(clk|clock)$", re.IGNORECASE)
-_RESET = re.compile(r"(^|_)(a?s?rst|a?s?reset|areset)(_?n|_ni|_b|_i)?$|^n(rst|reset)$", re.IGNORECASE)
+# rst, reset, rst_n, arst_n, srst, nreset, and the bus resets presetn (APB), hresetn (AHB), aresetn (AXI).
+_RESET = re.compile(r"(^|_)([pha]?s?rst|[pha]?s?reset)(_?n|_ni|_b|_i)?$|^n(rst|reset)$", re.IGNORECASE)
 
 
 def find_clock(inputs: list[Port]) -> str | None:
