@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import select
 import sys
@@ -106,15 +107,21 @@ class ManualModel:
     def _claim(self, text: str) -> int:
         """The next free prompt number, taken by creating its file: another run on the same
         directory (a second `bench`) never gets the same number."""
-        while True:
-            number = self._next
-            self._next += 1
-            try:
-                with self.prompt_path(number).open("x", encoding="utf-8") as prompt:
-                    prompt.write(text)
-                return number
-            except FileExistsError:
-                continue
+        # Written whole under a private name, then linked into place: the link fails if the
+        # number is taken, and whoever lists the folder never sees a half-written prompt.
+        draft = self.directory / f".prompt-{os.getpid()}-{threading.get_ident()}.tmp"
+        draft.write_text(text, encoding="utf-8")
+        try:
+            while True:
+                number = self._next
+                self._next += 1
+                try:
+                    os.link(draft, self.prompt_path(number))
+                    return number
+                except FileExistsError:
+                    continue
+        finally:
+            draft.unlink(missing_ok=True)
 
     def _wait(self, reply_file: Path) -> str:
         start = self._clock()
