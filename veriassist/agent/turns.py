@@ -54,7 +54,6 @@ def first_prompt(ctx: LoopContext) -> str:
         "cvdp_generate.j2" if cvdp.is_cvdp(ctx.problem) else "generate.j2",
         **_spec(ctx),
         want_testbench=ctx.want_testbench,
-        examples=render("examples.j2") if ctx.want_testbench else "",
     )
 
 
