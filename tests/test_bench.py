@@ -26,6 +26,17 @@ DESIGNS = FIXTURES / "suites" / "designs"  # and_gate, counter4
 V1 = FIXTURES / "suites" / "verilogeval_v1"  # andgate, count15
 HANGS = FIXTURES / "bench" / "hangs"  # a testbench that never finishes
 
+
+def ending_with_stop(tmp_path: Path) -> Path:
+    """DESIGNS with testbenches that end the run by `$stop`: their end is not marked (only a
+    testbench's own `$finish` is), so samples are held to the reference's sample count."""
+    copy = tmp_path / "designs-ending-with-stop"
+    shutil.copytree(DESIGNS, copy)
+    for testbench in copy.glob("*/testbench.sv"):
+        testbench.write_text(testbench.read_text().replace("$finish", "$stop"))
+    return copy
+
+
 pytestmark = pytest.mark.simulator
 FORMAL_STATUSES = {"equivalent", "not_equivalent", "bounded", "unknown"}
 
@@ -124,6 +135,7 @@ def test_each_problems_reference_is_run_once_per_run_not_once_per_worker(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Samples need the reference's sample count; -j workers must not each measure it again."""
+    suite = ending_with_stop(tmp_path)
     from veriassist.check.simulators import IcarusCompare
 
     runs = tmp_path / "reference-runs.log"
@@ -138,13 +150,13 @@ def test_each_problems_reference_is_run_once_per_run_not_once_per_worker(
     monkeypatch.setattr(IcarusCompare, "run", counting)  # forked workers inherit it
     lines = []
     for task in ("and_gate", "counter4"):
-        right = (DESIGNS / task / "reference.sv").read_text()
+        right = (suite / task / "reference.sv").read_text()
         wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
         lines += [(task, f"{right}// sample {i}\n") if i % 2 == 0 else (task, wrong) for i in range(5)]
         lines.append((task, right))  # the reference itself needs no count: it must not wait for one
     samples = write_jsonl(tmp_path / "many.jsonl", lines)
     db = tmp_path / "r.db"
-    result = run_bench(BenchRequest(DESIGNS, mode="samples", samples_path=samples, jobs=2, db=db))
+    result = run_bench(BenchRequest(suite, mode="samples", samples_path=samples, jobs=2, db=db))
     assert sorted(runs.read_text().split()) == ["and_gate", "counter4"]
     assert len(result.records) == 12
     for record in result.records:
@@ -154,7 +166,7 @@ def test_each_problems_reference_is_run_once_per_run_not_once_per_worker(
         )
     # A later run on the same database reuses the counts: no reference runs at all.
     again = run_bench(
-        BenchRequest(DESIGNS, mode="samples", samples_path=samples, jobs=2, db=db, run_name="again")
+        BenchRequest(suite, mode="samples", samples_path=samples, jobs=2, db=db, run_name="again")
     )
     assert [r.passed for r in again.records] == [r.passed for r in result.records]
     assert sorted(runs.read_text().split()) == ["and_gate", "counter4"]
@@ -306,11 +318,45 @@ def test_dask_local_cluster_gives_the_same_verdicts_as_local_processes(tmp_path:
     assert len(remote.records) == 4 and remote.metrics.pass_at_1 == local.metrics.pass_at_1
 
 
+def test_testbenches_that_end_with_their_own_finish_need_no_reference_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first `--samples` run on VerilogEval-style testbenches (they end by `$finish`) simulates
+    no reference: that `$finish` is stamped, which tells a run cut short without a count."""
+    from veriassist.check.simulators import IcarusCompare
+
+    runs = tmp_path / "reference-runs.log"
+    real = IcarusCompare.run
+
+    def counting(self, candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
+        with runs.open("a") as log:
+            log.write(f"{candidate.files[0].name}:{expected_samples}\n")
+        return real(self, candidate, testbench, options, expected_samples=expected_samples)
+
+    monkeypatch.setattr(IcarusCompare, "run", counting)  # forked workers inherit it
+    lines = []
+    for task in ("and_gate", "counter4"):
+        right = (DESIGNS / task / "reference.sv").read_text()
+        wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
+        lines += [(task, f"{right}// mine\n"), (task, wrong)]
+    samples = write_jsonl(tmp_path / "s.jsonl", lines)
+    result = run_bench(
+        BenchRequest(DESIGNS, mode="samples", samples_path=samples, jobs=2, db=tmp_path / "r.db")
+    )
+    assert [(r.task_id, r.passed) for r in result.records] == [
+        ("and_gate", True), ("and_gate", False), ("counter4", True), ("counter4", False),
+    ]  # fmt: skip
+    checks = runs.read_text().split()
+    assert len(checks) == 4 and "reference_as_dut.sv" not in runs.read_text()
+    assert all(line.endswith(":None") for line in checks)  # no count to hold them to
+
+
 def test_a_reference_run_leaves_the_counts_that_later_sample_runs_need(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`bench --reference` (the suite's sanity run) is each reference's own count: a later
     `--samples` run on the same database runs no reference at all."""
+    suite = ending_with_stop(tmp_path)
     from veriassist.check.simulators import IcarusCompare
 
     runs = tmp_path / "reference-runs.log"
@@ -324,17 +370,17 @@ def test_a_reference_run_leaves_the_counts_that_later_sample_runs_need(
 
     monkeypatch.setattr(IcarusCompare, "run", counting)  # forked workers inherit it
     db = tmp_path / "r.db"
-    sanity = run_bench(BenchRequest(DESIGNS, mode="reference", jobs=2, db=db))
+    sanity = run_bench(BenchRequest(suite, mode="reference", jobs=2, db=db))
     assert [r.passed for r in sanity.records] == [True, True]
     with Store(db) as store:
         assert sorted(store.reference_samples().values()) == [20, 67]
     lines = []
     for task in ("and_gate", "counter4"):
-        right = (DESIGNS / task / "reference.sv").read_text()
+        right = (suite / task / "reference.sv").read_text()
         wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
         lines += [(task, right.replace("endmodule", "// mine\nendmodule")), (task, wrong)]
     samples = write_jsonl(tmp_path / "s.jsonl", lines)
-    scored = run_bench(BenchRequest(DESIGNS, mode="samples", samples_path=samples, jobs=2, db=db))
+    scored = run_bench(BenchRequest(suite, mode="samples", samples_path=samples, jobs=2, db=db))
     assert [(r.task_id, r.sample, r.passed) for r in scored.records] == [
         ("and_gate", 0, True), ("and_gate", 1, False), ("counter4", 0, True), ("counter4", 1, False),
     ]  # fmt: skip
@@ -345,6 +391,7 @@ def test_model_runs_read_and_keep_the_stored_reference_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Golden checks in the agent loop need the reference counts too: measured once, kept in the store."""
+    suite = ending_with_stop(tmp_path)
     import veriassist.eval.bench as bench_module
     from veriassist.check.simulators import IcarusCompare
     from veriassist.models import ScriptedModel
@@ -359,14 +406,14 @@ def test_model_runs_read_and_keep_the_stored_reference_counts(
         return real(self, candidate, testbench, options, expected_samples=expected_samples)
 
     monkeypatch.setattr(IcarusCompare, "run", counting)
-    problems = load_suite(DESIGNS).problems
+    problems = load_suite(suite).problems
     answers = [f"```verilog\n{p.reference.text}```\n" for p in problems if p.reference is not None]
 
     def run(name: str) -> list[bool]:
         model = ScriptedModel(answers, name="scripted-test-stand-in")
         monkeypatch.setattr(bench_module, "_make_model", lambda request: (model, 1))
         request = BenchRequest(
-            DESIGNS, mode="model", model="scripted", strategy="zero-shot", feedback="golden",
+            suite, mode="model", model="scripted", strategy="zero-shot", feedback="golden",
             iterations=1, jobs=1, db=tmp_path / "m.db", run_name=name,
         )  # fmt: skip
         return [r.passed for r in run_bench(request).records]
@@ -380,13 +427,14 @@ def test_model_runs_read_and_keep_the_stored_reference_counts(
 
 
 def test_dask_runs_the_reference_count_jobs_ahead_of_the_samples_that_need_them(tmp_path: Path) -> None:
+    suite = ending_with_stop(tmp_path)
     lines = []
     for task in ("and_gate", "counter4"):
-        right = (DESIGNS / task / "reference.sv").read_text()
+        right = (suite / task / "reference.sv").read_text()
         wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
         lines += [(task, right + "// a sample\n"), (task, wrong)]
     samples = write_jsonl(tmp_path / "s.jsonl", lines)
-    result = on_dask_cluster(DESIGNS, samples, tmp_path / "d.db")
+    result = on_dask_cluster(suite, samples, tmp_path / "d.db")
     assert {(r.task_id, r.sample): r.passed for r in result.records} == {
         ("and_gate", 0): True,
         ("and_gate", 1): False,

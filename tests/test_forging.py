@@ -100,14 +100,31 @@ def test_including_the_testbench_source_is_rejected(counter_tb: Testbench) -> No
 
 
 def test_ending_the_run_early_is_caught_even_past_the_static_check(counter_tb: Testbench) -> None:
-    """Defence in depth: bypass the static check; the sample count must still match the reference's."""
-    expected = measure("TopModule", counter_tb, CheckOptions())
-    assert expected == 77
+    """Defence in depth: bypass the static check; the run never reached the testbench's own
+    (stamped) `$finish`, so its summary covers part of the stimulus and is no verdict."""
     early = stuck("  initial #20 $finish;")
-    result = IcarusCompare().run(early, counter_tb, CheckOptions(), expected_samples=expected)
+    result = IcarusCompare().run(early, counter_tb, CheckOptions(), expected_samples=None)
     assert not result.passed
     assert result.kind is FailureKind.NO_VERDICT
-    assert "ended early" in result.summary
+    assert "before the testbench's own $finish" in result.summary and "ended early" in result.summary
+    # Without the early end, the same design is judged on the whole stimulus: it fails on its merits.
+    whole = IcarusCompare().run(stuck(""), counter_tb, CheckOptions(), expected_samples=None)
+    assert whole.kind is FailureKind.MISMATCH and whole.samples == 77
+
+
+def test_ending_early_a_testbench_that_ends_by_stop_is_caught_by_the_reference_count(
+    counter_tb: Testbench,
+) -> None:
+    """A testbench ending by `$stop` has no marked end: the reference's sample count is the defence."""
+    text = counter_tb.files[0].text.replace("$finish", "$stop")
+    unmarked = replace(counter_tb, files=(SourceFile(counter_tb.files[0].name, text),))
+    expected = measure("TopModule", unmarked, CheckOptions())
+    assert expected == 77
+    early = stuck("  initial #20 $finish;")
+    result = IcarusCompare().run(early, unmarked, CheckOptions(), expected_samples=expected)
+    assert not result.passed
+    assert result.kind is FailureKind.NO_VERDICT
+    assert "(the reference gives 77)" in result.summary
 
 
 def test_a_summary_over_zero_samples_is_not_a_pass(counter_tb: Testbench) -> None:

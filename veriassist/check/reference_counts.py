@@ -1,7 +1,9 @@
 """How many samples a reference shows under its comparing testbench, measured once and cached.
 
 A candidate must show as many samples as its reference: one that ends the run early
-compares fewer and must not pass. The count comes from one simulation of the reference;
+compares fewer and must not pass. A testbench that ends the run with a `$finish` of its
+own needs no count: that `$finish` is stamped, and a run it did not end is no verdict
+(check/verdict.py). For the others the count comes from one simulation of the reference;
 a `ReferenceCounts` cache, made by the caller (a bench run, a suite audit, an agent loop,
 a server) and passed where it is needed, keeps it. `check()` only takes the number.
 """
@@ -14,20 +16,19 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from veriassist.check.checker import check
-from veriassist.check.simulation import CheckOptions, reference_as
-from veriassist.check.simulators import simulator_for
+from veriassist.check.simulation import CheckOptions, is_the_reference, reference_as
+from veriassist.check.simulators import ends_marked, simulator_for
 from veriassist.types import Candidate, CheckResult, Interface, SourceFile, Testbench, TestbenchStyle
 
 
 def counts_samples(testbench: Testbench) -> bool:
-    """True when a candidate's sample count is held to the reference's (a comparing testbench)."""
-    return testbench.style is TestbenchStyle.COMPARE and testbench.reference is not None
-
-
-def is_the_reference(candidate: Candidate, testbench: Testbench) -> bool:
-    """True when `candidate` is the testbench's reference, so that its run is the reference run."""
-    text = "\n".join(f.text for f in candidate.files)
-    return counts_samples(testbench) and text == reference_as(candidate.top, testbench)
+    """True when a candidate's sample count is held to the reference's: a comparing testbench
+    whose end is not marked by a `$finish` of its own."""
+    return (
+        testbench.style is TestbenchStyle.COMPARE
+        and testbench.reference is not None
+        and not ends_marked(testbench)
+    )
 
 
 def reference_key(top: str, testbench: Testbench) -> str:

@@ -132,6 +132,13 @@ def _renamed(text: str, old: str, new: str) -> str:
     return hdl.rename_module(text, old, new)
 
 
+def is_the_reference(candidate: Candidate, testbench: Testbench) -> bool:
+    """True when `candidate` is a comparing testbench's own reference (a suite's sanity run)."""
+    if testbench.style is not TestbenchStyle.COMPARE or testbench.reference is None:
+        return False
+    return "\n".join(f.text for f in candidate.files) == reference_as(candidate.top, testbench)
+
+
 def reference_top(testbench: Testbench) -> str | None:
     """The reference's own module name, before any renaming."""
     assert testbench.reference is not None

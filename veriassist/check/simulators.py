@@ -14,11 +14,12 @@ from typing import Protocol
 
 from veriassist.check.cocotb_sim import Cocotb
 from veriassist.check.cvdp_harness import CvdpHarness
-from veriassist.check.simulation import CheckOptions, compile_failure, lay_out, waveform
+from veriassist.check.simulation import CheckOptions, compile_failure, is_the_reference, lay_out, waveform
 from veriassist.check.unchecked import Probe, probe_for, unchecked_warnings
 from veriassist.check.verdict import (
     RunSecret,
     SimulationReading,
+    marks_finish,
     read_banner,
     read_compare,
     stamp_testbench_as,
@@ -61,7 +62,10 @@ class _IcarusVerilog:
         *,
         expected_samples: int | None,
     ) -> CheckResult:
+        # The reference itself cannot differ from the reference: no probe for a suite's sanity run.
         probe = probe_for(candidate, testbench) if options.unchecked else None
+        if probe is not None and is_the_reference(candidate, testbench):
+            probe = None
         result = self._run(candidate, testbench, options, expected_samples, probe)
         if probe is not None and result.kind.is_compile_failure and probe.file in result.compile_log:
             # The probe, not the design, failed to compile (a testbench shape it misread): without it.
@@ -129,6 +133,7 @@ class _IcarusVerilog:
                 timed_out=ran.timed_out,
                 returncode=ran.returncode,
                 expected_samples=expected_samples,
+                finish_marked=ends_marked(testbench),
             )
             if ran.timed_out:
                 reading = replace(reading, reason=wall_clock_reason(ran, options.timeout_s, timings))
@@ -166,6 +171,7 @@ class _IcarusVerilog:
         timed_out: bool,
         returncode: int,
         expected_samples: int | None,
+        finish_marked: bool,
     ) -> SimulationReading:
         raise NotImplementedError
 
@@ -183,6 +189,7 @@ class IcarusCompare(_IcarusVerilog):
         timed_out: bool,
         returncode: int,
         expected_samples: int | None,
+        finish_marked: bool,
     ) -> SimulationReading:
         text = "\n".join(f.text for f in candidate.files)
         return read_compare(
@@ -193,6 +200,7 @@ class IcarusCompare(_IcarusVerilog):
             timed_out=timed_out,
             returncode=returncode,
             expected_samples=expected_samples,
+            finish_marked=finish_marked,
         )
 
 
@@ -209,8 +217,14 @@ class IcarusBanner(_IcarusVerilog):
         timed_out: bool,
         returncode: int,
         expected_samples: int | None,
+        finish_marked: bool,
     ) -> SimulationReading:
         return read_banner(compile_log, sim_log, nonce, timed_out=timed_out, returncode=returncode)
+
+
+def ends_marked(testbench: Testbench) -> bool:
+    """True when the (stamped) testbench ends the run with a `$finish` of its own, which marks its end."""
+    return any(marks_finish(f.text) for f in testbench.files)
 
 
 # A timed-out run that used less CPU than this share of its limit was held back by other load.

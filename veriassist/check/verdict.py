@@ -9,6 +9,11 @@ places: the compiler's output (a compile fails by its exit status; upstream's co
 name how), the stamped lines (the testbench's own TIMEOUT), the simulator's exit
 status and our wall clock. A line that merely holds the word "error" (a port's
 name in a testbench hint) is no verdict.
+
+The testbench's own `$finish` statements are stamped too: each prints a stamped line first.
+A run that ends without that line was ended by something else (a candidate's `$finish`,
+past the static check), so its summary covers only part of the stimulus and is no verdict.
+This tells an early end apart without a reference run to count samples against.
 """
 
 from __future__ import annotations
@@ -71,6 +76,16 @@ class RunSecret:
         )
 
 
+# A testbench's `$finish` statement (`$finish;`, `$finish();`, `$finish(1);`).
+_FINISH = re.compile(r"\$finish\b\s*(?:\(\s*[0-2]?\s*\))?\s*;")
+FINISH_TAG = "va-testbench-finished"
+
+
+def marks_finish(text: str) -> bool:
+    """True when stamping `text` marks its end: it ends the run with a `$finish` of its own."""
+    return _FINISH.search(text) is not None
+
+
 _MODULE_SLOT = "\x00va-nonce-module\x00"  # no Verilog source holds a NUL
 
 
@@ -116,7 +131,8 @@ def stamp_testbench(text: str, module: str) -> str:
         out.append(f'{head}"{fmt}", {", ".join(stamped)}')
         pos = close
     out.append(text[pos:])
-    return "".join(out)
+    # After the prints: the line each `$finish` prints first is stamped already.
+    return _FINISH.sub(lambda end: f'begin $display("%s{FINISH_TAG}", {nonce}); {end[0]} end', "".join(out))
 
 
 def _arguments(text: str, start: int) -> tuple[list[str], int] | None:
@@ -247,13 +263,23 @@ def read_compare(
     timed_out: bool,
     returncode: int,
     expected_samples: int | None,
+    finish_marked: bool = False,
 ) -> SimulationReading:
-    """Judge a VerilogEval-style run: the stamped `Mismatches: N in M samples`, M as the reference's."""
+    """Judge a VerilogEval-style run: the stamped `Mismatches: N in M samples`, over the whole
+    stimulus: the testbench's own `$finish` ended the run (`finish_marked`: it has one), or M is
+    the reference's."""
     trusted, _ = split_log(sim_log, nonce)
     if timed_out:
         return SimulationReading(FailureKind.TIMEOUT, reason="the simulation did not finish in time")
     coded = scan_error_lines(compile_log.splitlines())
     reading = _read_compare(trusted, coded, candidate_text, returncode, expected_samples)
+    if finish_marked and reading.kind is FailureKind.PASS and FINISH_TAG not in trusted:
+        reading = replace(
+            reading,
+            kind=FailureKind.NO_VERDICT,
+            reason=f"the run ended before the testbench's own $finish, after {reading.samples} samples:"
+            " the run ended early",
+        )
     return _unless_abnormal(reading, returncode)
 
 
