@@ -374,3 +374,38 @@ def test_a_testbench_shape_the_probe_misreads_never_costs_the_pass(low_bit_probl
     )
     assert result.passed, result.summary
     assert result.warnings == () and not result.diagnostics and "unchecked_s" not in result.timings
+
+
+VCD_HEAD = """$timescale 1ps $end
+$scope module tb $end
+$var wire 1 ! clk $end
+$var wire 4 # y_ref [3:0] $end
+$var wire 4 $ y_dut [3:0] $end
+$upscope $end
+$enddefinitions $end
+#0
+$dumpvars
+0!
+bx #
+bx $
+$end
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "identical"),
+    [
+        ("#5\n1!\nb11 #\nb0011 $\n#10\n0!\n", True),  # the same value, shortened differently
+        ("#5\n1!\nb11 #\nb11 $\n#10\n0!\nb1 #\n#11\nb1 $\n", False),  # a change one step late
+        ("#5\n1!\nb11 #\nb10 $\n", False),  # a different value
+        ("#5\n1!\nb11 #\n", False),  # the design's never changes
+    ],
+)
+def test_outputs_that_change_together_need_no_sampling(tmp_path: Path, body: str, identical: bool) -> None:
+    from veriassist.toolchain.vcd import identical_changes
+
+    dump = tmp_path / "wave.vcd"
+    dump.write_text(VCD_HEAD + body)
+    assert identical_changes(dump, [("tb.y_ref", "tb.y_dut")]) is identical
+    assert identical_changes(dump, [("tb.y_ref", "tb.missing")]) is False
+    assert identical_changes(tmp_path / "none.vcd", [("tb.y_ref", "tb.y_dut")]) is False

@@ -13,6 +13,7 @@ pyslang exception or a hang.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -195,6 +196,9 @@ def parse_guard(text: str, limit: int = MAX_SOURCE_CHARS) -> str | None:
     return None
 
 
+# A testbench, a reference or a candidate is asked several questions (its modules, its
+# instances, its interface, a renamed copy): one parse answers them all. Trees are read-only.
+@functools.lru_cache(maxsize=64)
 def _parse(text: str) -> _Parsed:
     reason = parse_guard(text)
     if reason is not None:
