@@ -326,14 +326,23 @@ def test_every_prompt_of_every_turn_carries_the_spec_and_later_ones_the_ledger(p
     assert "Mismatches:" not in last  # the ledger shows own verdicts only, never the golden one
 
 
-def test_later_requests_stay_within_twice_the_first_request(problem: Problem) -> None:
-    # Whole requests (system prompt and turn), as the model is sent and billed for them.
+def test_later_requests_carry_the_first_request_the_code_and_the_evidence_and_little_else(
+    problem: Problem,
+) -> None:
+    """Stateless turns: a later request is the first one's content (system prompt, spec, interface),
+    the latest code, the new evidence and a ledger line per attempt, plus a few lines of
+    instructions. No earlier code or evidence piles up, however many turns there are."""
     model = ScriptedModel(replies=[reply("updown_syntax.sv"), reply("updown_bug.sv"), "KEEP", "KEEP"])
-    run_loop(problem, model, LoopSettings(iterations=3))
+    outcome = run_loop(problem, model, LoopSettings(iterations=3))
     first, *later = [sum(len(m.content) for m in request) for request in model.requests]
-    assert len(later) == 3 and all(size <= 2 * first for size in later), [first, *later]
-
-
+    evidence = [outcome.iterations[0].feedback, *[outcome.iterations[1].feedback] * 2]
+    code = [(LOOP / "updown_syntax.sv").read_text(), *[(LOOP / "updown_bug.sv").read_text()] * 2]
+    assert len(later) == 3
+    for size, shown, rtl in zip(later, evidence, code, strict=True):
+        # What remains beyond the first request: the ledger and the turn's instructions.
+        assert size - len(rtl) - len(TB) - len(shown) <= first + 1000, (size, first)
+    syntax_error_line = (LOOP / "updown_syntax.sv").read_text().splitlines()[8]
+    assert all(syntax_error_line not in request[-1].content for request in model.requests[2:])
 def test_a_self_check_that_names_a_discrepancy_revises_the_rtl_and_is_recorded(problem: Problem) -> None:
     fix = reply("updown_good.sv", testbench=None, prose="Requirement 4 DISAGREES: `up` is ignored.")
     model = ScriptedModel(replies=[reply("updown_bug.sv"), fix])
