@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from veriassist.agent.loop import run_loop
-from veriassist.agent.outcome import LoopSettings
+from veriassist.agent.outcome import LoopSettings, StrengthSettings
 from veriassist.cli import app
 from veriassist.eval import store as store_module
 from veriassist.eval.metrics import compute
@@ -343,6 +343,8 @@ def test_later_requests_carry_the_first_request_the_code_and_the_evidence_and_li
         assert size - len(rtl) - len(TB) - len(shown) <= first + 1000, (size, first)
     syntax_error_line = (LOOP / "updown_syntax.sv").read_text().splitlines()[8]
     assert all(syntax_error_line not in request[-1].content for request in model.requests[2:])
+
+
 def test_a_self_check_that_names_a_discrepancy_revises_the_rtl_and_is_recorded(problem: Problem) -> None:
     fix = reply("updown_good.sv", testbench=None, prose="Requirement 4 DISAGREES: `up` is ignored.")
     model = ScriptedModel(replies=[reply("updown_bug.sv"), fix])
@@ -371,8 +373,15 @@ def test_auto_self_check_costs_nothing_when_strong_own_tests_pass(problem: Probl
     model = ScriptedModel(replies=[reply("updown_good.sv", testbench=STRONG_TB), "KEEP"])
     outcome = run_loop(problem, model, LoopSettings(iterations=3, self_check=SelfCheck.ALWAYS))
     assert len(model.requests) == 2 and outcome.iterations[0].self_check is SelfCheckOutcome.KEPT
+    # One test with one assert: mutants measure such tests (the default), and these kill enough
+    # of them, so no self-check; without that measure AUTO calls them weak by their counts.
     model = ScriptedModel(replies=[reply("updown_good.sv"), "KEEP"])
     outcome = run_loop(problem, model, LoopSettings(iterations=3))
+    ratio = outcome.iterations[0].kill_ratio
+    assert len(model.requests) == 1 and ratio is not None and ratio >= 0.75, ratio
+    model = ScriptedModel(replies=[reply("updown_good.sv"), "KEEP"])
+    unmeasured = LoopSettings(iterations=3, strength=StrengthSettings(enabled=False))
+    outcome = run_loop(problem, model, unmeasured)
     assert len(model.requests) == 2 and "may not test enough" in sent(model)[1]
 
 

@@ -72,14 +72,20 @@ class LoopContext:
             return ()
         return tuple(p.name for p in known.ports if keyword.iskeyword(p.name) or p.name[:1] == "_")
 
-    def wants_self_check(self, attempt: Attempt) -> bool:
-        """Spend a self-check turn only where there is evidence it can find something."""
+    def wants_self_check(self, attempt: Attempt, *, strength_measured: bool) -> bool:
+        """Spend a self-check turn only where there is evidence it can find something: own tests
+        that fail, or pass but look weak. `strength_measured`: mutants will measure passing tests
+        (agent/strength.py), which judges them better than counting their asserts: a brief
+        testbench that compares every output every cycle is not weak."""
         mode = self.settings.self_check
         if not self.want_testbench or mode is SelfCheck.NEVER or attempt.shown.kind.is_compile_failure:
             return False
         if mode is SelfCheck.ALWAYS:
             return True
-        return not attempt.shown.passed or self.tests_look_weak(attempt.testbench)
+        if not attempt.shown.passed:
+            return True
+        measured = strength_measured and attempt.testbench is not None
+        return not measured and self.tests_look_weak(attempt.testbench)
 
     def tests_look_weak(self, testbench: str | None) -> bool:
         if testbench is None:

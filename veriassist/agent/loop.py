@@ -158,7 +158,7 @@ def run_loop(
             say(f"iteration {i}: {attempt.headline}")
             ledger.append(turns.ledger_line(f"try {i}", latest, attempt))
             checked = None
-            if not self_checked and ctx.wants_self_check(attempt):
+            if not self_checked and ctx.wants_self_check(attempt, strength_measured=gate.applies):
                 self_checked = True
                 say("self-check: the spec's requirements against the RTL and its tests")
                 checked_attempt, checked = _self_check(model, transcript, ctx, attempt, ledger, spend)
