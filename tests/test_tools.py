@@ -75,7 +75,7 @@ def test_bench_loop_reports_overhead_and_prompt_sizes() -> None:
     turns = dict(re.findall(r"^\s+(generate|self-verify|correction 1|correction 2)\s+(\d+)", out, re.M))
     assert set(turns) == {"generate", "self-verify", "correction 1", "correction 2"}
     # Correction prompts carry the latest code and evidence plus a one-line-per-attempt ledger, not
-    # the history: each grows by a ledger line at most, and stays within twice the first prompt.
+    # the history: each grows by a ledger line at most (what they carry beyond the first prompt is
+    # bounded in tests/test_loop.py).
     first, second = int(turns["correction 1"]), int(turns["correction 2"])
-    assert first <= second <= first * 1.1
-    assert second <= 2 * int(turns["generate"])
+    assert int(turns["generate"]) < first <= second <= first * 1.1
