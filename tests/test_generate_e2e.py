@@ -176,7 +176,7 @@ SEQ_DETECTOR = REAL_REPLAY / "design"  # the design as it was recorded
 
 def _generate(design: Path, out: Path) -> subprocess.CompletedProcess[str]:
     argv = [sys.executable, "-m", "veriassist", "generate", str(design), "-o", str(out)]
-    argv += ["--model", f"replay:{REAL_REPLAY}", "--iterations", "3", "--no-strength"]
+    argv += ["--model", f"replay:{REAL_REPLAY}", "--iterations", "3"]  # as recorded: strength on
     return subprocess.run(argv, capture_output=True, text=True, timeout=300)
 
 

@@ -61,8 +61,9 @@ def main() -> None:
         f'self_check = "{run.settings.get("self_check", "auto")}"',
         f"iterations = {run.settings.get('iterations', 4)}",
         f'model = "{run.model_kind}"',
-        # The run asked the model to strengthen its tests: the replay needs the same check.
-        f"strength = {str(any(it.kill_ratio is not None and it.kill_ratio < 0.75 for it in tries)).lower()}",
+        # The run measured its tests with mutants: so does the replay, since that measure decides
+        # whether a strengthen turn (or, for AUTO, a self-check on weak-looking tests) follows.
+        f"strength = {str(any(it.kill_ratio is not None for it in tries)).lower()}",
         f"passed = {str(sample.passed).lower()}",
         "# each try: [own verdict, golden verdict, self-check]",
         "tries = [",
