@@ -32,10 +32,10 @@ from veriassist.check.feedback import render_feedback
 from veriassist.check.reference_counts import (
     ReferenceCounts,
     counts_samples,
-    is_the_reference,
     measure,
     reference_key,
 )
+from veriassist.check.simulation import is_the_reference
 from veriassist.eval.metrics import RunMetrics, compute
 from veriassist.eval.store import RunInfo, RunStatus, Store, git_commit
 from veriassist.extract import extract, fenced_blocks
