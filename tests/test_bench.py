@@ -37,6 +37,27 @@ def ending_with_stop(tmp_path: Path) -> Path:
     return copy
 
 
+def log_checks(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
+    """Log every Verilog check, from this process or any worker (forked workers inherit the
+    patch): a line `file top expected-samples` each, appended (O_APPEND: lines never interleave)."""
+    from veriassist.check.simulators import IcarusCompare
+
+    real = IcarusCompare.run
+
+    def logged(self, candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
+        with log.open("a") as out:
+            out.write(f"{candidate.files[0].name} {candidate.top} {expected_samples}\n")
+        return real(self, candidate, testbench, options, expected_samples=expected_samples)
+
+    monkeypatch.setattr(IcarusCompare, "run", logged)
+
+
+def reference_runs(log: Path) -> list[str]:
+    """The problems whose reference was simulated to count its samples, per the log."""
+    lines = log.read_text().splitlines() if log.exists() else []
+    return sorted(line.split()[1] for line in lines if line.startswith("reference_as_dut.sv "))
+
+
 pytestmark = pytest.mark.simulator
 FORMAL_STATUSES = {"equivalent", "not_equivalent", "bounded", "unknown"}
 
@@ -136,18 +157,8 @@ def test_each_problems_reference_is_run_once_per_run_not_once_per_worker(
 ) -> None:
     """Samples need the reference's sample count; -j workers must not each measure it again."""
     suite = ending_with_stop(tmp_path)
-    from veriassist.check.simulators import IcarusCompare
-
-    runs = tmp_path / "reference-runs.log"
-    real = IcarusCompare.run
-
-    def counting(self, candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
-        if candidate.files[0].name == "reference_as_dut.sv":
-            with runs.open("a") as log:  # O_APPEND: one line per run, from any worker process
-                log.write(f"{candidate.top}\n")
-        return real(self, candidate, testbench, options, expected_samples=expected_samples)
-
-    monkeypatch.setattr(IcarusCompare, "run", counting)  # forked workers inherit it
+    runs = tmp_path / "checks.log"
+    log_checks(monkeypatch, runs)
     lines = []
     for task in ("and_gate", "counter4"):
         right = (suite / task / "reference.sv").read_text()
@@ -157,7 +168,7 @@ def test_each_problems_reference_is_run_once_per_run_not_once_per_worker(
     samples = write_jsonl(tmp_path / "many.jsonl", lines)
     db = tmp_path / "r.db"
     result = run_bench(BenchRequest(suite, mode="samples", samples_path=samples, jobs=2, db=db))
-    assert sorted(runs.read_text().split()) == ["and_gate", "counter4"]
+    assert reference_runs(runs) == ["and_gate", "counter4"]
     assert len(result.records) == 12
     for record in result.records:
         assert record.passed == (record.sample % 2 == 0 or record.sample == 5), (
@@ -169,7 +180,7 @@ def test_each_problems_reference_is_run_once_per_run_not_once_per_worker(
         BenchRequest(suite, mode="samples", samples_path=samples, jobs=2, db=db, run_name="again")
     )
     assert [r.passed for r in again.records] == [r.passed for r in result.records]
-    assert sorted(runs.read_text().split()) == ["and_gate", "counter4"]
+    assert reference_runs(runs) == ["and_gate", "counter4"]
 
 
 def test_samples_directory_of_full_modules_is_scored_per_file(tmp_path: Path) -> None:
@@ -323,17 +334,8 @@ def test_testbenches_that_end_with_their_own_finish_need_no_reference_run(
 ) -> None:
     """A first `--samples` run on VerilogEval-style testbenches (they end by `$finish`) simulates
     no reference: that `$finish` is stamped, which tells a run cut short without a count."""
-    from veriassist.check.simulators import IcarusCompare
-
-    runs = tmp_path / "reference-runs.log"
-    real = IcarusCompare.run
-
-    def counting(self, candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
-        with runs.open("a") as log:
-            log.write(f"{candidate.files[0].name}:{expected_samples}\n")
-        return real(self, candidate, testbench, options, expected_samples=expected_samples)
-
-    monkeypatch.setattr(IcarusCompare, "run", counting)  # forked workers inherit it
+    runs = tmp_path / "checks.log"
+    log_checks(monkeypatch, runs)
     lines = []
     for task in ("and_gate", "counter4"):
         right = (DESIGNS / task / "reference.sv").read_text()
@@ -346,9 +348,9 @@ def test_testbenches_that_end_with_their_own_finish_need_no_reference_run(
     assert [(r.task_id, r.passed) for r in result.records] == [
         ("and_gate", True), ("and_gate", False), ("counter4", True), ("counter4", False),
     ]  # fmt: skip
-    checks = runs.read_text().split()
-    assert len(checks) == 4 and "reference_as_dut.sv" not in runs.read_text()
-    assert all(line.endswith(":None") for line in checks)  # no count to hold them to
+    checks = runs.read_text().splitlines()
+    assert len(checks) == 4 and reference_runs(runs) == []
+    assert all(line.endswith(" None") for line in checks)  # no count to hold them to
 
 
 def test_a_reference_run_leaves_the_counts_that_later_sample_runs_need(
@@ -357,18 +359,8 @@ def test_a_reference_run_leaves_the_counts_that_later_sample_runs_need(
     """`bench --reference` (the suite's sanity run) is each reference's own count: a later
     `--samples` run on the same database runs no reference at all."""
     suite = ending_with_stop(tmp_path)
-    from veriassist.check.simulators import IcarusCompare
-
-    runs = tmp_path / "reference-runs.log"
-    real = IcarusCompare.run
-
-    def counting(self, candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
-        if candidate.files[0].name == "reference_as_dut.sv":
-            with runs.open("a") as log:
-                log.write(f"{candidate.top}\n")
-        return real(self, candidate, testbench, options, expected_samples=expected_samples)
-
-    monkeypatch.setattr(IcarusCompare, "run", counting)  # forked workers inherit it
+    runs = tmp_path / "checks.log"
+    log_checks(monkeypatch, runs)
     db = tmp_path / "r.db"
     sanity = run_bench(BenchRequest(suite, mode="reference", jobs=2, db=db))
     assert [r.passed for r in sanity.records] == [True, True]
@@ -384,7 +376,7 @@ def test_a_reference_run_leaves_the_counts_that_later_sample_runs_need(
     assert [(r.task_id, r.sample, r.passed) for r in scored.records] == [
         ("and_gate", 0, True), ("and_gate", 1, False), ("counter4", 0, True), ("counter4", 1, False),
     ]  # fmt: skip
-    assert not runs.exists()  # no reference run: the counts came from the sanity run
+    assert reference_runs(runs) == []  # no reference run: the counts came from the sanity run
 
 
 def test_model_runs_read_and_keep_the_stored_reference_counts(
@@ -393,19 +385,11 @@ def test_model_runs_read_and_keep_the_stored_reference_counts(
     """Golden checks in the agent loop need the reference counts too: measured once, kept in the store."""
     suite = ending_with_stop(tmp_path)
     import veriassist.eval.bench as bench_module
-    from veriassist.check.simulators import IcarusCompare
     from veriassist.models import ScriptedModel
     from veriassist.suites import load_suite
 
-    reference_runs: list[str] = []
-    real = IcarusCompare.run
-
-    def counting(self, candidate, testbench, options, *, expected_samples):  # type: ignore[no-untyped-def]
-        if candidate.files[0].name == "reference_as_dut.sv":
-            reference_runs.append(candidate.top)
-        return real(self, candidate, testbench, options, expected_samples=expected_samples)
-
-    monkeypatch.setattr(IcarusCompare, "run", counting)
+    runs = tmp_path / "checks.log"
+    log_checks(monkeypatch, runs)
     problems = load_suite(suite).problems
     answers = [f"```verilog\n{p.reference.text}```\n" for p in problems if p.reference is not None]
 
@@ -419,9 +403,9 @@ def test_model_runs_read_and_keep_the_stored_reference_counts(
         return [r.passed for r in run_bench(request).records]
 
     assert run("first") == [True, True]
-    assert sorted(reference_runs) == ["and_gate", "counter4"]
+    assert reference_runs(runs) == ["and_gate", "counter4"]
     assert run("second") == [True, True]
-    assert sorted(reference_runs) == ["and_gate", "counter4"]  # no new reference run
+    assert reference_runs(runs) == ["and_gate", "counter4"]  # no new reference run
     with Store(tmp_path / "m.db") as store:
         assert sorted(store.reference_samples().values()) == [20, 67]
 

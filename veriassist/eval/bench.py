@@ -778,7 +778,7 @@ def _executor(request: BenchRequest) -> Iterator[cf.Executor]:
         yield pool
     except BaseException:
         # Ctrl-C or an error: drop queued work instead of waiting for all of it.
-        pool.shutdown(wait=False, cancel_futures=True)
+        ctrl_c.abandon(pool)
         raise
     pool.shutdown(wait=True)
 
@@ -993,7 +993,7 @@ def _run_model(
                 if progress:
                     progress(finished, len(todo))
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        ctrl_c.abandon(pool)
         raise
     pool.shutdown(wait=True)
     return len(wanted) - len(todo)

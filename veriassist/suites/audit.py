@@ -198,7 +198,7 @@ def audit_problems(
             for future in waits.each(futures):
                 finished(futures[future], future.result())
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: drop the queued problems
+            ctrl_c.abandon(pool)  # Ctrl-C: drop the queued problems
             raise
     return [results[i] for i in range(len(problems))]
 

@@ -47,6 +47,17 @@ def process_pool(workers: int) -> cf.ProcessPoolExecutor:
     return pool
 
 
+def abandon(pool: cf.Executor, wait_s: float = 5.0) -> None:
+    """Ctrl-C, SIGTERM or an error: drop the queued work and give the running jobs (whose
+    simulations the signal stopped) up to `wait_s` to end. Waiting closes the pool before the
+    interpreter exits: CPython 3.11's exit hook can race a pool still closing and print a
+    traceback ("Bad file descriptor") over a clean stop."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    closing = threading.Thread(target=pool.shutdown, kwargs={"wait": True}, daemon=True)
+    closing.start()
+    closing.join(wait_s)
+
+
 def _in_worker(parent: int) -> None:
     """Pool initializer (initargs: the bench's pid). Ctrl-C or SIGTERM, sent to the whole process
     group or passed on by the bench, stops this worker's simulations (the work dirs are removed
