@@ -44,16 +44,21 @@ from veriassist.models.manual import ManualModel
 from veriassist.models.pricing import BUILTIN_PRICES, Price
 from veriassist.models.record import RecordingModel, ReplayModel
 from veriassist.models.scripted import ScriptedModel
-from veriassist.models.settings import ModelSettings, ModelSpec, parse_model_spec, resolve_settings
 
 if TYPE_CHECKING:
     from veriassist.models.api import APIModel, build_chat_model
     from veriassist.models.factory import make_model
     from veriassist.models.retry import RetryPolicy
+    from veriassist.models.settings import ModelSettings, ModelSpec, parse_model_spec, resolve_settings
 
-# These load LangChain (about a second), so they are imported on first use: the loop, the
-# check stage and `veriassist --help` need only the light names above (PEP 562).
+# These load LangChain (about a second) or pydantic (a tenth), so they are imported on first
+# use: the loop, the check stage, a bench of samples and `veriassist --help` need only the
+# light names above (PEP 562).
 _LAZY = {
+    "ModelSettings": "veriassist.models.settings",
+    "ModelSpec": "veriassist.models.settings",
+    "parse_model_spec": "veriassist.models.settings",
+    "resolve_settings": "veriassist.models.settings",
     "APIModel": "veriassist.models.api",
     "build_chat_model": "veriassist.models.api",
     "make_model": "veriassist.models.factory",
