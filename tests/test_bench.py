@@ -37,6 +37,12 @@ def ending_with_stop(tmp_path: Path) -> Path:
     return copy
 
 
+def right_and_wrong(suite: Path, task: str) -> tuple[str, str]:
+    """A fixture design's reference, and a wrong copy (and_gate ORs, counter4 counts by two)."""
+    right = (suite / task / "reference.sv").read_text()
+    return right, right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
+
+
 def log_checks(monkeypatch: pytest.MonkeyPatch, log: Path) -> None:
     """Log every Verilog check, from this process or any worker (forked workers inherit the
     patch): a line `file top expected-samples` each, appended (O_APPEND: lines never interleave)."""
@@ -161,8 +167,7 @@ def test_each_problems_reference_is_run_once_per_run_not_once_per_worker(
     log_checks(monkeypatch, runs)
     lines = []
     for task in ("and_gate", "counter4"):
-        right = (suite / task / "reference.sv").read_text()
-        wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
+        right, wrong = right_and_wrong(suite, task)
         lines += [(task, f"{right}// sample {i}\n") if i % 2 == 0 else (task, wrong) for i in range(5)]
         lines.append((task, right))  # the reference itself needs no count: it must not wait for one
     samples = write_jsonl(tmp_path / "many.jsonl", lines)
@@ -338,8 +343,7 @@ def test_testbenches_that_end_with_their_own_finish_need_no_reference_run(
     log_checks(monkeypatch, runs)
     lines = []
     for task in ("and_gate", "counter4"):
-        right = (DESIGNS / task / "reference.sv").read_text()
-        wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
+        right, wrong = right_and_wrong(DESIGNS, task)
         lines += [(task, f"{right}// mine\n"), (task, wrong)]
     samples = write_jsonl(tmp_path / "s.jsonl", lines)
     result = run_bench(
@@ -368,8 +372,7 @@ def test_a_reference_run_leaves_the_counts_that_later_sample_runs_need(
         assert sorted(store.reference_samples().values()) == [20, 67]
     lines = []
     for task in ("and_gate", "counter4"):
-        right = (suite / task / "reference.sv").read_text()
-        wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
+        right, wrong = right_and_wrong(suite, task)
         lines += [(task, right.replace("endmodule", "// mine\nendmodule")), (task, wrong)]
     samples = write_jsonl(tmp_path / "s.jsonl", lines)
     scored = run_bench(BenchRequest(suite, mode="samples", samples_path=samples, jobs=2, db=db))
@@ -414,8 +417,7 @@ def test_dask_runs_the_reference_count_jobs_ahead_of_the_samples_that_need_them(
     suite = ending_with_stop(tmp_path)
     lines = []
     for task in ("and_gate", "counter4"):
-        right = (suite / task / "reference.sv").read_text()
-        wrong = right.replace("a & b", "a | b").replace("q + 1'b1", "q + 2'd2")
+        right, wrong = right_and_wrong(suite, task)
         lines += [(task, right + "// a sample\n"), (task, wrong)]
     samples = write_jsonl(tmp_path / "s.jsonl", lines)
     result = on_dask_cluster(suite, samples, tmp_path / "d.db")
