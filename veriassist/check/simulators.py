@@ -63,9 +63,8 @@ class _IcarusVerilog:
         expected_samples: int | None,
     ) -> CheckResult:
         # The reference itself cannot differ from the reference: no probe for a suite's sanity run.
-        probe = probe_for(candidate, testbench) if options.unchecked else None
-        if probe is not None and is_the_reference(candidate, testbench):
-            probe = None
+        wanted = options.unchecked and not is_the_reference(candidate, testbench)
+        probe = probe_for(candidate, testbench) if wanted else None
         result = self._run(candidate, testbench, options, expected_samples, probe)
         if probe is not None and result.kind.is_compile_failure and probe.file in result.compile_log:
             # The probe, not the design, failed to compile (a testbench shape it misread): without it.
