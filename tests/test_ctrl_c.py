@@ -100,3 +100,25 @@ def test_sigterm_outside_a_wait_raises_keyboard_interrupt_like_ctrl_c() -> None:
         time.sleep(30)  # the handler raises here, at once
     assert ctrl_c.last_signal() == "SIGTERM"
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def _sleep(seconds: float) -> str:
+    time.sleep(seconds)
+    return "slept"
+
+
+def test_abandon_returns_only_once_the_pool_is_closed_so_no_exit_hook_races_it() -> None:
+    """CPython 3.11's exit hook wakes every live pool manager thread without a lock; one still
+    closing its pipe then prints "Bad file descriptor" over a clean Ctrl-C or SIGTERM."""
+    pool = ctrl_c.process_pool(1)
+    running = pool.submit(_sleep, 1.0)
+    queued = [pool.submit(_sleep, 1.0) for _ in range(3)]  # the first may be in the pool's call queue
+    deadline = time.monotonic() + 30
+    while not running.running() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    manager = pool._executor_manager_thread
+    assert manager is not None and manager.is_alive()
+    ctrl_c.abandon(pool, wait_s=20)
+    assert not manager.is_alive()  # closed: nothing left for the exit hook to race
+    assert running.result(timeout=0) == "slept"  # the running job was given its time to end
+    assert queued[-1].cancelled()  # queued work was dropped

@@ -51,9 +51,10 @@ def abandon(pool: cf.Executor, wait_s: float = 5.0) -> None:
     """Ctrl-C, SIGTERM or an error: drop the queued work and give the running jobs (whose
     simulations the signal stopped) up to `wait_s` to end. Waiting closes the pool before the
     interpreter exits: CPython 3.11's exit hook can race a pool still closing and print a
-    traceback ("Bad file descriptor") over a clean stop."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    closing = threading.Thread(target=pool.shutdown, kwargs={"wait": True}, daemon=True)
+    traceback ("Bad file descriptor") over a clean stop. One call both cancels and waits: a
+    `shutdown(wait=False)` first would forget the pool's manager thread, and a later
+    `shutdown(wait=True)` would then return at once, waiting for nothing."""
+    closing = threading.Thread(target=pool.shutdown, kwargs={"wait": True, "cancel_futures": True}, daemon=True)
     closing.start()
     closing.join(wait_s)
 
