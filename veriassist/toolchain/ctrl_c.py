@@ -54,7 +54,9 @@ def abandon(pool: cf.Executor, wait_s: float = 5.0) -> None:
     traceback ("Bad file descriptor") over a clean stop. One call both cancels and waits: a
     `shutdown(wait=False)` first would forget the pool's manager thread, and a later
     `shutdown(wait=True)` would then return at once, waiting for nothing."""
-    closing = threading.Thread(target=pool.shutdown, kwargs={"wait": True, "cancel_futures": True}, daemon=True)
+    closing = threading.Thread(
+        target=pool.shutdown, kwargs={"wait": True, "cancel_futures": True}, daemon=True
+    )
     closing.start()
     closing.join(wait_s)
 
