@@ -183,10 +183,19 @@ class _Tagging:
         self.asked: list[tuple[Path, Limits, tuple[Path, ...]]] = []
 
     def wrap(
-        self, argv: list[str], workdir: Path, limits: Limits, readable: Sequence[Path] = ()
+        self,
+        argv: list[str],
+        workdir: Path,
+        limits: Limits,
+        readable: Sequence[Path] = (),
+        then: runner.Then | None = None,
     ) -> list[str]:
         self.asked.append((workdir, limits, tuple(readable)))
-        return ["/usr/bin/env", "WRAPPED=yes", *runner.limits_shell(argv, limits)]
+        return [
+            "/usr/bin/env",
+            "WRAPPED=yes",
+            *runner.limits_shell(then.script(argv) if then else argv, limits),
+        ]
 
 
 def test_run_takes_any_wrapper_and_makes_the_tmp_dir_before_asking_it(tmp_path: Path) -> None:

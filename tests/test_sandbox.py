@@ -416,3 +416,33 @@ def test_host_device_nodes_cannot_be_chmodded(tmp_path: Path, sandbox_backend: s
     finally:
         for node, mode in before.items():
             os.chmod(node, stat.S_IMODE(mode))
+
+
+@pytest.mark.parametrize("sandboxed", [True, False], ids=["sandboxed", "no-sandbox"])
+def test_a_second_program_runs_after_the_marker_only_when_the_first_succeeds(
+    tmp_path: Path, sandbox_backend: str, sandboxed: bool
+) -> None:
+    """A compile and its simulation share one launch (runner.Then): the Landlock launcher
+    sequences them itself, the other backends through a shell; all must agree."""
+    box = Sandbox(sandboxed)
+    second = runner.Then("MARK=", ["/bin/sh", "-c", "echo second; echo oops >&2; exit 3"])
+
+    def run(first: str) -> runner.ProcessResult:
+        return runner.run(
+            ["/bin/sh", "-c", first], tmp_path, sandbox=box, limits=Limits(wall_s=20), then=second
+        )
+
+    ran = run("echo first; echo warn >&2")
+    assert ran.stdout.split("\n") == [
+        "first",
+        "warn",
+        "MARK=0",
+        "second",
+        "oops",
+        "",
+    ]  # stderr in stdout, in order
+    assert ran.returncode == 3
+    failed = run("echo broken >&2; exit 4")
+    assert failed.stdout == "broken\nMARK=4\n" and failed.returncode == 4  # the second never ran
+    killed = run("kill -9 $$")
+    assert killed.stdout.endswith("MARK=137\n")  # as a shell reports a signal: 128 + 9

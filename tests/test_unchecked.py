@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from veriassist.check.checker import CheckOptions, check
 from veriassist.check.feedback import render_feedback
+from veriassist.check.simulators import IcarusCompare
 from veriassist.check.unchecked import Unchecked
 from veriassist.cli import app
 from veriassist.eval.bench import BenchRequest, run_bench
@@ -93,6 +94,30 @@ def test_a_design_wrong_where_only_y0_is_compared_passes_with_a_warning_naming_t
     feedback = render_feedback(result, candidate)
     assert feedback.startswith("PASSED:")
     assert f"- {warning}" in feedback
+
+
+def test_the_watch_decides_whether_a_pass_is_simulated_again_with_the_dump(
+    low_bit_problem: Problem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A design whose outputs agree with the reference's costs one simulation; only one the
+    in-simulation watch saw disagree is run again, with the outputs dumped to say where."""
+    runs: list[bool] = []
+    real = IcarusCompare._run
+
+    def counted(self: IcarusCompare, *args: object, dumping: bool = False) -> object:
+        runs.append(dumping)
+        return real(self, *args, dumping=dumping)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IcarusCompare, "_run", counted)
+    assert low_bit_problem.testbench is not None
+    good = Candidate((SourceFile("pass8.sv", PASS_GOOD + "// my own\n"),), "pass8")
+    assert check(good, low_bit_problem.testbench, CheckOptions(), expected_samples=None).warnings == ()
+    assert runs == [False]
+    runs.clear()
+    wrong = Candidate((SourceFile("pass8.sv", PASS_LOW_BIT_ONLY),), "pass8")
+    (warning,) = check(wrong, low_bit_problem.testbench, CheckOptions(), expected_samples=None).warnings
+    assert "`y[7:1]`" in warning
+    assert runs == [False, True]
 
 
 def test_a_correct_design_gets_no_warning(low_bit_problem: Problem) -> None:

@@ -8,14 +8,14 @@ Adding a simulator (Verilator, say) means adding one class and one entry in `_BY
 
 from __future__ import annotations
 
-import shlex
+import time
 from dataclasses import replace
 from typing import Protocol
 
 from veriassist.check.cocotb_sim import Cocotb
 from veriassist.check.cvdp_harness import CvdpHarness
 from veriassist.check.simulation import CheckOptions, compile_failure, is_the_reference, lay_out, waveform
-from veriassist.check.unchecked import Probe, probe_for, unchecked_warnings
+from veriassist.check.unchecked import Probe, probe_for, unchecked_warnings, watch_saw_disagreement
 from veriassist.check.verdict import (
     RunSecret,
     SimulationReading,
@@ -65,10 +65,17 @@ class _IcarusVerilog:
         # The reference itself cannot differ from the reference: no probe for a suite's sanity run.
         wanted = options.unchecked and not is_the_reference(candidate, testbench)
         probe = probe_for(candidate, testbench) if wanted else None
-        result = self._run(candidate, testbench, options, expected_samples, probe)
+        result, disagreed = self._run(candidate, testbench, options, expected_samples, probe)
         if probe is not None and result.kind.is_compile_failure and probe.file in result.compile_log:
             # The probe, not the design, failed to compile (a testbench shape it misread): without it.
-            result = self._run(candidate, testbench, options, expected_samples, None)
+            result, _ = self._run(candidate, testbench, options, expected_samples, None)
+        elif disagreed:
+            # A pass whose outputs the watch saw differ from the reference's: once more with them
+            # dumped, to say which bits differ and when. The verdict stays the first run's.
+            started = time.perf_counter()
+            dumped, _ = self._run(candidate, testbench, options, expected_samples, probe, dumping=True)
+            timings = {**result.timings, "unchecked_s": time.perf_counter() - started}
+            result = replace(result, warnings=dumped.warnings, timings=timings)
         return result
 
     def _run(
@@ -78,7 +85,10 @@ class _IcarusVerilog:
         options: CheckOptions,
         expected_samples: int | None,
         probe: Probe | None,
-    ) -> CheckResult:
+        *,
+        dumping: bool = False,
+    ) -> tuple[CheckResult, bool]:
+        """The result, and whether a pass's probe watch saw an output differ from the reference."""
         sandbox = Sandbox(options.sandbox)
         # Absolute paths: the shell would otherwise try each PATH entry in turn.
         iverilog, vvp = runner.require_tool("iverilog"), runner.require_tool("vvp")
@@ -92,30 +102,26 @@ class _IcarusVerilog:
                 stamp=lambda text: stamp_testbench_as(text, secret.module),
                 trusted={
                     f"{secret.module}.v": secret.helper,
-                    **({probe.file: probe.source} if probe else {}),
+                    **({probe.file: probe.source if dumping else probe.watch} if probe else {}),
                 },
             )
             more_tops = [secret.module, *([probe.module] if probe else [])]
             tops = icarus.compile_argv(layout.sources, testbench.toplevel, more_tops=more_tops)
             compile_argv = [iverilog, *tops[1:]]
             simulate_argv = [vvp, *icarus.simulate_argv(plusargs=[secret.plusarg])[1:]]
-            # Compile and simulate in one sandboxed process: a sandbox costs milliseconds per start.
+            # Compile and simulate in one sandboxed launch: a sandbox costs milliseconds per start.
             # A marker between them says where the compiler's output ends and starts the
             # simulation's own clock; it carries the nonce, so the candidate cannot print it early.
             marker = f"{secret.nonce}compile-exit="
-            script = (
-                f"{shlex.join(compile_argv)} 2>&1; rc=$?; "
-                f"echo {shlex.quote(marker)}$rc; [ $rc -eq 0 ] || exit $rc; "
-                f"exec {shlex.join(simulate_argv)} 2>&1"
-            )
+            then = runner.Then(marker, simulate_argv)
             limits = replace(options.limits, wall_s=options.compile_timeout_s + options.timeout_s)
             phase = runner.Phase(marker.encode(), options.timeout_s)
-            ran = runner.run(["/bin/sh", "-c", script], work, limits=limits, sandbox=sandbox, phase=phase)
+            ran = runner.run(compile_argv, work, limits=limits, sandbox=sandbox, phase=phase, then=then)
             if stalled(ran, options.timeout_s):
                 # Wall-clock limits are what the suites use, but a run the machine's load held
                 # back (little CPU spent) is no verdict on the design: run it once more.
                 timings["retried_timeout_s"] = ran.duration_s
-                ran = runner.run(["/bin/sh", "-c", script], work, limits=limits, sandbox=sandbox, phase=phase)
+                ran = runner.run(compile_argv, work, limits=limits, sandbox=sandbox, phase=phase, then=then)
             compile_log, found, sim_log = ran.output.partition(marker)
             exit_text, _, sim_log = sim_log.partition("\n")
             timings["compile_simulate_s"] = ran.duration_s
@@ -123,7 +129,7 @@ class _IcarusVerilog:
             kept = work if options.keep_workdir else None
             if not (found and exit_text.strip() == "0"):
                 failed = compile_failure(compile_log, ran.timed_out, diagnostics, timings, sandbox.active)
-                return replace(failed, workdir=kept)
+                return replace(failed, workdir=kept), False
             reading = self.read(
                 compile_log,
                 sim_log,
@@ -141,8 +147,13 @@ class _IcarusVerilog:
             if options.waveform and reading.kind is not FailureKind.PASS:
                 wave = waveform(work, reading.first_mismatch_time, timings)
             passed = reading.kind is FailureKind.PASS
-            warnings = unchecked_warnings(work, probe, timings) if probe and passed else ()
-        return CheckResult(
+            warnings = unchecked_warnings(work, probe, timings) if probe and passed and dumping else ()
+            disagreed = False
+            if probe is not None and passed and not dumping:
+                started = time.perf_counter()
+                disagreed = watch_saw_disagreement(work, probe)
+                timings["unchecked_s"] = time.perf_counter() - started
+        result = CheckResult(
             passed=reading.kind is FailureKind.PASS,
             kind=reading.kind,
             diagnostics=tuple(diagnostics),
@@ -159,6 +170,7 @@ class _IcarusVerilog:
             workdir=kept,
             warnings=warnings,
         )
+        return result, disagreed
 
     def read(
         self,

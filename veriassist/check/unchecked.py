@@ -23,10 +23,11 @@ from pathlib import Path
 
 from veriassist import hdl
 from veriassist.check.simulation import module_names, reference_top
+from veriassist.toolchain import runner
 from veriassist.toolchain.vcd import Samples, identical_changes, sample_signals
 from veriassist.types import Candidate, Interface, Testbench, TestbenchStyle
 
-__all__ = ["Probe", "Unchecked", "compare", "probe_for", "unchecked_warnings"]
+__all__ = ["Probe", "Unchecked", "compare", "probe_for", "unchecked_warnings", "watch_saw_disagreement"]
 
 _REFERENCE_MODULES = ("RefModule", "reference_module")
 _CLOCK_NAMES = ("clk", "clock")
@@ -39,10 +40,18 @@ _DUMPFILE = re.compile(r'\$dumpfile\s*\(\s*"([^"/\\]+)"\s*\)')
 
 @dataclass(frozen=True)
 class Probe:
-    """What one check adds to the simulation to see the outputs, and where to read them."""
+    """What one check adds to the simulation to see the outputs, and where to read them.
+
+    It comes in two forms. The watch, compiled into every check, costs almost nothing: a wire
+    that is 1 while every output agrees with the reference, written out at the end of each
+    timestep in which it changed. Only when it saw a disagreement (a design that differs from
+    the reference where the testbench passed it) is the run repeated with the dump, which
+    says which output bits differ and where.
+    """
 
     module: str  # the probe's root module, compiled as one more top level
-    source: str  # its text (with the shadow reference, when there is one)
+    source: str  # the dump: its text (with the shadow reference, when there is one)
+    watch: str  # the watch: its text
     dumps: tuple[str, ...]  # dump files to read, in order of preference
     clock: str | None  # full path of the design's clock input; None: combinational
     # (port, width, reference's path, design's path) per output
@@ -51,6 +60,11 @@ class Probe:
     @property
     def file(self) -> str:
         return f"{self.module}.v"
+
+    @property
+    def watch_file(self) -> str:
+        """Where the watch writes its 0s and 1s (a name no candidate can guess)."""
+        return f"{self.module}.agree"
 
 
 @dataclass(frozen=True)
@@ -135,17 +149,24 @@ def probe_for(candidate: Candidate, testbench: Testbench) -> Probe | None:
     if clock is not None:
         dumped.append(f"{dut_path}.{clock}")
     dumps, open_dump = _dump_files(tb_text)
+    head = f"{shadow}module {module};\n" + (
+        _shadow_instance(theirs, module, dut_path, overrides) if shadow else ""
+    )
     # `#0`: after the testbench's own $dumpfile/$dumpvars at time 0, adding to its dump.
-    source = (
-        f"{shadow}module {module};\n"
-        + (_shadow_instance(theirs, module, dut_path, overrides) if shadow else "")
-        + "  initial begin\n    #0;\n"
-        + open_dump
-        + f"    $dumpvars(1, {', '.join(dumped)});\n  end\nendmodule\n"
+    source = f"{head}  initial begin\n    #0;\n{open_dump}    $dumpvars(1, {', '.join(dumped)});\n  end\nendmodule\n"
+    # `r === (r ^ d ^ r)`: the testbenches' own compare, in which an x or z reference bit matches
+    # anything. $fstrobe writes the value at the end of the timestep, once the run has settled.
+    agree = " && ".join(f"({ref} === ({ref} ^ {dut_port} ^ {ref}))" for _, _, ref, dut_port in outputs)
+    strobe = '$fstrobe(fd, "%0d", agree);'
+    watch = (
+        f"{head}  wire agree = {agree};\n  integer fd = 0;\n"
+        f'  initial begin\n    fd = $fopen("{module}.agree", "w");\n    {strobe}\n  end\n'
+        f"  always @(agree) if (fd != 0) {strobe}\nendmodule\n"
     )
     return Probe(
         module,
         source,
+        watch,
         dumps,
         f"{dut_path}.{clock}" if clock else None,
         outputs,
@@ -170,6 +191,16 @@ def unchecked_warnings(work: Path, probe: Probe, timings: dict[str, float] | Non
     if timings is not None:
         timings["unchecked_s"] = time.perf_counter() - started
     return tuple(u.message for u in found)
+
+
+def watch_saw_disagreement(work: Path, probe: Probe) -> bool:
+    """True when the watch wrote a 0: at the end of some timestep an output differed from the
+    reference's. False when it never did, or left no file (a run cut short: no evidence)."""
+    try:
+        with runner.open_output(work / probe.watch_file) as handle:
+            return b"0" in handle.read()
+    except OSError:
+        return False
 
 
 def compare(work: Path, probe: Probe) -> list[Unchecked]:

@@ -14,6 +14,7 @@ import errno
 import functools
 import os
 import selectors
+import shlex
 import shutil
 import signal
 import stat
@@ -132,13 +133,36 @@ class _CappedBuffer:
 _ENV_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "PYENV_VERSION")
 
 
+@dataclass(frozen=True)
+class Then:
+    """A second program for one run: after the first exits, a line `marker` + its exit status,
+    then (only when that status is 0) `argv`. Both programs' stderr goes into stdout."""
+
+    marker: str
+    argv: list[str]
+
+    def script(self, first: list[str]) -> list[str]:
+        """The two as one shell command, for a sandbox that cannot sequence them itself."""
+        return [
+            "/bin/sh",
+            "-c",
+            f"{shlex.join(first)} 2>&1; rc=$?; echo {shlex.quote(self.marker)}$rc; "
+            f"[ $rc -eq 0 ] || exit $rc; exec {shlex.join(self.argv)} 2>&1",
+        ]
+
+
 class Wrapper(Protocol):
     """What `run` needs of a sandbox (veriassist.toolchain.sandbox.Sandbox is one)."""
 
     def wrap(
-        self, argv: list[str], workdir: Path, limits: Limits, readable: Sequence[Path] = ()
+        self,
+        argv: list[str],
+        workdir: Path,
+        limits: Limits,
+        readable: Sequence[Path] = (),
+        then: Then | None = None,
     ) -> list[str]:
-        """The argv that runs `argv` inside the sandbox, under `limits`, in `workdir`."""
+        """The argv that runs `argv` (then `then`) inside the sandbox, under `limits`, in `workdir`."""
         ...
 
 
@@ -201,18 +225,23 @@ def run(
     env: dict[str, str] | None = None,
     phase: Phase | None = None,
     readable: Sequence[Path] = (),
+    then: Then | None = None,
 ) -> ProcessResult:
     """Run argv in workdir under limits (and the sandbox, when given).
 
     Never raises for what the program does (a crash, a timeout, a flood of output); raises
     KeyboardInterrupt once `stop_running` was called, since a killed run is no result.
     `readable`: paths outside the work dir the process must read (the sandbox hides the rest).
+    `then`: a second program, run in the same launch when the first succeeds.
     """
     limits = limits or Limits()
     if _stopped:
         raise KeyboardInterrupt
     (workdir / "tmp").mkdir(exist_ok=True)  # before the sandbox hands the work dir over
-    full = sandbox.wrap(argv, workdir, limits, readable) if sandbox else limits_shell(argv, limits)
+    if sandbox:
+        full = sandbox.wrap(argv, workdir, limits, readable, then)
+    else:
+        full = limits_shell(then.script(argv) if then else argv, limits)
     env = env if env is not None else clean_env()
     env.setdefault("TMPDIR", str(workdir / "tmp"))
     # Our own pipes, writable by others (who can reach them only through /proc/PID/fd of a

@@ -36,7 +36,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from veriassist.paths import default_cache_dir
-from veriassist.toolchain.runner import Limits, limits_shell, which
+from veriassist.toolchain.runner import Limits, Then, limits_shell, which
 
 _LANDLOCK_SOURCE = Path(__file__).with_name("landlock_exec.c")
 
@@ -124,20 +124,29 @@ class Sandbox:
         return "landlock" if self.landlock else "bwrap" if self.bwrap else "none"
 
     def wrap(
-        self, argv: list[str], workdir: Path, limits: Limits, readable: Sequence[Path] = ()
+        self,
+        argv: list[str],
+        workdir: Path,
+        limits: Limits,
+        readable: Sequence[Path] = (),
+        then: Then | None = None,
     ) -> list[str]:
         """The argv to run; `readable` names extra paths the process must read (include dirs).
+        `then`: a second program, which the Landlock launcher sequences itself and the other
+        backends through a shell.
 
         Run as root, this also hands the work dir over to the user the process runs as.
         """
         if self.landlock is not None:
-            return self._landlock(argv, workdir, limits, readable)
+            return self._landlock(argv, workdir, limits, readable, then)
+        if then is not None:
+            argv = then.script(argv)
         if self.bwrap is not None:
             return self._bwrap(argv, workdir, limits, readable)
         return limits_shell(argv, limits)
 
     def _landlock(
-        self, argv: list[str], workdir: Path, limits: Limits, readable: Sequence[Path]
+        self, argv: list[str], workdir: Path, limits: Limits, readable: Sequence[Path], then: Then | None
     ) -> list[str]:
         assert self.landlock is not None
         full = [self.landlock, "--rw", str(workdir)]
@@ -158,6 +167,8 @@ class Sandbox:
             full += ["--uid", str(ids[0]), "--gid", str(ids[1])]
             for cover in _covers((*_readable_covers(), *_blocked((str(workdir), *extra), *ids))):
                 full += ["--cover", cover]
+        if then is not None:
+            return [*full, "--then", str(len(argv)), then.marker, "--", *argv, *then.argv]
         return [*full, "--", *argv]
 
     def _bwrap(self, argv: list[str], workdir: Path, limits: Limits, readable: Sequence[Path]) -> list[str]:
