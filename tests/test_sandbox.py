@@ -446,3 +446,28 @@ def test_a_second_program_runs_after_the_marker_only_when_the_first_succeeds(
     assert failed.stdout == "broken\nMARK=4\n" and failed.returncode == 4  # the second never ran
     killed = run("kill -9 $$")
     assert killed.stdout.endswith("MARK=137\n")  # as a shell reports a signal: 128 + 9
+
+
+@pytest.mark.parametrize("sandboxed", [True, False], ids=["sandboxed", "no-sandbox"])
+def test_a_piped_first_program_feeds_its_reader_and_the_status_is_the_readers(
+    tmp_path: Path, sandbox_backend: str, sandboxed: bool
+) -> None:
+    """iverilog's preprocessor and compiler run as `ivlpp | ivl` with no shell of the driver's
+    (runner.Then.piped): the writer's output is the reader's input, both stderrs reach
+    stdout, and the status is the reader's, as a shell pipeline's."""
+    box = Sandbox(sandboxed)
+    second = runner.Then("MARK=", ["/bin/echo", "second"], piped=3)
+
+    def run(writer: str, reader: str) -> runner.ProcessResult:
+        first = ["/bin/sh", "-c", writer, "/bin/sh", "-c", reader]
+        return runner.run(first, tmp_path, sandbox=box, limits=Limits(wall_s=20), then=second)
+
+    ran = run("echo source; echo note >&2", "tr a-z A-Z")
+    assert sorted(ran.stdout.split("\n")[:2]) == ["SOURCE", "note"]  # the two run at once
+    assert ran.stdout.split("\n")[2:] == ["MARK=0", "second", ""] and ran.returncode == 0
+    writer_failed = run("echo half; exit 2", "cat; echo read >&2")
+    assert writer_failed.stdout == "half\nread\nMARK=0\nsecond\n"  # a pipeline's status is its reader's
+    reader_failed = run("echo source", "cat >/dev/null; exit 5")
+    assert reader_failed.stdout == "MARK=5\n" and reader_failed.returncode == 5
+    killed = run("echo source", "kill -9 $$")
+    assert killed.stdout.endswith("MARK=137\n")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from pathlib import Path
 from typing import Protocol
 
 from veriassist.check.cocotb_sim import Cocotb
@@ -24,7 +25,7 @@ from veriassist.check.verdict import (
     read_compare,
     stamp_testbench_as,
 )
-from veriassist.toolchain import icarus, runner
+from veriassist.toolchain import icarus, ivl_stages, runner
 from veriassist.toolchain.sandbox import Sandbox
 from veriassist.toolchain.workdir import work_dir
 from veriassist.types import Candidate, CheckResult, FailureKind, Testbench, TestbenchStyle
@@ -105,15 +106,14 @@ class _IcarusVerilog:
                     **({probe.file: probe.source if dumping else probe.watch} if probe else {}),
                 },
             )
-            more_tops = [secret.module, *([probe.module] if probe else [])]
-            tops = icarus.compile_argv(layout.sources, testbench.toplevel, more_tops=more_tops)
-            compile_argv = [iverilog, *tops[1:]]
+            tops = [testbench.toplevel, secret.module, *([probe.module] if probe else [])]
+            compile_argv, piped = _compile_argv(iverilog, work, layout.sources, tops)
             simulate_argv = [vvp, *icarus.simulate_argv(plusargs=[secret.plusarg])[1:]]
             # Compile and simulate in one sandboxed launch: a sandbox costs milliseconds per start.
             # A marker between them says where the compiler's output ends and starts the
             # simulation's own clock; it carries the nonce, so the candidate cannot print it early.
             marker = f"{secret.nonce}compile-exit="
-            then = runner.Then(marker, simulate_argv)
+            then = runner.Then(marker, simulate_argv, piped=piped)
             limits = replace(options.limits, wall_s=options.compile_timeout_s + options.timeout_s)
             phase = runner.Phase(marker.encode(), options.timeout_s)
             ran = runner.run(compile_argv, work, limits=limits, sandbox=sandbox, phase=phase, then=then)
@@ -231,6 +231,18 @@ class IcarusBanner(_IcarusVerilog):
         finish_marked: bool,
     ) -> SimulationReading:
         return read_banner(compile_log, sim_log, nonce, timed_out=timed_out, returncode=returncode)
+
+
+def _compile_argv(iverilog: str, work: Path, sources: list[str], tops: list[str]) -> tuple[list[str], int]:
+    """The compile's words, and how many of them are the preprocessor writing into the compiler:
+    iverilog's two stages with its own configuration when they are known to match it (saving
+    the driver's and its shell's starts), else the driver itself (0)."""
+    stages = ivl_stages.stages(iverilog)
+    if stages is None:
+        return [iverilog, *icarus.compile_argv(sources, tops[0], more_tops=tops[1:])[1:]], 0
+    for name, text in stages.files(sources, tops, "sim.vvp").items():
+        (work / name).write_text(text)
+    return stages.argv()
 
 
 def ends_marked(testbench: Testbench) -> bool:

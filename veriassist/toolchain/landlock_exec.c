@@ -1,12 +1,15 @@
 /* landlock_exec: run one untrusted program under Landlock and seccomp, then exec it.
  *
  *   landlock_exec [--rw PATH]... [--ro PATH]... [--cpu S] [--mem B] [--fsize B] [--nproc N]
- *                 [--uid U --gid G [--cover DIR]...] [--then N MARKER] -- PROG ARG...
+ *                 [--uid U --gid G [--cover DIR]...] [--then N MARKER [--pipe K]] -- PROG ARG...
  *
  * With --then, the first N words of PROG ARG... are one program, run first (its stderr into
  * stdout); a line MARKER<exit status> follows it, and the rest is exec'd (stderr into stdout)
  * only when that status is 0. A compile and its simulation then share one launch, with no
- * shell between them (an exec costs about a millisecond on a busy VM).
+ * shell between them (an exec costs about a millisecond on a busy VM). With --pipe K, the
+ * first K of those N words are a program of their own whose output is the rest's input, as
+ * a shell's `a | b` (the status is b's): the preprocessor and the compiler that iverilog
+ * would otherwise start through a shell of its own.
  *
  * The same walls as VeriAssist's bubblewrap sandbox, without namespaces (whose set-up and
  * teardown cost 3-9 ms per simulation on a busy machine, more than many simulations take):
@@ -298,23 +301,51 @@ static void drop_privileges(long uid, long gid) {
     if (syscall(SYS_capset, &header, none) != 0) die("cannot drop capabilities", NULL);
 }
 
-/* --then: run the first `words` of `program` (stderr into stdout), print MARKER<status> as a
- * shell's `echo MARKER$?` would, and return the rest; exit with that status unless it is 0. */
-static char **run_first(char **program, long words, const char *marker) {
-    fflush(stdout);
+static pid_t start(char **program, int in, int out) {
     pid_t child = fork();
     if (child < 0) die("cannot fork", NULL);
     if (child == 0) {
-        program[words] = NULL;
         prctl(PR_SET_PDEATHSIG, SIGKILL);
-        dup2(STDOUT_FILENO, STDERR_FILENO);
+        if (in != STDIN_FILENO) dup2(in, STDIN_FILENO);
+        if (out != STDOUT_FILENO) dup2(out, STDOUT_FILENO);
         execvp(program[0], program);
         die("cannot run", program[0]);
     }
+    return child;
+}
+
+static int wait_for(pid_t child, const char *name) {
     int status = 0;
     while (waitpid(child, &status, 0) < 0)
-        if (errno != EINTR) die("cannot wait for", program[0]);
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        if (errno != EINTR) die("cannot wait for", name);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* --then: run the first `words` of `program` (stderr into stdout; with --pipe, its first `piped`
+ * words writing into the rest), print MARKER<status> as a shell's `echo MARKER$?` would, and
+ * return the rest; exit with that status unless it is 0. */
+static char **run_first(char **program, long words, long piped, const char *marker) {
+    fflush(stdout);
+    dup2(STDOUT_FILENO, STDERR_FILENO); /* every program's stderr into stdout, from here on */
+    char *after = program[words];
+    program[words] = NULL;
+    int code;
+    if (piped > 0) {
+        int ends[2];
+        if (pipe2(ends, O_CLOEXEC) != 0) die("cannot make a pipe", NULL);
+        char *consumer = program[piped];
+        program[piped] = NULL;
+        pid_t producer = start(program, STDIN_FILENO, ends[1]);
+        program[piped] = consumer;
+        pid_t reader = start(program + piped, ends[0], STDOUT_FILENO);
+        close(ends[0]);
+        close(ends[1]);
+        code = wait_for(reader, program[piped]);
+        wait_for(producer, program[0]);
+    } else {
+        code = wait_for(start(program, STDIN_FILENO, STDOUT_FILENO), program[0]);
+    }
+    program[words] = after;
     printf("%s%d\n", marker, code);
     fflush(stdout);
     if (code != 0) exit(code);
@@ -339,7 +370,7 @@ int main(int argc, char **argv) {
     char *covers[argc];
     int nrules = 0, ncovers = 0;
     long uid = -1, gid = -1;
-    long first = 0; /* --then: words of the program run first */
+    long first = 0, piped = 0; /* --then: words of the program run first; --pipe: of those, the writer's */
     const char *marker = NULL;
     int i = 1;
     for (; i + 1 < argc && strcmp(argv[i], "--") != 0; i += 2) {
@@ -347,6 +378,8 @@ int main(int argc, char **argv) {
         if (!strcmp(option, "--then") && i + 2 < argc) {
             first = (long)number(value);
             marker = argv[++i + 1];
+        } else if (!strcmp(option, "--pipe")) {
+            piped = (long)number(value);
         } else if (!strcmp(option, "--ro")) rules[nrules++] = (struct rule){value, FS_EXECUTE | FS_READ_FILE | FS_READ_DIR, -1};
         else if (!strcmp(option, "--rw")) rules[nrules++] = (struct rule){value, FS_WORK, -1};
         else if (!strcmp(option, "--cover")) covers[ncovers++] = argv[i + 1];
@@ -362,9 +395,9 @@ int main(int argc, char **argv) {
         }
     }
     if (i + 1 >= argc || strcmp(argv[i], "--") != 0 || (uid < 0) != (gid < 0) || (ncovers && uid < 0) ||
-        first < 0 || (first > 0 && i + 1 + first >= argc)) {
+        first < 0 || (first > 0 && i + 1 + first >= argc) || piped < 0 || (piped > 0 && piped >= first)) {
         fprintf(stderr, "usage: landlock_exec [--rw P]... [--ro P]... [--cpu S] [--mem B] [--fsize B] [--nproc N] "
-                        "[--uid U --gid G [--cover DIR]...] [--then N MARKER] -- PROG ARG...\n");
+                        "[--uid U --gid G [--cover DIR]...] [--then N MARKER [--pipe K]] -- PROG ARG...\n");
         return 125;
     }
     for (int r = 0; r < nrules; r++) add_rule(ruleset, &rules[r]);
@@ -382,8 +415,7 @@ int main(int argc, char **argv) {
     install_seccomp();
     char **program = argv + i + 1;
     if (first > 0) {
-        program = run_first(program, first, marker);
-        dup2(STDOUT_FILENO, STDERR_FILENO);
+        program = run_first(program, first, piped, marker);
     }
     execvp(program[0], program);
     die("cannot run", program[0]);

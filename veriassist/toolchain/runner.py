@@ -136,17 +136,25 @@ _ENV_KEEP = ("PATH", "HOME", "LANG", "LC_ALL", "PYTHONPATH", "VIRTUAL_ENV", "PYE
 @dataclass(frozen=True)
 class Then:
     """A second program for one run: after the first exits, a line `marker` + its exit status,
-    then (only when that status is 0) `argv`. Both programs' stderr goes into stdout."""
+    then (only when that status is 0) `argv`. Both programs' stderr goes into stdout.
+
+    `piped`: when not 0, the first program is two, its first `piped` words writing into the
+    rest, as a shell's `a | b` (the status is b's)."""
 
     marker: str
     argv: list[str]
+    piped: int = 0
 
     def script(self, first: list[str]) -> list[str]:
         """The two as one shell command, for a sandbox that cannot sequence them itself."""
+        if self.piped:
+            run_first = f"{{ {shlex.join(first[: self.piped])} | {shlex.join(first[self.piped :])}; }}"
+        else:
+            run_first = shlex.join(first)
         return [
             "/bin/sh",
             "-c",
-            f"{shlex.join(first)} 2>&1; rc=$?; echo {shlex.quote(self.marker)}$rc; "
+            f"{run_first} 2>&1; rc=$?; echo {shlex.quote(self.marker)}$rc; "
             f"[ $rc -eq 0 ] || exit $rc; exec {shlex.join(self.argv)} 2>&1",
         ]
 

@@ -168,7 +168,10 @@ class Sandbox:
             for cover in _covers((*_readable_covers(), *_blocked((str(workdir), *extra), *ids))):
                 full += ["--cover", cover]
         if then is not None:
-            return [*full, "--then", str(len(argv)), then.marker, "--", *argv, *then.argv]
+            full += ["--then", str(len(argv)), then.marker]
+            if then.piped:
+                full += ["--pipe", str(then.piped)]
+            return [*full, "--", *argv, *then.argv]
         return [*full, "--", *argv]
 
     def _bwrap(self, argv: list[str], workdir: Path, limits: Limits, readable: Sequence[Path]) -> list[str]:
