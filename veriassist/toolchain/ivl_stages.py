@@ -152,9 +152,11 @@ def parse(lines: Sequence[str]) -> tuple[Stages, str] | None:
     basedirs = [line.removeprefix("basedir:") for line in lines if line.startswith("basedir:")]
     outs = [i for i, line in enumerate(lines) if line.startswith("out:")]
     ivlpps = [(i, _IVLPP_LINE.match(line)) for i, line in enumerate(lines) if line.startswith("ivlpp:")]
-    if len(roots) != 1 or len(basedirs) != 1 or len(outs) != 1 or len(ivlpps) != 1 or ivlpps[0][1] is None:
+    if len(roots) != 1 or len(basedirs) != 1 or len(outs) != 1 or len(ivlpps) != 1:
         return None
     (root,), (out,), ((at, match),) = roots, outs, ivlpps
+    if match is None:
+        return None
     base = basedirs[0]
     ivl, common = f"{base}/ivl", f"{base}/vvp.conf"
     if not (os.access(ivl, os.X_OK) and os.access(match["ivlpp"], os.X_OK) and os.path.isfile(common)):
