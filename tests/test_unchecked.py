@@ -9,6 +9,7 @@ record. A correct design gets no warning.
 from __future__ import annotations
 
 import json
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 from veriassist.check.checker import CheckOptions, check
 from veriassist.check.feedback import render_feedback
 from veriassist.check.simulators import IcarusCompare
-from veriassist.check.unchecked import Unchecked
+from veriassist.check.unchecked import Unchecked, watch_source
 from veriassist.cli import app
 from veriassist.eval.bench import BenchRequest, run_bench
 from veriassist.eval.store import Store
@@ -434,3 +435,48 @@ def test_outputs_that_change_together_need_no_sampling(tmp_path: Path, body: str
     assert identical_changes(dump, [("tb.y_ref", "tb.y_dut")]) is identical
     assert identical_changes(dump, [("tb.y_ref", "tb.missing")]) is False
     assert identical_changes(tmp_path / "none.vcd", [("tb.y_ref", "tb.y_dut")]) is False
+
+
+WATCHED_TB = """`timescale 1ns/1ps
+module tb;
+  reg ref_out = 0, dut_out = 0;
+  initial begin
+    {steps}
+    #5 $finish;
+  end
+endmodule
+"""
+
+
+@pytest.mark.parametrize(
+    ("steps", "agreed"),
+    [
+        (
+            "#5 ref_out = 1; dut_out = 1; #5 ref_out = 0; dut_out = 0;",
+            True,
+        ),  # glitches within a timestep only
+        ("#5 ref_out = 1; #0.001 dut_out = 1;", False),  # 1 ps apart: one timestep's end disagrees
+        ("ref_out = 1; #0.001 dut_out = 1;", False),  # from time 0
+        ("#5 ref_out = 1;", False),  # until the end of the run
+        ("#5 dut_out = 1'bx; #1 dut_out = 0;", False),  # an x where the reference has 0
+        ("#5 ref_out = 1'bx; dut_out = 1; #1 dut_out = 0;", True),  # an x in the reference matches anything
+    ],
+    ids=["glitch", "one-tick", "time-zero", "at-the-end", "x-in-design", "x-in-reference"],
+)
+def test_the_watch_counts_only_disagreements_that_outlast_their_timestep(
+    tmp_path: Path, steps: str, agreed: bool
+) -> None:
+    """Only end-of-timestep values reach a dump, so only they may call for the dump's re-run;
+    the tick is the testbench's precision, whatever the watch module's own time unit."""
+    (tmp_path / "tb.sv").write_text(WATCHED_TB.format(steps=steps))
+    agree = "(tb.ref_out === (tb.ref_out ^ tb.dut_out ^ tb.ref_out))"
+    (tmp_path / "watch.v").write_text(watch_source("module va_watch;\n", "va_watch", agree))
+    compiled = subprocess.run(
+        ["iverilog", "-g2012", "-s", "tb", "-s", "va_watch", "-o", "sim.vvp", "tb.sv", "watch.v"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert compiled.returncode == 0, compiled.stderr
+    subprocess.run(["vvp", "-n", "sim.vvp"], cwd=tmp_path, capture_output=True, check=True)
+    assert (tmp_path / "va_watch.agree").read_text() == ("1\n" if agreed else "0\n")

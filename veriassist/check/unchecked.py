@@ -43,9 +43,10 @@ class Probe:
     """What one check adds to the simulation to see the outputs, and where to read them.
 
     It comes in two forms. The watch, compiled into every check, costs almost nothing: a wire
-    that is 1 while every output agrees with the reference, written out at the end of each
-    timestep in which it changed. Only when it saw a disagreement (a design that differs from
-    the reference where the testbench passed it) is the run repeated with the dump, which
+    that is 1 while every output agrees with the reference, and a process that notes when it
+    was not 1 at the end of a timestep; at the end of the run it writes 1 (never) or 0. Only
+    when it did not write 1 (a design that differs from the reference where the testbench
+    passed it, or a run that kept it from writing) is the run repeated with the dump, which
     says which output bits differ and where.
     """
 
@@ -63,7 +64,7 @@ class Probe:
 
     @property
     def watch_file(self) -> str:
-        """Where the watch writes its 0s and 1s (a name no candidate can guess)."""
+        """Where the watch writes its 1 or 0 (a name no candidate can guess)."""
         return f"{self.module}.agree"
 
 
@@ -154,15 +155,9 @@ def probe_for(candidate: Candidate, testbench: Testbench) -> Probe | None:
     )
     # `#0`: after the testbench's own $dumpfile/$dumpvars at time 0, adding to its dump.
     source = f"{head}  initial begin\n    #0;\n{open_dump}    $dumpvars(1, {', '.join(dumped)});\n  end\nendmodule\n"
-    # `r === (r ^ d ^ r)`: the testbenches' own compare, in which an x or z reference bit matches
-    # anything. $fstrobe writes the value at the end of the timestep, once the run has settled.
+    # `r === (r ^ d ^ r)`: the testbenches' own compare, in which an x or z reference bit matches anything.
     agree = " && ".join(f"({ref} === ({ref} ^ {dut_port} ^ {ref}))" for _, _, ref, dut_port in outputs)
-    strobe = '$fstrobe(fd, "%0d", agree);'
-    watch = (
-        f"{head}  wire agree = {agree};\n  integer fd = 0;\n"
-        f'  initial begin\n    fd = $fopen("{module}.agree", "w");\n    {strobe}\n  end\n'
-        f"  always @(agree) if (fd != 0) {strobe}\nendmodule\n"
-    )
+    watch = watch_source(head, module, agree)
     return Probe(
         module,
         source,
@@ -170,6 +165,33 @@ def probe_for(candidate: Candidate, testbench: Testbench) -> Probe | None:
         dumps,
         f"{dut_path}.{clock}" if clock else None,
         outputs,
+    )
+
+
+def watch_source(head: str, module: str, agree: str) -> str:
+    """The watch: `head` (which opens module `module`) and then what writes to `module`.agree a 1
+    when the expression `agree` was 1 at the end of every timestep, else a 0.
+
+    `agree` glitches to 0 whenever an output changes (the reference's and the design's update
+    one after the other), so only a 0 that outlasts its timestep counts, as only end-of-timestep
+    values reach a dump: a 0 seen at one time and left at a later one, or never left. (A $fstrobe
+    on every change said the same at twice the cost: VPI calls are dear in vvp.) $realtime, not
+    $time: this module's time unit is whatever `timescale came before it.
+    """
+    return (
+        f"{head}  wire agree = {agree};\n  integer fd = 0;\n"
+        "  reg low = 0, outlasted = 0;\n  real since = 0;\n"
+        f'  initial begin\n    fd = $fopen("{module}.agree", "w");\n'
+        "    forever begin  // look, then wait: a change before the first wait is not missed\n"
+        "      if (agree !== 1'b1) begin\n"
+        "        if (!low) begin low = 1; since = $realtime; end\n"
+        "      end else if (low) begin\n"
+        "        low = 0;\n"
+        "        if ($realtime != since) outlasted = 1;\n"
+        "      end\n"
+        "      @(agree);\n"
+        "    end\n  end\n"
+        '  final if (fd != 0) $fdisplay(fd, "%0d", !(outlasted || low));\nendmodule\n'
     )
 
 
@@ -194,13 +216,14 @@ def unchecked_warnings(work: Path, probe: Probe, timings: dict[str, float] | Non
 
 
 def watch_saw_disagreement(work: Path, probe: Probe) -> bool:
-    """True when the watch wrote a 0: at the end of some timestep an output differed from the
-    reference's. False when it never did, or left no file (a run cut short: no evidence)."""
+    """False only when the watch wrote its 1: no output ever differed from the reference's at
+    the end of a timestep. A 0, or no 1 at all (the design closed the watch's file, say), sends
+    the run to the dump, which then decides."""
     try:
         with runner.open_output(work / probe.watch_file) as handle:
-            return b"0" in handle.read()
+            return handle.read(16).strip() != b"1"
     except OSError:
-        return False
+        return True
 
 
 def compare(work: Path, probe: Probe) -> list[Unchecked]:

@@ -41,7 +41,7 @@ from veriassist.eval.store import RunInfo, RunStatus, Store, git_commit
 from veriassist.extract import extract, fenced_blocks
 from veriassist.suites import Suite, SuiteError, cvdp, load_suite
 from veriassist.suites.audit import AuditOptions, Finding, audit_problems, is_flagged, lint_flags
-from veriassist.toolchain import ctrl_c
+from veriassist.toolchain import ctrl_c, ivl_stages, runner
 from veriassist.toolchain.sandbox import Sandbox
 from veriassist.types import (
     Candidate,
@@ -804,8 +804,7 @@ def _run_checks(
             for i, job in enumerate(plan.ready)
         ]
     )
-    if any(kind != "reference" for kind, _, _ in queue):
-        _warm_feedback()
+    _warm_workers(failures_possible=any(kind != "reference" for kind, _, _ in queue))
     # A few jobs per worker in flight, not all: each wait looks at every pending future, and a
     # run of thousands of samples would pay for that on every one that finishes.
     window = max(4 * request.jobs, 8)
@@ -851,10 +850,15 @@ def _run_checks(
             top_up()
 
 
-def _warm_feedback() -> None:
-    """Load the feedback template here, before the workers fork: each would load it again (jinja's
-    import and the template's compile) on its first failing sample."""
-    render_feedback(CheckResult(passed=False, kind=FailureKind.MISMATCH))
+def _warm_workers(*, failures_possible: bool) -> None:
+    """Do here, before the workers fork, what each would otherwise do on its first sample:
+    learn iverilog's stages from its driver (a compile of a probe, ~40 ms), and load the feedback
+    template (jinja's import and the template's compile) for failing samples."""
+    iverilog = runner.which("iverilog")
+    if iverilog is not None:
+        ivl_stages.stages(iverilog)
+    if failures_possible:
+        render_feedback(CheckResult(passed=False, kind=FailureKind.MISMATCH))
 
 
 @dataclass
