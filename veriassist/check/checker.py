@@ -6,12 +6,18 @@ static check -> interface check -> the simulator (compile, simulate, verdict, wa
 
 from __future__ import annotations
 
-import functools
 import time
 from dataclasses import replace
 
 from veriassist import hdl
-from veriassist.check.simulation import CheckOptions, compile_failure, lay_out, module_names, reference_top
+from veriassist.check.simulation import (
+    CheckOptions,
+    compile_failure,
+    interface_of,
+    lay_out,
+    module_names,
+    reference_top,
+)
 from veriassist.check.simulators import simulator_for
 from veriassist.hdl.static_check import check_candidate
 from veriassist.toolchain import icarus, runner
@@ -99,9 +105,8 @@ def _refuse_early(
         (expected_interface, "spec") if expected_interface else (_reference_interface(testbench), "reference")
     )
     if expected is not None:
-        try:
-            actual = hdl.module_interface(_joined(candidate), candidate.top)
-        except hdl.HdlError:
+        actual = interface_of(_joined(candidate), candidate.top)
+        if actual is None:
             return None  # the compiler will say what is wrong, with better messages
         differences = hdl.interface_differences(
             replace(expected, module=candidate.top), actual, expected_label=source
@@ -143,18 +148,10 @@ def _testbench_modules(testbench: Testbench) -> set[str]:
     return names
 
 
-@functools.lru_cache(maxsize=256)
-def _interface_of(text: str, module: str | None) -> Interface | None:
-    try:
-        return hdl.module_interface(text, module)
-    except hdl.HdlError:
-        return None
-
-
 def _reference_interface(testbench: Testbench) -> Interface | None:
     if testbench.reference is None:
         return None
-    return _interface_of(testbench.reference.text, reference_top(testbench))
+    return interface_of(testbench.reference.text, reference_top(testbench))
 
 
 def compile_only(
@@ -166,7 +163,7 @@ def compile_only(
     early = _refuse_early(candidate, empty, expected_interface)
     if early is not None:
         return early
-    sandbox = Sandbox(options.sandbox)
+    sandbox = Sandbox(options.sandbox, python=False)
     runner.require_tool("iverilog")
     with work_dir(options.keep_workdir) as work:
         layout = lay_out(work, candidate, empty)

@@ -22,6 +22,7 @@ from veriassist.types import (
     CheckResult,
     Diagnostic,
     FailureKind,
+    Interface,
     Severity,
     Testbench,
     TestbenchStyle,
@@ -125,6 +126,16 @@ def module_names(text: str) -> tuple[str, ...]:
         return tuple(hdl.module_names(text))
     except hdl.HdlError:
         return ()
+
+
+@functools.lru_cache(maxsize=512)
+def interface_of(text: str, module: str | None) -> Interface | None:
+    """`module`'s ports in `text` (None when it cannot be read): asked of the reference once per
+    problem, and of a candidate by both the interface check and the unchecked-output probe."""
+    try:
+        return hdl.module_interface(text, module)
+    except hdl.HdlError:
+        return None
 
 
 @functools.lru_cache(maxsize=256)

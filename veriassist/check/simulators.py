@@ -90,7 +90,7 @@ class _IcarusVerilog:
         dumping: bool = False,
     ) -> tuple[CheckResult, bool]:
         """The result, and whether a pass's probe watch saw an output differ from the reference."""
-        sandbox = Sandbox(options.sandbox)
+        sandbox = Sandbox(options.sandbox, python=False)  # iverilog and vvp: no Python to read
         # Absolute paths: the shell would otherwise try each PATH entry in turn.
         iverilog, vvp = runner.require_tool("iverilog"), runner.require_tool("vvp")
         secret = RunSecret.new()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from veriassist import hdl
-from veriassist.check.simulation import module_names, reference_top
+from veriassist.check.simulation import interface_of, module_names, reference_top
 from veriassist.toolchain import runner
 from veriassist.toolchain.vcd import Samples, identical_changes, sample_signals
 from veriassist.types import Candidate, Interface, Testbench, TestbenchStyle
@@ -116,7 +116,7 @@ def probe_for(candidate: Candidate, testbench: Testbench) -> Probe | None:
     if len(duts) != 1:
         return None
     dut = duts[0]
-    ours = _interface("\n".join(f.text for f in candidate.files), candidate.top)
+    ours = interface_of("\n".join(f.text for f in candidate.files), candidate.top)
     module = f"va_probe_{secrets.token_hex(4)}"
     refs = [i for i in instances if i.module in _reference_names(testbench) and i is not dut]
     shadow = overrides = ""
@@ -277,14 +277,6 @@ def _instances(text: str) -> tuple[hdl.Instantiation, ...]:
         return ()
 
 
-@functools.lru_cache(maxsize=512)
-def _interface(text: str, module: str | None) -> Interface | None:
-    try:
-        return hdl.module_interface(text, module)
-    except hdl.HdlError:
-        return None
-
-
 def _reference_names(testbench: Testbench) -> set[str]:
     return {testbench.reference_module} if testbench.reference_module else set(_REFERENCE_MODULES)
 
@@ -292,9 +284,9 @@ def _reference_names(testbench: Testbench) -> set[str]:
 def _reference_interface(testbench: Testbench, tb_text: str, module: str | None) -> Interface | None:
     """The reference's ports: from its own file, or (VerilogEval v1) from the testbench that embeds it."""
     if testbench.reference is not None:
-        return _interface(testbench.reference.text, reference_top(testbench))
+        return interface_of(testbench.reference.text, reference_top(testbench))
     if module is not None and module in module_names(tb_text):
-        return _interface(tb_text, module)
+        return interface_of(tb_text, module)
     return None
 
 

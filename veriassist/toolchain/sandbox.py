@@ -84,7 +84,10 @@ class Sandbox:
 
     _warned = False
 
-    def __init__(self, enabled: bool = True, backend: str | None = None) -> None:
+    def __init__(self, enabled: bool = True, backend: str | None = None, *, python: bool = True) -> None:
+        """`python`: the process may run this Python (cocotb does); without it, only the system
+        dirs and the tools' own are readable, and (run as root) no dir needs covering for that."""
+        self.python = python
         choice = backend or os.environ.get("VERIASSIST_SANDBOX", "auto")
         if choice not in ("auto", "landlock", "bwrap"):
             raise ValueError(f"VERIASSIST_SANDBOX must be landlock, bwrap or auto, not {choice!r}")
@@ -151,7 +154,7 @@ class Sandbox:
         assert self.landlock is not None
         full = [self.landlock, "--rw", str(workdir)]
         extra = tuple(map(str, readable))
-        for path in (*_readable_dirs(), *_PROC_READ, *_DEV_READ, *extra):
+        for path in (*_readable_dirs(self.python), *_PROC_READ, *_DEV_READ, *extra):
             full += ["--ro", path]
         for path in _DEV_WRITE:
             full += ["--rw", path]
@@ -165,7 +168,7 @@ class Sandbox:
         if ids is not None:
             _hand_over(workdir, *ids)
             full += ["--uid", str(ids[0]), "--gid", str(ids[1])]
-            for cover in _covers((*_readable_covers(), *_blocked((str(workdir), *extra), *ids))):
+            for cover in _covers((*_readable_covers(self.python), *_blocked((str(workdir), *extra), *ids))):
                 full += ["--cover", cover]
         if then is not None:
             full += ["--then", str(len(argv)), then.marker]
@@ -193,12 +196,12 @@ class Sandbox:
         # Run as root, dirs nobody may enter on the way to those are covered as well.
         hidden = _hidden_roots(os.path.expanduser("~"))
         if ids is not None:
-            hidden = _covers((*hidden, *_readable_covers(), *_blocked((work, *extra), *ids)))
+            hidden = _covers((*hidden, *_readable_covers(self.python), *_blocked((work, *extra), *ids)))
         for root in hidden:
             prefix += ["--tmpfs", root]
         back: list[str] = []
         made: set[str] = set()  # dirs made in the tmpfs mounts: entered, not listed, by anyone
-        for path in sorted({*_readable_dirs(), *extra}, key=len):
+        for path in sorted({*_readable_dirs(self.python), *extra}, key=len):
             under = tuple(f"{d}/" for d in back)
             if (
                 path.startswith(tuple(f"{r}/" for r in hidden))
@@ -328,10 +331,10 @@ def _covers(dirs: Sequence[str]) -> tuple[str, ...]:
 
 
 @functools.cache
-def _readable_covers() -> tuple[str, ...]:
-    """What nobody cannot enter on the way to the system dirs, this Python and our package."""
+def _readable_covers(python: bool) -> tuple[str, ...]:
+    """What nobody cannot enter on the way to the system dirs (and this Python and our package)."""
     ids = _drop_to()
-    return () if ids is None else _covers(_blocked(_readable_dirs(), *ids))
+    return () if ids is None else _covers(_blocked(_readable_dirs(python), *ids))
 
 
 @functools.cache  # asked before every simulation; the answer changes only with $HOME
@@ -344,13 +347,15 @@ def _hidden_roots(home: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def _readable_dirs() -> tuple[str, ...]:
-    """System dirs, this Python (cocotb runs in it), our package, and where the tools live."""
-    dirs = [*_SYSTEM_DIRS, sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
-    dirs += [sysconfig.get_path(name) for name in ("purelib", "platlib", "stdlib", "platstdlib")]
-    if site.ENABLE_USER_SITE:  # `pip install --user` puts cocotb and the rest under ~/.local
-        dirs.append(site.getusersitepackages())
-    dirs.append(str(Path(__file__).resolve().parent.parent))  # the veriassist package
+def _readable_dirs(python: bool = True) -> tuple[str, ...]:
+    """System dirs, where the tools live, and (`python`) this Python (cocotb runs in it) and our package."""
+    dirs = list(_SYSTEM_DIRS)
+    if python:
+        dirs += [sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix]
+        dirs += [sysconfig.get_path(name) for name in ("purelib", "platlib", "stdlib", "platstdlib")]
+        if site.ENABLE_USER_SITE:  # `pip install --user` puts cocotb and the rest under ~/.local
+            dirs.append(site.getusersitepackages())
+        dirs.append(str(Path(__file__).resolve().parent.parent))  # the veriassist package
     for tool in ("iverilog", "vvp", "verible-verilog-lint"):
         found = which(tool)
         if found:  # a tool built into ~/.local or /opt/x: its bin and lib dirs, not all of ~/.local
@@ -369,7 +374,7 @@ def landlock_exec() -> str | None:
 def _landlock_exec(xdg_cache_home: str | None, home: str | None) -> str | None:
     cache = default_cache_dir()
     source = _LANDLOCK_SOURCE.read_bytes()
-    digest = hashlib.sha256(source + platform.machine().encode()).hexdigest()[:16]
+    digest = hashlib.sha256(source + platform.machine().encode() + _BUILT_WITH).hexdigest()[:16]
     binary = cache / f"landlock_exec-{digest}"
     if not binary.is_file() and not _build(source, binary):
         return None
@@ -384,6 +389,9 @@ def _landlock_exec(xdg_cache_home: str | None, home: str | None) -> str | None:
     return str(binary) if probe.returncode == 0 else None  # e.g. a kernel older than Landlock ABI 6
 
 
+_BUILT_WITH = b"-O2 -static, else -O2"  # part of the cached binary's name: a new recipe builds anew
+
+
 def _build(source: bytes, binary: Path) -> bool:
     compiler = which("cc") or which("gcc")
     if compiler is None:
@@ -393,13 +401,19 @@ def _build(source: bytes, binary: Path) -> bool:
         with tempfile.TemporaryDirectory(dir=binary.parent) as scratch:
             (Path(scratch) / "landlock_exec.c").write_bytes(source)
             built = Path(scratch) / "landlock_exec"
-            compiled = subprocess.run(
-                [compiler, "-O2", "-o", str(built), str(Path(scratch) / "landlock_exec.c")],
-                capture_output=True,
-                timeout=60,
-                check=False,
-            )
-            if compiled.returncode != 0:
+            source_path = str(Path(scratch) / "landlock_exec.c")
+            # Static when the C library allows: no dynamic loader to run at each of its starts
+            # (~0.2 ms a check on a busy VM).
+            for linking in (["-static"], []):
+                compiled = subprocess.run(
+                    [compiler, "-O2", *linking, "-o", str(built), source_path],
+                    capture_output=True,
+                    timeout=60,
+                    check=False,
+                )
+                if compiled.returncode == 0:
+                    break
+            else:
                 return False
             os.replace(built, binary)  # atomic: parallel workers may build at once
     except (OSError, subprocess.TimeoutExpired):
