@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from veriassist.cli import app
-from veriassist.eval.bench import BenchRequest, read_samples, run_bench
+from veriassist.eval.bench import MAX_BATCH, BenchRequest, Job, _next_batch, read_samples, run_bench
 from veriassist.eval.store import RunStatus, Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -909,3 +909,36 @@ def test_a_pass_that_a_proof_contradicts_is_recorded_and_listed_first(tmp_path: 
     assert off["formal"] is None and all(r["formal"] is None for r in off["results"])
     code, refused = bench(*args, "--run", "bad", "--formal", "maybe")
     assert code == 2 and "expected off, auto or on" in refused
+
+
+def test_jobs_go_to_workers_in_batches_that_shrink_to_single_jobs_at_the_end() -> None:
+    """Guided scheduling: batches of one kind early (fewer pool round trips, a problem parsed once
+    for its samples), single jobs at the end so that the workers finish together; a reference
+    count always runs alone, since samples wait for it."""
+    from collections import deque
+
+    from veriassist.check.simulation import CheckOptions
+    from veriassist.types import Testbench, TestbenchStyle
+
+    testbench = Testbench(TestbenchStyle.COMPARE, ())
+
+    def job(task: str, sample: int) -> Job:
+        return Job(task, sample, None, testbench, CheckOptions())
+
+    queue: deque[tuple[str, Job, str | None]] = deque(
+        [("count", job("c", 0), "c")] + [("sample", job(f"t{i // 3}", i % 3), None) for i in range(40)]
+    )
+    sizes, kinds = [], []
+    while queue:
+        kind, batch, keys = _next_batch(queue, workers=2)
+        assert len(keys) == len(batch)
+        sizes.append(len(batch))
+        kinds.append(kind)
+    assert kinds[0] == "count" and sizes[0] == 1
+    assert sizes[1] == MAX_BATCH and sizes[-1] == 1 and sorted(sizes[1:], reverse=True) == sizes[1:]
+    assert sum(sizes) == 41
+    mixed: deque[tuple[str, Job, str | None]] = deque(
+        [("reference", job("a", 0), "k")] + [("sample", job("a", i), None) for i in range(1, 40)]
+    )
+    kind, batch, keys = _next_batch(mixed, workers=1)
+    assert (kind, len(batch), keys) == ("reference", 1, ["k"])  # kinds are never mixed in a batch

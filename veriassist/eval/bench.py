@@ -809,15 +809,14 @@ def _run_checks(
     # run of thousands of samples would pay for that on every one that finishes.
     window = max(4 * request.jobs, 8)
     with ctrl_c.raised_between_waits() as waits, _executor(request) as executor:
-        what: dict[cf.Future[Any], tuple[str, str | None]] = {}
+        what: dict[cf.Future[Any], tuple[str, list[str | None]]] = {}
         pending: set[cf.Future[Any]] = set()
 
         def top_up() -> None:
             while queue and len(pending) < window:
-                kind, job, key = queue.popleft()
-                runs = {"count": count_reference, "reference": run_reference_job, "sample": run_job}[kind]
-                submitted: cf.Future[Any] = executor.submit(runs, job)
-                what[submitted] = (kind, key)
+                kind, batch, keys = _next_batch(queue, request.jobs)
+                submitted: cf.Future[Any] = executor.submit(run_batch, kind, batch)
+                what[submitted] = (kind, keys)
                 pending.add(submitted)
 
         top_up()
@@ -825,29 +824,56 @@ def _run_checks(
         while pending:
             done, pending = waits.first(pending)
             for future in done:
-                kind, key = what.pop(future)
-                if kind == "count":
-                    assert key is not None
-                    samples = future.result()
-                    if samples is not None:  # a failed reference run (a timeout under load?) is not kept
-                        store.record_reference_samples(plan.keys[key], samples)
-                    counted = {"reference_counted": True, "reference_samples": samples}
-                    # Next in line: they have waited for this count.
-                    queue.extendleft(
-                        reversed([("sample", replace(j, **counted), None) for j in plan.waiting.pop(key)])
-                    )
-                    continue
-                record = future.result()
-                if kind == "reference":
-                    assert key is not None
-                    record, samples = record
-                    if samples is not None:
-                        store.record_reference_samples(key, samples)
-                store.record_sample(run_id, record)
-                finished += 1
-                if progress:
-                    progress(finished, len(jobs))
+                kind, keys = what.pop(future)
+                for result, key in zip(future.result(), keys, strict=True):
+                    if kind == "count":
+                        assert key is not None
+                        if result is not None:  # a failed reference run (a timeout under load?) is not kept
+                            store.record_reference_samples(plan.keys[key], result)
+                        counted = {"reference_counted": True, "reference_samples": result}
+                        # Next in line: they have waited for this count.
+                        queue.extendleft(
+                            reversed([("sample", replace(j, **counted), None) for j in plan.waiting.pop(key)])
+                        )
+                        continue
+                    record = result
+                    if kind == "reference":
+                        assert key is not None
+                        record, samples = result
+                        if samples is not None:
+                            store.record_reference_samples(key, samples)
+                    store.record_sample(run_id, record)
+                    finished += 1
+                    if progress:
+                        progress(finished, len(jobs))
             top_up()
+
+
+# Jobs sent to a worker at once, at most: one pool round trip (~1 ms of the bench's own CPU)
+# for all, and a problem's testbench and reference parsed once for its samples in a batch.
+MAX_BATCH = 4
+
+
+def _next_batch(
+    queue: deque[tuple[str, Job, str | None]], workers: int
+) -> tuple[str, list[Job], list[str | None]]:
+    """The next job, with the ones after it of the same kind, in a batch that shrinks as the queue
+    does (guided scheduling): batches early, single jobs at the end, when workers must finish
+    together. A count runs alone: samples wait for it."""
+    kind, job, key = queue.popleft()
+    batch, keys = [job], [key]
+    size = 1 if kind == "count" else min(MAX_BATCH, len(queue) // (4 * workers) + 1)
+    while len(batch) < size and queue and queue[0][0] == kind:
+        _, job, key = queue.popleft()
+        batch.append(job)
+        keys.append(key)
+    return kind, batch, keys
+
+
+def run_batch(kind: str, batch: list[Job]) -> list[Any]:
+    """Run a batch of one kind of job in a worker process (module-level, so it pickles)."""
+    runs = {"count": count_reference, "reference": run_reference_job, "sample": run_job}[kind]
+    return [runs(job) for job in batch]
 
 
 def _warm_workers(*, failures_possible: bool) -> None:

@@ -303,8 +303,7 @@ def module_names(text: str) -> list[str]:
     Lenient on purpose: pyslang recovers from syntax errors, and a caller asking
     "is TopModule there at all?" wants an answer even for broken code.
     """
-    parsed = _parse(text)  # keep alive: the tree's tokens point into its SourceManager
-    return [m.header.name.valueText for m in _modules(parsed)]
+    return list(_module_names(text))
 
 
 def instantiations(text: str) -> list[Instantiation]:
@@ -313,6 +312,20 @@ def instantiations(text: str) -> list[Instantiation]:
     Raises:
         HdlError: the text has syntax errors.
     """
+    return list(_instantiations(text))
+
+
+# Answers about a suite's testbenches and references, kept past their trees (which the parse
+# cache drops sooner): a suite's loader asks these of every problem, and bench workers,
+# forked after it, ask them again of each problem they meet.
+@functools.lru_cache(maxsize=2048)
+def _module_names(text: str) -> tuple[str, ...]:
+    parsed = _parse(text)  # keep alive: the tree's tokens point into its SourceManager
+    return tuple(m.header.name.valueText for m in _modules(parsed))
+
+
+@functools.lru_cache(maxsize=2048)
+def _instantiations(text: str) -> tuple[Instantiation, ...]:
     parsed = _parse_strict(text)
     found = []
     for module in _modules(parsed):
@@ -325,7 +338,7 @@ def instantiations(text: str) -> list[Instantiation]:
                 if connections == ((None, ""),):
                     connections = ()
                 found.append(Instantiation(node.type.valueText, name, parent, connections))
-    return found
+    return tuple(found)
 
 
 def _connection(node: Any) -> tuple[str | None, str]:
