@@ -942,3 +942,30 @@ def test_jobs_go_to_workers_in_batches_that_shrink_to_single_jobs_at_the_end() -
     )
     kind, batch, keys = _next_batch(mixed, workers=1)
     assert (kind, len(batch), keys) == ("reference", 1, ["k"])  # kinds are never mixed in a batch
+
+
+def test_a_run_records_the_commit_of_the_suites_checkout_and_whether_it_was_modified(tmp_path: Path) -> None:
+    """Asked of git while the suite loads: the commit is the one the suite's checkout was at."""
+    suite = tmp_path / "suite"
+    shutil.copytree(DESIGNS / "and_gate", suite / "and_gate")
+
+    def git(*args: str) -> str:
+        ran = subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+            cwd=suite,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return ran.stdout.strip()
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "suite")
+    head = git("rev-parse", "HEAD")
+    clean = run_bench(BenchRequest(suite, jobs=1, db=tmp_path / "b.db", run_name="clean", formal="off"))
+    assert clean.run.suite_commit == head
+    spec = suite / "and_gate" / "spec.md"
+    spec.write_text(spec.read_text() + "\nEdited.\n")
+    edited = run_bench(BenchRequest(suite, jobs=1, db=tmp_path / "b.db", run_name="edited", formal="off"))
+    assert edited.run.suite_commit == f"{head}-dirty"

@@ -627,8 +627,10 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
         raise BenchError("-j must be at least 1")
     if request.exclude_flagged is not None and request.exclude_flagged not in tuple(Severity):
         raise BenchError(f"--exclude-flagged takes one of {', '.join(Severity)}")
-    with cf.ThreadPoolExecutor(1) as aside:
-        asked = aside.submit(versions, request.sandbox)  # `iverilog -V` runs while the suite loads
+    with cf.ThreadPoolExecutor(2) as aside:
+        asked = aside.submit(versions, request.sandbox)  # `iverilog -V` runs while the suite loads,
+        given = Path(request.suite_path)  # and git, for the commit of the suite's checkout
+        commit = aside.submit(git_commit, given if given.is_dir() else given.parent)
         suite = load(request)
         problems, notes = select(suite, request)
         if request.lints and any(_is_cvdp(p) for p in problems):
@@ -642,7 +644,7 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
             unknown = sorted(set(samples) - known)
             if unknown:
                 raise BenchError(f"the samples name tasks the suite does not have: {', '.join(unknown[:10])}")
-        made_by = asked.result()
+        made_by, suite_commit = asked.result(), commit.result()
 
     model, concurrency = _make_model(request) if request.mode == "model" else (None, 0)
     suite_path = str(Path(request.suite_path).resolve())
@@ -651,7 +653,7 @@ def run_bench(request: BenchRequest, *, progress: Progress | None = None) -> Ben
             request.run_name or default_run_name(suite, request.mode),
             suite_path=suite_path,
             suite_format=suite.format,
-            suite_commit=git_commit(suite.root if suite.root.is_dir() else suite.root.parent),
+            suite_commit=suite_commit,
             model=model.name if model is not None else request.mode,
             model_kind=model.kind if model is not None else request.mode,
             stand_in=model.is_stand_in if model is not None else False,
