@@ -8,6 +8,11 @@ Times, in one invocation and with the same worker count:
 Prints the median of --repeat runs of each and its ratio to the baseline, in wall time and in
 CPU time (this process and every process it waited for). Target: <= 1.15x.
 
+VeriAssist compiles through iverilog's two stages without the driver and its shell
+(toolchain/ivl_stages.py), which the baseline runs, as a user would by hand. A second floor row,
+"raw ivlpp | ivl + vvp", runs those stages bare too: compare against it to see what the rest of
+VeriAssist costs (the sandbox, the static check, the stamped verdict, the unchecked-output watch).
+
 A second table scores --samples N completions per problem (`bench --samples`, as pass@k runs
 do), each the reference with a comment inside its last module so that it is not the reference
 itself. A third scores wrong designs: up to --mutants N seeded mutants of each reference
@@ -45,7 +50,7 @@ from veriassist.check.simulation import reference_as
 from veriassist.eval.bench import BenchRequest, run_bench
 from veriassist.hdl.mutate import mutants as mutants_of
 from veriassist.suites import SuiteError, load_suite
-from veriassist.toolchain import icarus
+from veriassist.toolchain import icarus, ivl_stages, runner
 from veriassist.types import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,9 +78,30 @@ def lay_out(problem: Problem, folder: Path, design: str | None = None) -> list[s
 
 
 def raw_job(job: tuple[str, list[str], str]) -> bool:
-    """iverilog + vvp, nothing else: the floor any harness pays."""
+    """iverilog + vvp, nothing else: the floor any harness pays that runs iverilog as users do."""
     folder, sources, top = job
     built = subprocess.run(icarus.compile_argv(sources, top), cwd=folder, capture_output=True, check=False)
+    if built.returncode != 0:
+        return False
+    ran = subprocess.run(icarus.simulate_argv(), cwd=folder, capture_output=True, timeout=60, check=False)
+    return ran.returncode == 0
+
+
+def raw_stages_job(job: tuple[str, list[str], str]) -> bool:
+    """`ivlpp | ivl` + vvp, as VeriAssist compiles (toolchain/ivl_stages.py): the floor without
+    iverilog's driver and its shell, to show what of the gain over `raw_job` is that alone."""
+    folder, sources, top = job
+    stages = ivl_stages.stages(runner.require_tool("iverilog"))
+    assert stages is not None, "this Icarus compiles through its driver only"
+    for name, text in stages.files(sources, [top], "sim.vvp").items():
+        Path(folder, name).write_text(text)
+    words, split = stages.argv()
+    with subprocess.Popen(
+        words[:split], cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    ) as writer:
+        built = subprocess.run(
+            words[split:], cwd=folder, stdin=writer.stdout, capture_output=True, check=False
+        )
     if built.returncode != 0:
         return False
     ran = subprocess.run(icarus.simulate_argv(), cwd=folder, capture_output=True, timeout=60, check=False)
@@ -89,10 +115,14 @@ def cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def time_baseline(jobs: list[tuple[str, list[str], str]], workers: int) -> float:
+def time_baseline(
+    jobs: list[tuple[str, list[str], str]],
+    workers: int,
+    each: Callable[[tuple[str, list[str], str]], bool] = raw_job,
+) -> float:
     started = time.perf_counter()
     with cf.ProcessPoolExecutor(max_workers=workers) as pool:
-        list(pool.map(raw_job, jobs))
+        list(pool.map(each, jobs))
     return time.perf_counter() - started
 
 
@@ -189,7 +219,8 @@ def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples:
         # Round robin, not one row after another: on a shared VM the machine's speed drifts
         # over a minute, and each row should see the same drift as the baseline.
         raw: Callable[[int], object] = lambda _: time_baseline(jobs, workers)  # noqa: E731
-        rows = [("raw iverilog + vvp", raw), *runs]
+        stages: Callable[[int], object] = lambda _: time_baseline(jobs, workers, raw_stages_job)  # noqa: E731
+        rows = [("raw iverilog + vvp", raw), ("  raw ivlpp | ivl + vvp (no driver)", stages), *runs]
         times: dict[str, list[float]] = {name: [] for name, _ in rows}
         cpu: dict[str, list[float]] = {name: [] for name, _ in rows}
         for attempt in range(repeat):

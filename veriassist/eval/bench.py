@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from veriassist import __version__
 from veriassist.agent.outcome import LoopOutcome, StrengthSettings
-from veriassist.agent.run import run_problem
 from veriassist.check.checker import CheckOptions, check
 from veriassist.check.cvdp_harness import CvdpHarness
 from veriassist.check.equivalence import FormalOptions, formal_check, yosys_installed
@@ -40,7 +39,6 @@ from veriassist.eval.metrics import RunMetrics, compute
 from veriassist.eval.store import RunInfo, RunStatus, Store, git_commit
 from veriassist.extract import extract, fenced_blocks
 from veriassist.suites import Suite, SuiteError, cvdp, load_suite
-from veriassist.suites.audit import AuditOptions, Finding, audit_problems, is_flagged, lint_flags
 from veriassist.toolchain import ctrl_c, ivl_stages, runner
 from veriassist.toolchain.sandbox import Sandbox
 from veriassist.types import (
@@ -64,6 +62,7 @@ from veriassist.types import (
 
 if TYPE_CHECKING:
     from veriassist.models import ChatModel
+    from veriassist.suites.audit import Finding
 
 __all__ = [
     "BenchError",
@@ -713,6 +712,12 @@ def _lint(
 
     Each problem's findings are committed as they arrive, so an interrupted lint resumes too.
     """
+    from veriassist.suites.audit import (  # only runs with --audit need it
+        AuditOptions,
+        Finding,
+        audit_problems,
+    )
+
     stored = store.lint_results(run_id)
     found = {task: tuple(Finding.from_json(f) for f in findings) for task, findings in stored.items()}
     todo = [p for p in problems if p.task_id not in found]
@@ -737,6 +742,8 @@ def _exclude_flagged(
     """The problems left to score, those left out, and a note on each one left out."""
     if severity is None:
         return list(problems), [], []
+    from veriassist.suites.audit import is_flagged, lint_flags
+
     kept: list[Problem] = []
     excluded: list[str] = []
     notes: list[str] = []
@@ -758,6 +765,8 @@ def _attach_lint_flags(store: Store, run_id: int, lint: dict[str, tuple[Finding,
     """Put each linted problem's flags on its samples (the agent loop records samples without them)."""
     if not lint:
         return
+    from veriassist.suites.audit import lint_flags
+
     for sample in store.samples(run_id):
         findings = lint.get(sample.task_id)
         if findings is None:
@@ -990,6 +999,8 @@ def _run_model(
     """Run the loop per problem and sample in threads: model calls overlap with simulations."""
 
     formal = formal_options(request)
+
+    from veriassist.agent.run import run_problem  # the loop: only model runs need it (~50 ms of imports)
 
     def solve(problem: Problem, sample: int) -> tuple[LoopOutcome, FormalVerdict | None]:
         outcome = run_problem(
