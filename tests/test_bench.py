@@ -701,17 +701,17 @@ def test_audit_alone_scores_every_problem_and_shows_the_flags_beside_the_results
 def test_a_resumed_lint_run_reuses_the_recorded_findings_and_duplicates_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import veriassist.eval.bench
+    import veriassist.suites.audit
 
     db, samples = tmp_path / "resume.db", lint_samples(tmp_path)
     linted: list[list[str]] = []
-    real = veriassist.eval.bench.audit_problems
+    real = veriassist.suites.audit.audit_problems
 
     def counting(problems: Any, *args: Any, **kwargs: Any) -> Any:
         linted.append([p.task_id for p in problems])
         return real(problems, *args, **kwargs)
 
-    monkeypatch.setattr(veriassist.eval.bench, "audit_problems", counting)
+    monkeypatch.setattr(veriassist.suites.audit, "audit_problems", counting)  # bench imports it when it lints
 
     def request(*only: str) -> BenchRequest:
         return BenchRequest(
