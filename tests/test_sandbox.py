@@ -471,3 +471,47 @@ def test_a_piped_first_program_feeds_its_reader_and_the_status_is_the_readers(
     assert reader_failed.stdout == "MARK=5\n" and reader_failed.returncode == 5
     killed = run("echo source", "kill -9 $$")
     assert killed.stdout.endswith("MARK=137\n")
+
+
+def test_the_launcher_is_built_static_when_it_can_be_and_dynamic_when_it_cannot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Static saves the dynamic loader at each of its starts; a C library without a static
+    archive (libc.a) must still give a launcher."""
+    source = sandbox._LANDLOCK_SOURCE.read_bytes()
+    real = subprocess.run
+    linked: list[bool] = []
+
+    def no_static_libc(argv: list[str], *args: object, **kwargs: object) -> object:
+        if "-static" in argv:
+            linked.append(True)
+            return subprocess.CompletedProcess(argv, 1, b"", b"cannot find -lc")
+        linked.append(False)
+        return real(argv, *args, **kwargs)  # type: ignore[call-overload]
+
+    assert sandbox._build(source, tmp_path / "static")
+    described = real(["file", str(tmp_path / "static")], capture_output=True, text=True).stdout
+    assert "statically linked" in described or not runner.which("file")
+    monkeypatch.setattr(subprocess, "run", no_static_libc)
+    assert sandbox._build(source, tmp_path / "dynamic")
+    assert linked == [True, False] and os.access(tmp_path / "dynamic", os.X_OK)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="the cover is for a run as root")
+def test_a_run_that_needs_no_python_reads_only_system_and_tool_dirs(tmp_path: Path) -> None:
+    """iverilog and vvp need no Python: this Python and our package stay unreadable, and a
+    Python under a dir nobody may enter (/root) needs no cover (nor the mount namespace)."""
+    stdlib = Path(os.__file__)
+    if stdlib.is_relative_to("/usr"):
+        pytest.skip("this Python lives in a system dir, readable anyway")
+    with_python = Sandbox(True, python=True)
+    without = Sandbox(True, python=False)
+    if without.backend != "landlock":
+        pytest.skip("the launcher's options are what this reads")
+    argv = without.wrap(["/bin/cat", str(stdlib)], tmp_path, Limits())
+    assert sys.prefix not in argv and sys.base_prefix not in argv
+    assert "/root" not in argv  # no cover for the way to a Python under /root
+    assert runner.run(["/bin/cat", str(stdlib)], tmp_path, sandbox=without).returncode != 0
+    assert runner.run(["/bin/cat", str(stdlib)], tmp_path, sandbox=with_python).returncode == 0
+    compiled = runner.run(["iverilog", "-V"], tmp_path, sandbox=without)
+    assert compiled.returncode == 0 and "Icarus Verilog" in compiled.stdout
