@@ -104,3 +104,38 @@ def test_a_check_through_the_stages_is_the_check_through_the_driver(monkeypatch:
     assert staged[0].passed and not staged[1].passed
     for r in (*staged, *driven):
         shutil.rmtree(r.workdir)  # type: ignore[arg-type]
+
+
+def test_a_suite_gets_the_same_verdicts_and_logs_through_the_stages_as_through_the_driver(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every reference of the VerilogEval-shaped speed fixture and a seeded mutant of each,
+    both ways: the same verdict, sample count, mismatches, diagnostics and compile log."""
+    from veriassist.hdl.mutate import mutants
+    from veriassist.suites import load_suite
+    from veriassist.types import Candidate, SourceFile
+
+    suite = load_suite(Path(__file__).parent / "fixtures" / "suites" / "verilogeval_v2_speed")
+    cases = []
+    for problem in suite.problems:
+        assert problem.reference is not None and problem.testbench is not None
+        texts = [
+            problem.reference.text + "// a sample\n",
+            *(m.text for m in mutants(problem.reference.text, 1)),
+        ]
+        cases += [
+            (Candidate((SourceFile("TopModule.sv", text),), problem.top), problem.testbench) for text in texts
+        ]
+
+    def verdicts() -> list[tuple[object, ...]]:
+        results = [check(c, tb, CheckOptions(), expected_samples=None) for c, tb in cases]
+        return [
+            (r.kind, r.samples, r.total_mismatches, r.mismatches, r.diagnostics, r.compile_log)
+            for r in results
+        ]
+
+    staged = verdicts()
+    monkeypatch.setenv("VERIASSIST_IVERILOG_DRIVER", "1")
+    assert verdicts() == staged
+    kinds = {row[0] for row in staged}
+    assert len(cases) > 50 and len(kinds) > 1  # passes and failures both
