@@ -95,14 +95,8 @@ def raw_stages_job(job: tuple[str, list[str], str]) -> bool:
     assert stages is not None, "this Icarus compiles through its driver only"
     for name, text in stages.files(sources, [top], "sim.vvp").items():
         Path(folder, name).write_text(text)
-    words, split = stages.argv()
-    with subprocess.Popen(
-        words[:split], cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-    ) as writer:
-        built = subprocess.run(
-            words[split:], cwd=folder, stdin=writer.stdout, capture_output=True, check=False
-        )
-    if built.returncode != 0:
+    status, _ = stages.compile_in(Path(folder))
+    if status != 0:
         return False
     ran = subprocess.run(icarus.simulate_argv(), cwd=folder, capture_output=True, timeout=60, check=False)
     return ran.returncode == 0

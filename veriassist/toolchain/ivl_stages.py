@@ -19,7 +19,7 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from veriassist.toolchain import icarus
@@ -88,6 +88,19 @@ class Stages:
         second = [self.ivl, f"-C{ICONFIG}", f"-C{self.common_config}", "--", "-"]
         return [*first, *second], len(first)
 
+    def compile_in(self, folder: Path) -> tuple[int, str]:
+        """Run the two stages in `folder` (its `files` written there), unsandboxed: the
+        compiler's status and the log of both. For the capture's own check, and for timing."""
+        words, split = self.argv()
+        with subprocess.Popen(
+            words[:split], cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        ) as writer:
+            read = subprocess.run(
+                words[split:], cwd=folder, stdin=writer.stdout, capture_output=True, timeout=30
+            )
+            writer_log = writer.stderr.read() if writer.stderr else b""
+        return read.returncode, (writer_log + read.stdout + read.stderr).decode(errors="replace")
+
 
 def stages(iverilog: str) -> Stages | None:
     """The stages of the driver at `iverilog` with icarus.COMPILE_FLAGS; None to run the driver
@@ -120,18 +133,11 @@ def capture(iverilog: str, scratch: Path) -> Stages | None:
     if found is None:
         return None
     stages_, defines_path = found
-    stages_ = Stages(**{**stages_.__dict__, "defines": Path(defines_path).read_text()})
+    stages_ = replace(stages_, defines=Path(defines_path).read_text())
     for name, text in stages_.files(["probe.sv"], [_PROBE_TOP], "stages.vvp").items():
         (scratch / name).write_text(text)
-    words, split = stages_.argv()
-    with subprocess.Popen(
-        words[:split], cwd=scratch, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    ) as writer:
-        read = subprocess.run(
-            words[split:], cwd=scratch, stdin=writer.stdout, capture_output=True, timeout=30
-        )
-        writer_err = writer.stderr.read() if writer.stderr else b""
-    if read.returncode != 0:
+    status, stages_log = stages_.compile_in(scratch)
+    if status != 0:
         return None
     # The driver names the kept configuration on stderr; the compiler's own lines must match.
     driver_log = "".join(
@@ -139,7 +145,6 @@ def capture(iverilog: str, scratch: Path) -> Stages | None:
         for line in (driven.stdout + driven.stderr).splitlines(keepends=True)
         if "IVERILOG_ICONFIG" not in line
     )
-    stages_log = (writer_err + read.stdout + read.stderr).decode()
     same_program = _numbered((scratch / "driver.vvp").read_text()) == _numbered(
         (scratch / "stages.vvp").read_text()
     )
