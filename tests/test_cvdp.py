@@ -18,7 +18,7 @@ from veriassist.agent.loop import run_loop
 from veriassist.agent.outcome import LoopSettings
 from veriassist.check.checker import check
 from veriassist.check.cvdp_harness import CvdpHarness, parse_env, run_harness
-from veriassist.check.feedback import render_feedback
+from veriassist.check.feedback import feedback_of, render_feedback
 from veriassist.check.simulation import CheckOptions
 from veriassist.cli import app
 from veriassist.eval.bench import BenchError, BenchRequest, run_bench
@@ -261,7 +261,7 @@ def test_bench_samples_take_several_named_files_and_score_each(
     assert outcome[(ADDER, 0)].passed and outcome[(LFSR, 0)].passed
     failed = outcome[(ADDER, 1)]
     assert not failed.passed and failed.kind is FailureKind.TEST_FAILED
-    assert "expected" in failed.feedback
+    assert "expected" in feedback_of(failed)
 
 
 @pytest.mark.simulator

@@ -368,6 +368,17 @@ class TestOutcome:
 
 
 @dataclass(frozen=True)
+class WaveDump:
+    """A failing run's waveform dump, kept so that its window is drawn only when someone reads
+    the feedback (CheckOptions.defer_waveform): a batch run fails hundreds of samples, and most
+    of their evidence is never looked at."""
+
+    vcd: bytes
+    around: int | None  # the first mismatch in the dump's units; None: found in the dump
+    scope: str | None = None  # as waveform_window's: show this scope's signals (cocotb runs)
+
+
+@dataclass(frozen=True)
 class CheckResult:
     passed: bool
     kind: FailureKind
@@ -388,12 +399,35 @@ class CheckResult:
     # Evidence the verdict does not weigh: outputs that differ from the reference where the
     # testbench never looks ("the testbench does not check `y[7:1]`: ..."); check/unchecked.py.
     warnings: tuple[str, ...] = ()
+    dump: WaveDump | None = field(default=None, repr=False, compare=False)  # instead of `waveform`
 
     def to_json(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        """Every field but the raw dump (`waveform` is its readable form)."""
+        data = dataclasses.asdict(dataclasses.replace(self, dump=None))
+        del data["dump"]
         data["kind"] = self.kind.value
         data["workdir"] = None if self.workdir is None else str(self.workdir)
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CheckResult:
+        """The inverse of to_json."""
+        workdir = data.get("workdir")
+        return cls(
+            **{
+                **data,
+                "kind": FailureKind(data["kind"]),
+                "diagnostics": tuple(
+                    Diagnostic(**{**d, "severity": Severity(d["severity"])})
+                    for d in data.get("diagnostics", ())
+                ),
+                "mismatches": tuple(OutputMismatch(**m) for m in data.get("mismatches", ())),
+                "tests": tuple(TestOutcome(**t) for t in data.get("tests", ())),
+                "rejections": tuple(data.get("rejections", ())),
+                "warnings": tuple(data.get("warnings", ())),
+                "workdir": None if workdir is None else Path(workdir),
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -416,6 +450,9 @@ class SampleRecord:
     lint_flags: tuple[str, ...] | None = None  # None: lint not run
     formal: FormalVerdict | None = None  # None: no formal check ran (off, no reference, the reference itself)
     warnings: tuple[str, ...] = ()  # the golden check's warnings (CheckResult.warnings)
+    # A failed check's verdict, candidate and waveform dump, packed (check/feedback.py) so that
+    # `feedback_of` renders the feedback when it is read; then `feedback` is empty.
+    evidence: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

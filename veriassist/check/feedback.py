@@ -1,14 +1,30 @@
-"""CheckResult -> text a model can act on: what failed, where, and the evidence."""
+"""CheckResult -> text a model can act on: what failed, where, and the evidence.
+
+A batch run renders none of it while it runs: `pack_evidence` keeps a failed check's verdict,
+candidate and waveform dump in its record, and `feedback_of` renders them when the record is
+read (a report, JUnit, `runs`, the MCP server), the same text the model would have been sent.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import zlib
 
 from veriassist.hdl import HdlError
 from veriassist.hdl.trace import Driver, driver_cone
 from veriassist.prompts import render
 from veriassist.toolchain.icarus import render_diagnostic
-from veriassist.types import Candidate, CheckResult, Diagnostic, Severity
+from veriassist.toolchain.vcd import waveform_window
+from veriassist.types import (
+    Candidate,
+    CheckResult,
+    Diagnostic,
+    SampleRecord,
+    Severity,
+    SourceFile,
+    WaveDump,
+)
 
 MAX_DIAGNOSTICS = 8  # the first errors matter; later ones are usually consequences
 TRACE_SIGNALS = 24  # the drivers of a wrong output shown: its nearest signals, registers first
@@ -17,6 +33,8 @@ TRACE_LINES = 60  # and at most this many source lines of them (80% of designs/ 
 
 def render_feedback(result: CheckResult, candidate: Candidate | None = None) -> str:
     """The exact feedback a model receives for this check."""
+    if result.dump is not None and not result.waveform:
+        result = dataclasses.replace(result, waveform=window_of(result.dump))
     texts = {f.name: f.text for f in candidate.files} if candidate else {}
     errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
     warnings = [d for d in result.diagnostics if d.severity is Severity.WARNING]
@@ -32,6 +50,46 @@ def render_feedback(result: CheckResult, candidate: Candidate | None = None) -> 
         traced=(traced := first_wrong_output(result)),
         drivers=trace_drivers(candidate, traced) if candidate and traced else [],
     )
+
+
+def window_of(dump: WaveDump) -> str:
+    """A kept dump's window, as the check would have drawn it."""
+    return waveform_window(dump.vcd, dump.around, scope=dump.scope)
+
+
+def pack_evidence(result: CheckResult, candidate: Candidate) -> bytes:
+    """What `feedback_of` needs to render this check's feedback later, compressed. Only the
+    fields the feedback reads: the logs are in the record's excerpt already."""
+    verdict = dataclasses.replace(result, compile_log="", sim_log="", timings={}, workdir=None)
+    dump = result.dump
+    packed = {
+        "result": verdict.to_json(),
+        "top": candidate.top,
+        "files": {f.name: f.text for f in candidate.files},
+        "dump": None
+        if dump is None
+        else {"vcd": dump.vcd.decode("latin-1"), "around": dump.around, "scope": dump.scope},  # bytes as-is
+    }
+    return zlib.compress(json.dumps(packed).encode(), 1)  # level 1: most of the gain, at a tenth the CPU
+
+
+def feedback_of(record: SampleRecord) -> str:
+    """The sample's feedback: as recorded, or rendered now from its packed evidence."""
+    if record.feedback or record.evidence is None:
+        return record.feedback
+    try:
+        packed = json.loads(zlib.decompress(record.evidence))
+        dump = packed["dump"]
+        result = dataclasses.replace(
+            CheckResult.from_json(packed["result"]),
+            dump=None
+            if dump is None
+            else WaveDump(dump["vcd"].encode("latin-1"), dump["around"], dump["scope"]),
+        )
+        candidate = Candidate(tuple(SourceFile(n, t) for n, t in packed["files"].items()), packed["top"])
+    except (zlib.error, ValueError, KeyError, TypeError) as error:  # a record damaged after the run
+        return f"(this sample's evidence could not be read back: {error})"
+    return render_feedback(result, candidate)
 
 
 def first_wrong_output(result: CheckResult) -> str | None:

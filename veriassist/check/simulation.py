@@ -26,7 +26,12 @@ from veriassist.types import (
     Severity,
     Testbench,
     TestbenchStyle,
+    WaveDump,
 )
+
+# A kept dump goes into the run's records; a VerilogEval failure's is 3-15 kB. A long run's
+# window is drawn at once instead, so a record stays small.
+MAX_DEFERRED_DUMP = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,9 @@ class CheckOptions:
     compile_timeout_s: float = 60.0
     sandbox: bool = True
     waveform: bool = True
+    # Keep a failing run's dump in CheckResult.dump and draw its window only when its feedback
+    # is read (bench: most failures' evidence is never looked at). Bigger dumps are drawn now.
+    defer_waveform: bool = False
     keep_workdir: bool = False  # leave the work dir for inspection (its path goes in the logs)
     # After a pass, compare the design's outputs with the reference's over the whole run
     # (check/unchecked.py): a warning for what the testbench leaves unchecked.
@@ -108,15 +116,29 @@ def compile_failure(
     )
 
 
-def waveform(work: Path, around_ps: int | None, timings: dict[str, float], scope: str | None = None) -> str:
-    """The window of wave.vcd around a failure ("" when the run left none), timed into `timings`."""
+def waveform(
+    work: Path, around: int | None, options: CheckOptions, timings: dict[str, float], scope: str | None = None
+) -> tuple[str, WaveDump | None]:
+    """The window of wave.vcd around a failure ("" when the run left none), timed into
+    `timings`; or, with options.defer_waveform, the dump itself for the window to be drawn later."""
     vcd = work / "wave.vcd"
-    if not vcd.is_file():
-        return ""
+    if not options.waveform or not vcd.is_file():
+        return "", None
     started = time.perf_counter()
-    table = waveform_window(vcd, around_ps, scope=scope)
+    table, dump = "", _kept_dump(vcd, around, scope) if options.defer_waveform else None
+    if dump is None:
+        table = waveform_window(vcd, around, scope=scope)
     timings["waveform_s"] = time.perf_counter() - started
-    return table
+    return table, dump
+
+
+def _kept_dump(vcd: Path, around: int | None, scope: str | None) -> WaveDump | None:
+    """The dump, to draw later; None when it is too big to keep (or not a plain file)."""
+    try:
+        with runner.open_output(vcd, MAX_DEFERRED_DUMP) as handle:  # no FIFO, no symlink out
+            return WaveDump(handle.read(MAX_DEFERRED_DUMP), around, scope)
+    except OSError:
+        return None
 
 
 # The testbench and reference are the same for every candidate of a problem: parse them once.

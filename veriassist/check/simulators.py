@@ -143,9 +143,9 @@ class _IcarusVerilog:
             if ran.timed_out:
                 reading = replace(reading, reason=wall_clock_reason(ran, options.timeout_s, timings))
             diagnostics += icarus.parse_diagnostics(sim_log, layout.names, simulation=True)
-            wave = ""
-            if options.waveform and reading.kind is not FailureKind.PASS:
-                wave = waveform(work, reading.first_mismatch_time, timings)
+            wave, dump = "", None
+            if reading.kind is not FailureKind.PASS:
+                wave, dump = waveform(work, reading.first_mismatch_time, options, timings)
             passed = reading.kind is FailureKind.PASS
             warnings = unchecked_warnings(work, probe, timings) if probe and passed and dumping else ()
             disagreed = False
@@ -162,6 +162,7 @@ class _IcarusVerilog:
             samples=reading.samples,
             first_mismatch_time=reading.first_mismatch_time,
             waveform=wave,
+            dump=dump,
             compile_log=compile_log,
             sim_log=sim_log.replace(secret.nonce, ""),
             timings=timings,

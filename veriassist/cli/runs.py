@@ -409,7 +409,11 @@ def _show_json(run: RunInfo, metrics: RunMetrics, banners: Sequence[Any]) -> dic
 
 
 def _sample_row(run: RunInfo, sample: SampleRecord) -> dict[str, Any]:
+    from veriassist.check.feedback import feedback_of
+
     row = asdict(sample)
+    del row["evidence"]  # packed bytes: the feedback below is their readable form
+    row["feedback"] = feedback_of(sample)
     row["kind"] = sample.kind.value
     row["golden_kind"] = None if sample.golden_kind is None else sample.golden_kind.value
     row["lint_flags"] = None if sample.lint_flags is None else list(sample.lint_flags)

@@ -27,7 +27,7 @@ from veriassist.agent.outcome import LoopOutcome, StrengthSettings
 from veriassist.check.checker import CheckOptions, check
 from veriassist.check.cvdp_harness import CvdpHarness
 from veriassist.check.equivalence import FormalOptions, formal_check, yosys_installed
-from veriassist.check.feedback import render_feedback
+from veriassist.check.feedback import pack_evidence
 from veriassist.check.reference_counts import (
     ReferenceCounts,
     counts_samples,
@@ -369,7 +369,9 @@ def plan(
     problems: Sequence[Problem], request: BenchRequest, samples: dict[str, list[str]] | None = None
 ) -> tuple[list[Job], list[str]]:
     """Jobs for the reference and samples modes, and notes on problems left without any."""
-    options = CheckOptions(timeout_s=request.timeout_s, sandbox=request.sandbox)
+    # A failure's waveform window is drawn when its feedback is read (check/feedback.py):
+    # most of a batch's failures are never looked at, and drawing costs a millisecond each.
+    options = CheckOptions(timeout_s=request.timeout_s, sandbox=request.sandbox, defer_waveform=True)
     formal = formal_options(request)
     jobs: list[Job] = []
     notes: list[str] = []
@@ -485,7 +487,7 @@ def _record(job: Job, result: CheckResult) -> SampleRecord:
         timings=timings,
         # The summary leads, so `summary_of` can read it back from a stored record.
         log_excerpt=_excerpt(f"{result.summary}\n{logs}"),
-        feedback="" if result.passed else render_feedback(result, job.candidate),
+        evidence=None if result.passed else pack_evidence(result, job.candidate),
         warnings=result.warnings,
     )
 
@@ -815,7 +817,7 @@ def _run_checks(
             for i, job in enumerate(plan.ready)
         ]
     )
-    _warm_workers(failures_possible=any(kind != "reference" for kind, _, _ in queue))
+    _warm_workers()
     # A few jobs per worker in flight, not all: each wait looks at every pending future, and a
     # run of thousands of samples would pay for that on every one that finishes.
     window = max(4 * request.jobs, 8)
@@ -887,15 +889,12 @@ def run_batch(kind: str, batch: list[Job]) -> list[Any]:
     return [runs(job) for job in batch]
 
 
-def _warm_workers(*, failures_possible: bool) -> None:
+def _warm_workers() -> None:
     """Do here, before the workers fork, what each would otherwise do on its first sample:
-    learn iverilog's stages from its driver (a compile of a probe, ~40 ms), and load the feedback
-    template (jinja's import and the template's compile) for failing samples."""
+    learn iverilog's stages from its driver (a compile of a probe, ~40 ms)."""
     iverilog = runner.which("iverilog")
     if iverilog is not None:
         ivl_stages.stages(iverilog)
-    if failures_possible:
-        render_feedback(CheckResult(passed=False, kind=FailureKind.MISMATCH))
 
 
 @dataclass

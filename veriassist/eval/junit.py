@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from veriassist.check.feedback import feedback_of
 from veriassist.types import SampleRecord
 
 __all__ = ["JUnitCase", "cases_from_records", "headline", "write_junit"]
@@ -47,7 +48,8 @@ def cases_from_records(suite: str, records: Iterable[SampleRecord]) -> list[JUni
     """One case per recorded sample, in task then sample order."""
     cases = []
     for record in sorted(records, key=lambda r: (r.task_id, r.sample)):
-        body = record.feedback
+        feedback = feedback_of(record)
+        body = feedback
         if record.log_excerpt and not record.passed:
             body = f"{body.rstrip()}\n\n--- log excerpt ---\n{record.log_excerpt}"
         cases.append(
@@ -56,7 +58,7 @@ def cases_from_records(suite: str, records: Iterable[SampleRecord]) -> list[JUni
                 name=f"{record.task_id} sample {record.sample}",
                 passed=record.passed,
                 kind=record.kind.value,
-                message="" if record.passed else headline(record.feedback, f"failed: {record.kind.value}"),
+                message="" if record.passed else headline(feedback, f"failed: {record.kind.value}"),
                 body=body,
                 seconds=float(record.timings.get("total", sum(record.timings.values()))),
             )

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from veriassist import __version__
+from veriassist.check.feedback import feedback_of
 from veriassist.eval.bench import formal_summary
 from veriassist.eval.metrics import REPORTED_K, Comparison, RunMetrics, compare, compute, percent
 from veriassist.eval.store import RunInfo, RunStatus, Store
@@ -192,7 +193,7 @@ def _problem_views(
         sample_views = []
         for s in group:
             source, source_try = _last_code(tries.get((s.task_id, s.sample), []))
-            shown = _with_formal(s)
+            shown = replace(_with_formal(s), feedback=feedback_of(s))
             sample_views.append(SampleView(shown, f"{anchors[p.task_id]}-s{s.sample}", source, source_try))
         views.append(ProblemView(p.task_id, anchors[p.task_id], p.n, p.c, p.pass_at_1, tuple(sample_views)))
     return tuple(views)

@@ -222,6 +222,8 @@ migrations: list[Migration] = [
     ALTER TABLE iterations ADD COLUMN survivors TEXT;
     ALTER TABLE iterations ADD COLUMN golden_changed INTEGER;
     """,
+    # 9: a failed sample's packed evidence (check/feedback.py), its feedback rendered when read.
+    "ALTER TABLE samples ADD COLUMN evidence BLOB;",
 ]
 
 
@@ -551,8 +553,8 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO samples (run_id, task_id, sample, passed, kind, iterations_used, golden_passed,"
                 " golden_kind, timings_json, tokens_in, tokens_out, cost, log_excerpt, feedback,"
-                " lint_flags_json, formal_status, formal_json, warnings_json, recorded)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " lint_flags_json, formal_status, formal_json, warnings_json, evidence, recorded)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 # First write wins: a result, once committed, is never silently replaced.
                 " ON CONFLICT (run_id, task_id, sample) DO NOTHING",
                 (
@@ -574,6 +576,7 @@ class Store:
                     None if record.formal is None else record.formal.status.value,
                     None if record.formal is None else json.dumps(record.formal.to_json()),
                     json.dumps(list(record.warnings)) if record.warnings else None,
+                    record.evidence,
                     _now(),
                 ),
             )
@@ -792,6 +795,7 @@ def _sample_record(row: sqlite3.Row) -> SampleRecord:
         if row["formal_json"] is None
         else FormalVerdict.from_json(json.loads(row["formal_json"])),
         warnings=tuple(json.loads(row["warnings_json"])) if row["warnings_json"] else (),
+        evidence=row["evidence"],
     )
 
 

@@ -32,7 +32,7 @@ from veriassist import __version__, hdl
 from veriassist.agent.run import run_problem
 from veriassist.check.checker import CheckOptions
 from veriassist.check.equivalence import formal_check, yosys_installed
-from veriassist.check.feedback import render_feedback
+from veriassist.check.feedback import feedback_of, render_feedback
 from veriassist.check.inputs import InputError, load_candidate, load_testbench
 from veriassist.check.reference_counts import ReferenceCounts, check_counted
 from veriassist.eval.bench import BenchError, BenchRequest, run_bench
@@ -759,7 +759,7 @@ def _sample_out(run_name: str, db: Path, record: SampleRecord) -> SampleOut:
         passed=record.passed,
         verdict=record.kind.value,
         iterations=record.iterations,
-        feedback=record.feedback,
+        feedback=feedback_of(record),
         log_excerpt=record.log_excerpt,
         tokens_in=record.tokens_in,
         tokens_out=record.tokens_out,

@@ -31,6 +31,9 @@ __all__ = ["Samples", "extend_bits", "sample_signals", "values_before_edges", "w
 #   IndexError, KeyError: a line or a $var cut short.
 _BAD_DUMP = (OSError, ValueError, IndexError, KeyError)
 
+# A dump as read: mapped from its file, or held in memory (a WaveDump kept for later).
+_Dump = mmap.mmap | bytes
+
 _CLOCK_NAMES = ("clk", "clock")
 # Testbench plumbing that is not a port of the design and would only cost prompt space.
 _TB_INTERNALS = ("tb_match", "tb_mismatch")
@@ -93,7 +96,7 @@ class _Plan:
 
 
 def waveform_window(
-    vcd_path: Path,
+    vcd: Path | bytes,
     around: int | None,
     *,
     before: int = 4,
@@ -105,7 +108,7 @@ def waveform_window(
     """Render the waveform around the first mismatch as a small text table.
 
     Args:
-        vcd_path: the dump.
+        vcd: the dump's file, or its bytes.
         around: time of the first mismatch in VCD units; None finds it from
             `tb_mismatch`, else from the first `<x>_ref` / `<x>_dut` difference.
         before: clock cycles (rows, without a clock) shown before the mismatch.
@@ -118,8 +121,10 @@ def waveform_window(
         The table, or "" when the VCD is missing, unreadable or has nothing to show.
     """
     try:
+        if isinstance(vcd, bytes):
+            return _window(vcd, around, before, after, max_signals, max_rows, scope)
         with (
-            runner.open_output(Path(vcd_path)) as handle,
+            runner.open_output(Path(vcd)) as handle,
             mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm,
         ):
             return _window(mm, around, before, after, max_signals, max_rows, scope)
@@ -129,7 +134,7 @@ def waveform_window(
 
 
 def _window(
-    mm: mmap.mmap,
+    mm: _Dump,
     around: int | None,
     before: int,
     after: int,
@@ -181,7 +186,7 @@ def _window(
 # --- header -------------------------------------------------------------------------------------
 
 
-def _parse_header(mm: mmap.mmap) -> _Header | None:
+def _parse_header(mm: _Dump) -> _Header | None:
     end_defs = mm.find(b"$enddefinitions")
     if end_defs < 0:
         return None
@@ -291,7 +296,7 @@ def _plan_generic(header: _Header, scope: str, max_signals: int) -> _Plan | None
 # --- locating in the body -----------------------------------------------------------------------
 
 
-def _time_at(mm: mmap.mmap, pos: int) -> int:
+def _time_at(mm: _Dump, pos: int) -> int:
     """The time of the `#` marker at pos."""
     end = pos + 1
     while end < len(mm) and mm[end : end + 1] not in (b"\n", b"\r", b" ", b"\t"):
@@ -299,7 +304,7 @@ def _time_at(mm: mmap.mmap, pos: int) -> int:
     return int(mm[pos + 1 : end])
 
 
-def _next_marker(mm: mmap.mmap, pos: int, limit: int) -> int:
+def _next_marker(mm: _Dump, pos: int, limit: int) -> int:
     """Offset of the first `#time` line at or after pos, or limit."""
     if pos < limit and mm[pos : pos + 1] == b"#" and (pos == 0 or mm[pos - 1 : pos] in b"\r\n"):
         return pos
@@ -307,7 +312,7 @@ def _next_marker(mm: mmap.mmap, pos: int, limit: int) -> int:
     return limit if found < 0 else found + 1
 
 
-def _marker_at_or_after(mm: mmap.mmap, body_start: int, time: int) -> int:
+def _marker_at_or_after(mm: _Dump, body_start: int, time: int) -> int:
     """Bisect the body for the first `#t` marker with t >= time (len(mm) if none)."""
     lo, hi = body_start, len(mm)
     while hi - lo > 256:
@@ -325,7 +330,7 @@ def _marker_at_or_after(mm: mmap.mmap, body_start: int, time: int) -> int:
     return marker
 
 
-def _first_rise(mm: mmap.mmap, header: _Header, code: bytes) -> int | None:
+def _first_rise(mm: _Dump, header: _Header, code: bytes) -> int | None:
     """Time at which a 1-bit signal first becomes 1, found by byte search."""
     if not header.simple_lines:
         for time, changes in _steps(mm, header.body_start, {code}):
@@ -339,7 +344,7 @@ def _first_rise(mm: mmap.mmap, header: _Header, code: bytes) -> int | None:
     return 0 if marker < 0 else _time_at(mm, marker + 1)
 
 
-def _start_of_rows(mm: mmap.mmap, body_start: int, anchor: int, row_codes: set[bytes], need: int) -> int:
+def _start_of_rows(mm: _Dump, body_start: int, anchor: int, row_codes: set[bytes], need: int) -> int:
     """A marker offset before anchor with at least `need` row-producing steps in between."""
     span = _CHUNK
     while True:
@@ -352,7 +357,7 @@ def _start_of_rows(mm: mmap.mmap, body_start: int, anchor: int, row_codes: set[b
         span *= 4
 
 
-def _state_at(mm: mmap.mmap, header: _Header, pos: int, codes: set[bytes]) -> dict[bytes, bytes]:
+def _state_at(mm: _Dump, header: _Header, pos: int, codes: set[bytes]) -> dict[bytes, bytes]:
     """Each signal's value just before offset pos (`x` if never set)."""
     state = dict.fromkeys(codes, b"x")
     if pos <= header.body_start:
@@ -378,7 +383,7 @@ def _state_at(mm: mmap.mmap, header: _Header, pos: int, codes: set[bytes]) -> di
 
 
 def _steps(
-    mm: mmap.mmap, start: int, wanted: set[bytes], *, end: int | None = None
+    mm: _Dump, start: int, wanted: set[bytes], *, end: int | None = None
 ) -> Iterator[tuple[int, dict[bytes, bytes]]]:
     """Yield (time, changes of wanted signals) per timestep from a marker offset, chunk by chunk."""
     limit = len(mm) if end is None else end
@@ -758,7 +763,7 @@ def _changes_of(body: bytes, codes: set[bytes]) -> dict[bytes, list[tuple[bytes,
     return found
 
 
-def _sample(mm: mmap.mmap, paths: list[str], clock: str | None) -> Samples | None:
+def _sample(mm: _Dump, paths: list[str], clock: str | None) -> Samples | None:
     header = _parse_header(mm)
     if header is None:
         return None
