@@ -969,3 +969,27 @@ def test_a_run_records_the_commit_of_the_suites_checkout_and_whether_it_was_modi
     spec.write_text(spec.read_text() + "\nEdited.\n")
     edited = run_bench(BenchRequest(suite, jobs=1, db=tmp_path / "b.db", run_name="edited", formal="off"))
     assert edited.run.suite_commit == f"{head}-dirty"
+
+
+def test_the_recorded_iverilog_version_is_asked_again_when_the_binary_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`iverilog -V` is asked once per installed binary, and again when it is replaced."""
+    from veriassist.eval.bench import versions
+
+    fake = tmp_path / "iverilog"
+    calls = tmp_path / "calls"
+
+    def install(version: str) -> None:
+        fake.write_text(f'#!/bin/sh\necho x >> "{calls}"\necho "Icarus Verilog version {version} ()"\n')
+        fake.chmod(0o755)
+
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    install("98.0 (test)")
+    assert versions(sandbox=False)["iverilog"] == "Icarus Verilog version 98.0 (test)"
+    assert versions(sandbox=False)["iverilog"] == "Icarus Verilog version 98.0 (test)"
+    assert calls.read_text().count("x") == 1
+    install("99.10 (upgraded)")
+    assert versions(sandbox=False)["iverilog"] == "Icarus Verilog version 99.10 (upgraded)"
+    fake.unlink()  # the next iverilog on PATH (or none) is asked, not the one removed
+    assert "upgraded" not in (versions(sandbox=False)["iverilog"] or "")

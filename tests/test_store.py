@@ -348,11 +348,17 @@ def test_git_commit_names_the_checkout_and_says_when_it_is_dirty(tmp_path: Path)
     repo.mkdir()
     git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
     subprocess.run([*git, "init", "-q"], check=True)
+    assert git_commit(repo) is None  # a checkout with no commit names none
     (repo / "problems.txt").write_text("Prob001\n")
     subprocess.run([*git, "add", "."], check=True)
     subprocess.run([*git, "commit", "-q", "-m", "init"], check=True)
     commit = git_commit(repo)
     assert commit is not None and len(commit) == 40
+    assert (
+        subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip() == commit
+    )
+    (repo / "untracked.txt").write_text("not part of the suite's commit\n")
+    assert git_commit(repo) == commit
     (repo / "problems.txt").write_text("Prob002\n")
     assert git_commit(repo) == f"{commit}-dirty"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import datetime as _dt
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -555,13 +556,7 @@ def _excerpt(text: str) -> str:
 
 def versions(sandbox: bool = True) -> dict[str, str | None]:
     """Versions of what made the verdicts, stored with the run (and which sandbox held the checks)."""
-    try:
-        iverilog = subprocess.run(["iverilog", "-V"], capture_output=True, text=True, timeout=10, check=False)
-        first = (iverilog.stdout or iverilog.stderr).splitlines()[0]
-        # `Icarus Verilog version 11.0 (stable) ()`: the empty parens are an unset build tag.
-        iverilog_version: str | None = first.replace(" ()", "").strip()
-    except (OSError, subprocess.TimeoutExpired, IndexError):
-        iverilog_version = None
+    iverilog_version = _iverilog_version(*_identity(runner.which("iverilog")))
     try:
         # The installed distribution's version is cocotb.__version__, without the 0.2 s import.
         cocotb_version: str | None = importlib.metadata.version("cocotb")
@@ -573,6 +568,29 @@ def versions(sandbox: bool = True) -> dict[str, str | None]:
         "cocotb": cocotb_version,
         "sandbox": Sandbox(sandbox).backend,  # on first use this builds the Landlock launcher
     }
+
+
+def _identity(path: str | None) -> tuple[str | None, int, int]:
+    """A program as its version's cache key: its path, modification time and size."""
+    try:
+        info = os.stat(path) if path else None
+    except OSError:
+        info = None
+    return (path, info.st_mtime_ns, info.st_size) if info else (None, 0, 0)
+
+
+@functools.lru_cache(maxsize=4)
+def _iverilog_version(path: str | None, mtime_ns: int, size: int) -> str | None:
+    """`iverilog -V`'s first line, asked once per installed binary (it also runs `ivl -V`: 10 ms)."""
+    if path is None:
+        return None
+    try:
+        iverilog = subprocess.run([path, "-V"], capture_output=True, text=True, timeout=10, check=False)
+        first = (iverilog.stdout or iverilog.stderr).splitlines()[0]
+    except (OSError, subprocess.TimeoutExpired, IndexError):
+        return None
+    # `Icarus Verilog version 11.0 (stable) ()`: the empty parens are an unset build tag.
+    return first.replace(" ()", "").strip()
 
 
 def default_run_name(suite: Suite, mode: Mode) -> str:

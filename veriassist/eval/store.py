@@ -253,17 +253,9 @@ class RunInfo:
 def git_commit(path: str | Path) -> str | None:
     """The HEAD commit of the git checkout holding `path`, `-dirty` if modified; None if not one."""
     try:
-        head = subprocess.run(
-            ["git", "-C", str(path), "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        if head.returncode != 0:
-            return None
+        # One git process says both: the `# branch.oid` header, then a line per changed file.
         status = subprocess.run(
-            ["git", "-C", str(path), "status", "--porcelain", "--untracked-files=no"],
+            ["git", "-C", str(path), "status", "--porcelain=v2", "--branch", "--untracked-files=no"],
             capture_output=True,
             text=True,
             timeout=30,
@@ -271,9 +263,12 @@ def git_commit(path: str | Path) -> str | None:
         )
     except (OSError, subprocess.TimeoutExpired):
         return None
-    commit = head.stdout.strip()
+    headers = [line for line in status.stdout.splitlines() if line.startswith("# ")]
+    commit = next((line.split()[2] for line in headers if line.startswith("# branch.oid ")), None)
+    if status.returncode != 0 or commit is None or commit == "(initial)":  # no checkout, or no commit yet
+        return None
     # A modified checkout is not the commit it names; say so rather than claim it is.
-    return f"{commit}-dirty" if status.returncode == 0 and status.stdout.strip() else commit
+    return f"{commit}-dirty" if len(headers) < len(status.stdout.splitlines()) else commit
 
 
 def _now() -> str:
