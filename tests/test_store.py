@@ -471,3 +471,21 @@ def test_a_database_from_before_the_formal_verdict_opens_and_its_samples_have_no
         assert store.schema_version == len(store_module.migrations) >= 5
         [old] = store.samples(store.get_run("old").id)
     assert old.task_id == "mux4" and old.passed and old.formal is None
+
+
+def test_a_new_run_takes_each_tasks_time_from_the_latest_run_over_the_suite(db_path: Path) -> None:
+    """Jobs go longest first (the last to start should not be the longest), timed by the newest
+    of the last runs over the same suite; another suite's runs do not count."""
+    from veriassist.eval.bench import previous_timings
+
+    with Store(db_path) as store:
+        for name, suite, times in [
+            ("old", "/suites/designs", {"a": 9.0, "b": 1.0}),
+            ("new", "/suites/designs", {"a": 2.0}),
+            ("other", "/suites/other", {"a": 50.0, "b": 50.0}),
+        ]:
+            run = store.start_run(name, **{**RUN_ARGS, "suite_path": suite})  # type: ignore[arg-type]
+            for task, seconds in times.items():
+                store.record_sample(run.id, replace(sample(task), timings={"total": seconds}))
+        assert previous_timings(store, "/suites/designs") == {"a": 2.0, "b": 1.0}
+        assert store.sample_timings(store.get_run("new").id) == [("a", {"total": 2.0})]

@@ -429,9 +429,9 @@ def previous_timings(store: Store, suite_path: str, runs: int = 3) -> dict[str, 
     timings: dict[str, float] = {}
     same = [run for run in store.list_runs() if run.suite_path == suite_path][-runs:]
     for run in same:  # oldest first, so newer timings overwrite older ones
-        for sample in store.samples(run.id):
-            if "total" in sample.timings:
-                timings[sample.task_id] = float(sample.timings["total"])
+        for task_id, taken in store.sample_timings(run.id):
+            if "total" in taken:
+                timings[task_id] = float(taken["total"])
     return timings
 
 

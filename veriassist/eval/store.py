@@ -617,6 +617,11 @@ class Store:
         )
         return {row["task_id"]: json.loads(row["findings_json"]) for row in rows}
 
+    def sample_timings(self, run_id: int) -> list[tuple[str, dict[str, float]]]:
+        """Each sample's task and timings, without the rest of its record."""
+        rows = self._query("SELECT task_id, timings_json FROM samples WHERE run_id = ?", (run_id,))
+        return [(row[0], json.loads(row[1])) for row in rows]
+
     def samples(self, run_id: int) -> list[SampleRecord]:
         rows = self._query("SELECT * FROM samples WHERE run_id = ? ORDER BY task_id, sample", (run_id,))
         return [_sample_record(row) for row in rows]
