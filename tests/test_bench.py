@@ -993,3 +993,23 @@ def test_the_recorded_iverilog_version_is_asked_again_when_the_binary_changes(
     assert versions(sandbox=False)["iverilog"] == "Icarus Verilog version 99.10 (upgraded)"
     fake.unlink()  # the next iverilog on PATH (or none) is asked, not the one removed
     assert "upgraded" not in (versions(sandbox=False)["iverilog"] or "")
+
+
+def test_installed_versions_are_read_beside_the_package_as_importlib_metadata_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from importlib import metadata
+
+    from veriassist.eval.bench import installed_version
+
+    for package in ("cocotb", "pyslang", "typer"):
+        assert installed_version(package) == metadata.version(package)
+    assert installed_version("no_such_package_here") is None
+    # A package without a dist-info beside it is left to importlib.metadata: here it has none.
+    (tmp_path / "loose_pkg").mkdir()
+    (tmp_path / "loose_pkg" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert installed_version("loose_pkg") is None
+    (tmp_path / "loose_pkg-1.2.3.dist-info").mkdir()
+    (tmp_path / "loose_pkg-1.2.3.dist-info" / "METADATA").write_text("Name: loose_pkg\nVersion: 1.2.3\n")
+    assert installed_version("loose_pkg") == metadata.version("loose_pkg") == "1.2.3"
