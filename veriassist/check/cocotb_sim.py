@@ -129,36 +129,19 @@ def run_driver(
         first = failed[0]
         around = int(first.sim_time_ns * 1000) if first.sim_time_ns is not None else None  # VCD: ps
         wave, dump = waveform(Path(str(config["test_dir"])), around, options, timings, scope=scope)
+    common.update(tests=tuple(tests), waveform=wave, dump=dump)  # the defaults when nothing failed
     if report.get("stage") != "done":
         # The simulator failed ($fatal, a crash, a signal): whatever results it left, no pass.
         error = str(report.get("error", ""))[:500]
         summary = f"failed: the simulator did not finish cleanly ({error})"
-        return CheckResult(
-            False,
-            FailureKind.SIMULATOR_CRASH,
-            tests=tuple(tests),
-            waveform=wave,
-            dump=dump,
-            summary=summary,
-            **common,
-        )
+        return CheckResult(False, FailureKind.SIMULATOR_CRASH, summary=summary, **common)
     if not tests:
         kind = FailureKind.SIMULATOR_CRASH if TEST_FAILED_TO_RUN in log else FailureKind.TESTBENCH_ERROR
         return CheckResult(False, kind, summary=f"failed: the {what} testbench ran no test", **common)
     if failed:
         summary = f"failed: {len(failed)} of {len(tests)} {what} tests failed (first: {failed[0].name})"
-        return CheckResult(
-            False,
-            FailureKind.TEST_FAILED,
-            tests=tuple(tests),
-            waveform=wave,
-            dump=dump,
-            summary=summary,
-            **common,
-        )
-    return CheckResult(
-        True, FailureKind.PASS, tests=tuple(tests), summary=f"passed: {len(tests)} {what} tests", **common
-    )
+        return CheckResult(False, FailureKind.TEST_FAILED, summary=summary, **common)
+    return CheckResult(True, FailureKind.PASS, summary=f"passed: {len(tests)} {what} tests", **common)
 
 
 def _report(stdout: str, nonce: str) -> dict[str, Any] | None:
