@@ -59,6 +59,18 @@ def test_bench_harness_times_every_row_against_the_plain_loop() -> None:
         assert any(name.startswith("run_bench") and "sandboxed" in name for name in found)
 
 
+def test_bench_harness_times_a_verilogeval_dataset_copied_to_a_larger_size() -> None:
+    """--copies N: each problem N times, renumbered, each copy distinct (no cache shared)."""
+    dataset = Path(__file__).parent / "fixtures" / "suites" / "verilogeval_v2" / "dataset_spec-to-rtl"
+    listed = [line for line in (dataset / "problems.txt").read_text().splitlines() if line.strip()]
+    out = tool(
+        "bench_harness.py", "--suite", str(dataset), "--copies", "3",
+        "--repeat", "1", "--samples", "0", "--mutants", "0", "-j", "2",
+    )  # fmt: skip
+    assert f"--reference, {3 * len(listed)} problems" in out
+    assert ratios(out)["raw iverilog + vvp"] == 1.0
+
+
 def test_bench_check_times_the_api_and_the_cli() -> None:
     out = tool("bench_check.py", "--repeat", "1", "--designs", "mux4")
     found = ratios(out)

@@ -26,7 +26,11 @@ database. The raw flow runs the same designs, with the same worker count, and no
 The formal proof (`--formal`) is off in every row: the raw flow has nothing like it.
 
     python tools/bench_harness.py [--suite designs] [--verilogeval PATH] [-j N] [--repeat 3]
-        [--samples 5] [--mutants 5]
+        [--samples 5] [--mutants 5] [--copies N]
+
+A suite's fixed costs (a new database, loading the suite, starting the workers: about 30 ms)
+weigh more on a small suite than on the real ones. `--copies 5` times the VerilogEval-shaped
+speed fixture at the real dataset's size (155 problems), each copy distinct.
 
 A suite that does not load whole (a design still being written) is timed on a copy of the
 designs that load.
@@ -50,7 +54,7 @@ from pathlib import Path
 from veriassist.check.simulation import reference_as
 from veriassist.eval.bench import BenchRequest, run_bench
 from veriassist.hdl.mutate import mutants as mutants_of
-from veriassist.suites import SuiteError, load_suite
+from veriassist.suites import SuiteError, load_suite, verilogeval_v2
 from veriassist.toolchain import icarus, ivl_stages, runner
 from veriassist.types import Problem
 
@@ -121,6 +125,29 @@ def time_baseline(
     return time.perf_counter() - started
 
 
+def scaled(suite_path: Path, copies: int, scratch: Path) -> Path:
+    """A VerilogEval v2 dataset with each problem `copies` times, renumbered, each copy's
+    reference and testbench ending in a comment of its own so that no text, and so no cache,
+    is shared between copies: a suite the size of the real one (156 problems) from a small one."""
+    suite = load_suite(suite_path)
+    if suite.format != verilogeval_v2.FORMAT:
+        raise SystemExit(f"--copies takes a VerilogEval v2 dataset, not {suite.format}")
+    dataset = scratch / f"{suite_path.name}-x{copies}" / suite.root.name
+    dataset.mkdir(parents=True)
+    names = []
+    for copy in range(copies):
+        for problem in suite.problems:
+            number, _, rest = problem.task_id.partition("_")
+            name = f"Prob{len(names) + 1:03d}_{rest}"
+            names.append(name)
+            for suffix in ("_prompt.txt", "_ref.sv", "_test.sv"):
+                text = (suite.root / f"{problem.task_id}{suffix}").read_text()
+                mark = f"\n// copy {copy} of {number}\n" if suffix.endswith(".sv") else ""
+                (dataset / f"{name}{suffix}").write_text(text + mark)
+    (dataset / "problems.txt").write_text("".join(f"{name}\n" for name in names))
+    return dataset
+
+
 def loadable(suite_path: Path, scratch: Path) -> Path:
     """`suite_path`, or when it does not load whole, a copy of the design folders that load alone."""
     try:
@@ -148,8 +175,12 @@ def write_samples(path: Path, texts: dict[str, list[str]]) -> int:
     return sum(len(designs) for designs in texts.values())
 
 
-def measure(suite_path: Path, workers: int, repeat: int, scratch: Path, samples: int, mutants: int) -> None:
+def measure(
+    suite_path: Path, workers: int, repeat: int, scratch: Path, samples: int, mutants: int, copies: int = 1
+) -> None:
     suite_path = loadable(suite_path, scratch)
+    if copies > 1:
+        suite_path = scaled(suite_path, copies, scratch)
     suite = load_suite(suite_path)
     problems = [p for p in suite.problems if p.testbench is not None and p.reference is not None]
     base = scratch / suite_path.name
@@ -287,10 +318,18 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--samples", type=int, default=5, help="completions per problem (0: skip)")
     parser.add_argument("--mutants", type=int, default=5, help="mutants per problem, at most (0: skip)")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=1,
+        help="time each problem of a VerilogEval v2 --suite this many times, each copy distinct"
+        " (the speed fixture's 31 problems x5: the real dataset's size)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-harness-") as scratch:
-        for path in [args.suite, *([args.verilogeval] if args.verilogeval else [])]:
-            measure(path, args.j, args.repeat, Path(scratch), args.samples, args.mutants)
+        measure(args.suite, args.j, args.repeat, Path(scratch), args.samples, args.mutants, args.copies)
+        if args.verilogeval:
+            measure(args.verilogeval, args.j, args.repeat, Path(scratch), args.samples, args.mutants)
     sys.exit(0)
 
 
