@@ -409,3 +409,52 @@ def test_a_cocotb_verdict_comes_only_from_the_drivers_stamped_report(when: str, 
     finally:
         if result.workdir is not None:
             shutil.rmtree(result.workdir, ignore_errors=True)
+
+
+SWAPS_THE_DUMP = """
+import atexit
+import os
+from pathlib import Path
+
+import cocotb
+from cocotb.triggers import Timer
+
+
+def swap():  # runs as the simulator exits, after the dump is written
+    for dump in Path.cwd().rglob("wave.vcd"):
+        dump.unlink()
+        os.symlink({SECRET!r}, dump)
+
+
+@cocotb.test()
+async def fails_then_swaps_the_dump(dut):
+    atexit.register(swap)
+    await Timer(10, unit="ns")
+    assert False, "a failure, so that the dump is kept"
+"""
+
+
+@pytest.mark.parametrize("deferred", [True, False], ids=["kept-for-later", "drawn-now"])
+def test_a_cocotb_testbench_cannot_point_the_kept_dump_outside_its_work_dir(
+    tmp_path: Path, sandbox_backend: str, deferred: bool
+) -> None:
+    """A failing run's dump is kept in the record (bench) or drawn at once: either way a symlink
+    left in its place is not followed, so the user's files never reach a record or the feedback."""
+    secret = tmp_path / "secret.vcd"
+    secret.write_text("$timescale 1ps $end\n$scope module SECRET $end\n$var wire 1 ! sk-SECRET-TOKEN $end\n")
+    tb = Testbench(
+        TestbenchStyle.COCOTB,
+        (SourceFile("test_counter.py", SWAPS_THE_DUMP.replace("{SECRET!r}", repr(str(secret)))),),
+        "test_counter",
+    )
+    options = CheckOptions(defer_waveform=deferred, keep_workdir=True)
+    result = judge(counter(GOOD_COUNTER), tb, options)
+    try:
+        assert result.kind is FailureKind.TEST_FAILED
+        assert result.workdir is not None and any(p.is_symlink() for p in result.workdir.rglob("wave.vcd"))
+        assert result.dump is None  # refused, and then drawn (to nothing) at once
+        assert "SECRET" not in result.waveform and "SECRET" not in render_feedback(
+            result, counter(GOOD_COUNTER)
+        )
+    finally:
+        shutil.rmtree(result.workdir or tmp_path / "none", ignore_errors=True)
